@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Cairn",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Cairn", targets: ["Cairn"]),
+        .library(name: "CairnSQLite", targets: ["CairnSQLite"]),
+        .library(name: "CairnCLI", targets: ["CairnCLI"]),
+        .library(name: "CairnTesting", targets: ["CairnTesting"]),
+        .executable(name: "weather", targets: ["Weather"]),
+        .executable(name: "cairn-benchmarks", targets: ["CairnBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "Cairn",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "CairnSQLite",
+            dependencies: ["Cairn", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "CairnCLI",
+            dependencies: [
+                "Cairn", "CairnSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "CairnTesting", dependencies: ["Cairn"]),
+        .executableTarget(
+            name: "Weather",
+            dependencies: ["Cairn", "CairnCLI"],
+            path: "Examples/Weather",
+            resources: [.copy("data")]
+        ),
+        .executableTarget(
+            name: "CairnBenchmarks",
+            dependencies: ["Cairn", "CairnSQLite", "CairnTesting"],
+            path: "Benchmarks/CairnBenchmarks"
+        ),
+        .testTarget(name: "CairnTests", dependencies: ["Cairn", "CairnTesting"]),
+        .testTarget(name: "CairnSQLiteTests", dependencies: ["Cairn", "CairnSQLite", "CairnTesting"]),
+        .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),
+        .testTarget(name: "CairnCLITests", dependencies: ["Cairn", "CairnCLI", "CairnSQLite"]),
+    ]
+)

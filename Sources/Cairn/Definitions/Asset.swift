@@ -1,0 +1,79 @@
+/// An asset computed by Cairn from other assets: a table, a file, a model, a report.
+///
+/// The upstream assets are passed as typed references; their values arrive as the compute
+/// function's parameters, loaded through their IO managers:
+///
+/// ```swift
+/// let dailyHighs = Asset("daily_temperature_highs", group: "weather", from: samples) { context, samples in
+///     let highs = computeHighs(samples)
+///     context.addMetadata(["rows": .int(highs.count)])
+///     return highs
+/// }
+/// ```
+public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitionConvertible {
+    /// The type of the asset's value.
+    public typealias Value = Output
+
+    /// The erased definition registered with `Definitions`.
+    public let definition: AssetsDefinition
+
+    /// The asset's key.
+    public var key: AssetKey { definition.specs[0].key }
+
+    /// The asset's spec: description, group, tags, owners, kinds, code version, metadata, deps.
+    public var spec: AssetSpec { definition.specs[0] }
+
+    /// The definitions this asset contributes: itself.
+    public var assetsDefinitions: [AssetsDefinition] { [definition] }
+
+    /// Defines an asset computed from any number of upstream assets.
+    ///
+    /// - Parameters:
+    ///   - key: the asset's key, such as `"orders"` or `"warehouse/orders"`.
+    ///   - upstream: the assets whose values `compute` receives, in order.
+    ///   - deps: assets that must be materialized first but whose values are not passed in.
+    ///   - io: the IO manager that stores the value; the Definitions' default when `nil`.
+    ///   - compute: computes the value from the context and the upstream values.
+    public init<each Upstream: AssetReference>(
+        _ key: AssetKey,
+        description: String? = nil,
+        group: String? = nil,
+        tags: [String: String] = [:],
+        owners: [String] = [],
+        kinds: [String] = [],
+        codeVersion: String? = nil,
+        metadata: Metadata = [:],
+        from upstream: repeat each Upstream,
+        deps: [AssetKey] = [],
+        io: (any IOManager)? = nil,
+        file: String = #fileID,
+        line: Int = #line,
+        compute: @escaping @Sendable (AssetContext, repeat (each Upstream).Value) async throws -> Output
+    ) {
+        var dependencies: [AssetDependency] = []
+        for reference in repeat each upstream {
+            dependencies.append(AssetDependency(reference.key, kind: .data))
+        }
+        dependencies += deps.map { AssetDependency($0, kind: .order) }
+        let spec = AssetSpec(
+            key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
+            codeVersion: codeVersion, metadata: metadata, dependencies: dependencies)
+        let references = (repeat each upstream)
+        definition = AssetsDefinition(
+            name: AssetsDefinition.stepName(for: key),
+            specs: [spec],
+            ioManager: io,
+            location: SourceLocation(file: file, line: line)
+        ) { step in
+            let value = try await compute(step.context, repeat try await step.load(each references))
+            try await step.store(value, as: key)
+        }
+    }
+}
+
+/// The value of an asset that produces nothing to pass on, such as one that writes a table
+/// through its own connection. Cairn stores nothing for it; downstream assets depend on it with `deps:`.
+public struct Nothing: Codable, Sendable, Hashable {
+    /// The only value.
+    public init() {}
+}

@@ -1,0 +1,58 @@
+/// One unit of computation and the assets it produces, with their specs: the type-erased form
+/// of `Asset`, `SourceAsset` and `MultiAsset` that the graph and the executor work with.
+public struct AssetsDefinition: Sendable {
+    /// The name of the computation: the step key in runs (`warehouse__orders` for `warehouse/orders`).
+    public let name: String
+    /// The assets the computation produces (one for `Asset`, several for `MultiAsset`).
+    public let specs: [AssetSpec]
+    /// The IO manager that stores and loads these assets' values; the Definitions' default when `nil`.
+    public let ioManager: (any IOManager)?
+    /// Where the definition was written.
+    public let location: SourceLocation
+    /// Computes the assets; `nil` for a source asset, which Cairn only reads.
+    let body: (@Sendable (any StepIO) async throws -> Void)?
+
+    /// Creates a definition; `body` loads inputs, calls the user's function and stores outputs.
+    init(
+        name: String,
+        specs: [AssetSpec],
+        ioManager: (any IOManager)?,
+        location: SourceLocation,
+        body: (@Sendable (any StepIO) async throws -> Void)?
+    ) {
+        self.name = name
+        self.specs = specs
+        self.ioManager = ioManager
+        self.location = location
+        self.body = body
+    }
+
+    /// Whether this is a source asset: defined outside Cairn's control, never materialized by it.
+    public var isSource: Bool { body == nil }
+
+    /// The keys of the produced assets.
+    public var keys: [AssetKey] { specs.map(\.key) }
+
+    /// The step key Cairn uses for an asset key: its components joined by `__`, as in Dagster.
+    static func stepName(for key: AssetKey) -> String {
+        key.path.joined(separator: "__")
+    }
+}
+
+/// What an asset's type-erased body needs from the executor: loading inputs and storing outputs
+/// through the right IO managers, and the context handed to the user's function.
+protocol StepIO: Sendable {
+    /// The context passed to the user's compute function.
+    var context: AssetContext { get }
+    /// Loads the value of an upstream asset through that asset's IO manager.
+    func load<Value: Codable & Sendable>(_ type: Value.Type, from key: AssetKey) async throws -> Value
+    /// Stores the value of a produced asset through its IO manager.
+    func store<Value: Codable & Sendable>(_ value: Value, as key: AssetKey) async throws
+}
+
+extension StepIO {
+    /// Loads the value an asset reference points at.
+    func load<Reference: AssetReference>(_ reference: Reference) async throws -> Reference.Value {
+        try await load(Reference.Value.self, from: reference.key)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// One typed metadata value, attached to a definition or to a materialization.
+///
+/// Literals make the common cases short: `["rows": 42, "mean": 3.5, "source": "api"]`.
+public enum MetadataValue: Hashable, Sendable {
+    /// Plain text.
+    case text(String)
+    /// Markdown, rendered by the UI.
+    case markdown(String)
+    /// An integer; numeric values are plotted over time.
+    case int(Int)
+    /// A floating-point number; numeric values are plotted over time.
+    case float(Double)
+    /// A boolean.
+    case bool(Bool)
+    /// A file system path.
+    case path(String)
+    /// A URL, shown as a link.
+    case url(String)
+    /// Any JSON value.
+    case json(JSONValue)
+    /// A point in time.
+    case timestamp(Date)
+    /// The columns of a table.
+    case tableSchema(TableSchema)
+
+    /// The name of the case, as stored: `text`, `int`, `table_schema`, ...
+    public var typeName: String {
+        switch self {
+        case .text: "text"
+        case .markdown: "markdown"
+        case .int: "int"
+        case .float: "float"
+        case .bool: "bool"
+        case .path: "path"
+        case .url: "url"
+        case .json: "json"
+        case .timestamp: "timestamp"
+        case .tableSchema: "table_schema"
+        }
+    }
+
+    /// The value as a number, for plots; `nil` for values that are not numeric.
+    public var numericValue: Double? {
+        switch self {
+        case .int(let value): Double(value)
+        case .float(let value): value
+        default: nil
+        }
+    }
+}
+
+extension MetadataValue: CustomStringConvertible {
+    /// The value as one line of text, for the CLI.
+    public var description: String {
+        switch self {
+        case .text(let value), .markdown(let value), .path(let value), .url(let value): value
+        case .int(let value): String(value)
+        case .float(let value): String(value)
+        case .bool(let value): String(value)
+        case .json(let value): value.description
+        case .timestamp(let value): value.formatted(.iso8601)
+        case .tableSchema(let schema): schema.columns.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
+        }
+    }
+}
+
+extension MetadataValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral
+{
+    /// A string literal is text.
+    public init(stringLiteral value: String) { self = .text(value) }
+    /// An integer literal is an int.
+    public init(integerLiteral value: Int) { self = .int(value) }
+    /// A floating-point literal is a float.
+    public init(floatLiteral value: Double) { self = .float(value) }
+    /// A boolean literal is a bool.
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
+extension MetadataValue: Codable {
+    private enum CodingKeys: String, CodingKey { case type, value }
+
+    /// Decodes `{"type": "int", "value": 3}`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let type = try container.decode(String.self, forKey: .type)
+        switch type {
+        case "text": self = .text(try container.decode(String.self, forKey: .value))
+        case "markdown": self = .markdown(try container.decode(String.self, forKey: .value))
+        case "int": self = .int(try container.decode(Int.self, forKey: .value))
+        case "float": self = .float(try container.decode(Double.self, forKey: .value))
+        case "bool": self = .bool(try container.decode(Bool.self, forKey: .value))
+        case "path": self = .path(try container.decode(String.self, forKey: .value))
+        case "url": self = .url(try container.decode(String.self, forKey: .value))
+        case "json": self = .json(try container.decode(JSONValue.self, forKey: .value))
+        case "timestamp":
+            self = .timestamp(Date(timeIntervalSince1970: try container.decode(Double.self, forKey: .value)))
+        case "table_schema": self = .tableSchema(try container.decode(TableSchema.self, forKey: .value))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container, debugDescription: "unknown metadata type '\(type)'")
+        }
+    }
+
+    /// Encodes as `{"type": "int", "value": 3}`; timestamps as seconds since 1970.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(typeName, forKey: .type)
+        switch self {
+        case .text(let value), .markdown(let value), .path(let value), .url(let value):
+            try container.encode(value, forKey: .value)
+        case .int(let value): try container.encode(value, forKey: .value)
+        case .float(let value): try container.encode(value, forKey: .value)
+        case .bool(let value): try container.encode(value, forKey: .value)
+        case .json(let value): try container.encode(value, forKey: .value)
+        case .timestamp(let value): try container.encode(value.timeIntervalSince1970, forKey: .value)
+        case .tableSchema(let value): try container.encode(value, forKey: .value)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Stores each asset value as a JSON file: `<directory>/<key components>.json`.
+///
+/// The default IO manager of persistent runs, with the directory under the Cairn home.
+/// Files are replaced atomically, so a crash never leaves half a value behind.
+public struct JSONFileIOManager: IOManager {
+    /// The directory that holds the files.
+    public let directory: String
+
+    /// Creates an IO manager storing under `directory`, created on first use.
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The file that holds an asset's value.
+    public func path(for key: AssetKey) -> String {
+        URL(fileURLWithPath: directory).appendingPathComponent(key.path.joined(separator: "/") + ".json").path
+    }
+
+    /// Writes the value as JSON and reports the path and, for arrays, the row count.
+    public func handleOutput<Value: Codable & Sendable>(_ value: Value, context: OutputContext) async throws -> Metadata {
+        let path = path(for: context.assetKey)
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        try encoder.encode(value).write(to: url, options: .atomic)
+        var metadata: Metadata = ["path": .path(path)]
+        if let rows = value as? any Collection {
+            metadata["row_count"] = .int(rows.count)
+        }
+        return metadata
+    }
+
+    /// Reads the value from its JSON file.
+    public func loadInput<Value: Codable & Sendable>(_ type: Value.Type, context: InputContext) async throws -> Value {
+        let path = path(for: context.assetKey)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IOManagerError.missingValue(context.assetKey, location: path)
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(type, from: data)
+        } catch {
+            throw IOManagerError.typeMismatch(
+                context.assetKey, expected: String(reflecting: Value.self), location: path,
+                underlying: String(describing: error))
+        }
+    }
+}

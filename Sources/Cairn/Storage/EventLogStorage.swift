@@ -1,0 +1,42 @@
+/// The append-only event log, the source of truth for what happened, and the index of the
+/// latest materialization of each asset that it keeps up to date.
+public protocol EventLogStorage: Sendable {
+    /// Appends events in one transaction and returns them with their ids, in order.
+    ///
+    /// In the same transaction, run-level events update their run's status (`Run.applying(_:)`)
+    /// and materializations update the latest-materialization index.
+    @discardableResult
+    func append(_ events: [Event]) async throws -> [EventRecord]
+
+    /// The events of one run in order, after the event id `cursor`, at most `limit`.
+    func events(ofRun runID: RunID, after cursor: Int64?, limit: Int) async throws -> [EventRecord]
+
+    /// Events of all runs in order, after the event id `cursor`, of the given types (all when
+    /// `nil`), at most `limit`.
+    func events(after cursor: Int64?, types: Set<EventType>?, limit: Int) async throws -> [EventRecord]
+
+    /// The latest materialization of each of the given assets that has one.
+    func latestMaterializations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord]
+
+    /// Materializations of one asset, newest first, before the event id `cursor`, at most `limit`.
+    func materializations(of key: AssetKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord]
+}
+
+/// What a code location needs of storage to run assets and keep their history.
+public typealias InstanceStorage = RunStorage & EventLogStorage
+
+/// Errors every storage reports the same way.
+public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A run with this id already exists.
+    case duplicateRun(RunID)
+    /// An event names a run that does not exist.
+    case unknownRun(RunID)
+
+    /// What went wrong.
+    public var description: String {
+        switch self {
+        case .duplicateRun(let id): "a run with id \(id) already exists"
+        case .unknownRun(let id): "there is no run with id \(id)"
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// The kind of an event in the event log, with Dagster's names.
+public enum EventType: String, Hashable, Sendable, Codable, CaseIterable {
+    /// The run began executing.
+    case runStart = "RUN_START"
+    /// The run finished with every step successful.
+    case runSuccess = "RUN_SUCCESS"
+    /// The run finished with a failure.
+    case runFailure = "RUN_FAILURE"
+    /// The run was canceled.
+    case runCanceled = "RUN_CANCELED"
+    /// A step began executing.
+    case stepStart = "STEP_START"
+    /// A step loaded an input through an IO manager.
+    case loadedInput = "LOADED_INPUT"
+    /// A step produced an output.
+    case stepOutput = "STEP_OUTPUT"
+    /// An IO manager stored a step's output.
+    case handledOutput = "HANDLED_OUTPUT"
+    /// A new value of an asset was stored.
+    case assetMaterialization = "ASSET_MATERIALIZATION"
+    /// A step finished successfully.
+    case stepSuccess = "STEP_SUCCESS"
+    /// A step failed; the event carries the error.
+    case stepFailure = "STEP_FAILURE"
+    /// A step did not run because an upstream step failed or was skipped.
+    case stepSkipped = "STEP_SKIPPED"
+    /// A message logged by user code through `context.log`.
+    case logs = "LOGS"
+    /// A message from Cairn itself about the run.
+    case engineEvent = "ENGINE_EVENT"
+
+    /// The run status this event moves its run to, for run-level events.
+    public var runStatus: RunStatus? {
+        switch self {
+        case .runStart: .started
+        case .runSuccess: .success
+        case .runFailure: .failure
+        case .runCanceled: .canceled
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Synchronization
+
+/// Storage that keeps everything in memory: for tests and in-process `materialize`.
+public final class InMemoryStorage: InstanceStorage {
+    private struct State {
+        var runs: [RunID: Run] = [:]
+        var runOrder: [RunID] = []
+        var events: [EventRecord] = []
+        var latestMaterialization: [AssetKey: EventRecord] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates empty storage.
+    public init() {}
+
+    /// Stores a new run.
+    public func addRun(_ run: Run) async throws {
+        try state.withLock { state in
+            guard state.runs[run.id] == nil else { throw StorageError.duplicateRun(run.id) }
+            state.runs[run.id] = run
+            state.runOrder.append(run.id)
+        }
+    }
+
+    /// The run with this id, or `nil`.
+    public func run(_ id: RunID) async throws -> Run? {
+        state.withLock { $0.runs[id] }
+    }
+
+    /// Runs matching `filter`, newest first.
+    public func runs(matching filter: RunFilter, limit: Int, after cursor: RunID?) async throws -> [Run] {
+        state.withLock { state in
+            var result: [Run] = []
+            var passedCursor = cursor == nil
+            for id in state.runOrder.reversed() {
+                if !passedCursor {
+                    passedCursor = id == cursor
+                    continue
+                }
+                guard let run = state.runs[id], filter.matches(run) else { continue }
+                result.append(run)
+                if result.count == limit { break }
+            }
+            return result
+        }
+    }
+
+    /// Appends events, updating runs and the materialization index.
+    @discardableResult
+    public func append(_ events: [Event]) async throws -> [EventRecord] {
+        try state.withLock { state in
+            for event in events where state.runs[event.runID] == nil {
+                throw StorageError.unknownRun(event.runID)
+            }
+            var records: [EventRecord] = []
+            records.reserveCapacity(events.count)
+            for event in events {
+                let record = EventRecord(id: Int64(state.events.count + 1), event: event)
+                state.events.append(record)
+                records.append(record)
+                if event.type.runStatus != nil, let run = state.runs[event.runID] {
+                    state.runs[event.runID] = run.applying(event)
+                }
+                if event.type == .assetMaterialization, let key = event.assetKey {
+                    state.latestMaterialization[key] = record
+                }
+            }
+            return records
+        }
+    }
+
+    /// The events of one run after `cursor`.
+    public func events(ofRun runID: RunID, after cursor: Int64?, limit: Int) async throws -> [EventRecord] {
+        state.withLock { state in
+            Array(state.events[startIndex(after: cursor, in: state.events)...].lazy.filter { $0.event.runID == runID }.prefix(limit))
+        }
+    }
+
+    /// Events of all runs after `cursor`, of the given types.
+    public func events(after cursor: Int64?, types: Set<EventType>?, limit: Int) async throws -> [EventRecord] {
+        state.withLock { state in
+            Array(
+                state.events[startIndex(after: cursor, in: state.events)...].lazy.filter {
+                    types?.contains($0.event.type) ?? true
+                }.prefix(limit))
+        }
+    }
+
+    /// The latest materialization of each of the given assets.
+    public func latestMaterializations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord] {
+        state.withLock { state in
+            var result: [AssetKey: EventRecord] = [:]
+            for key in keys {
+                if let record = state.latestMaterialization[key] { result[key] = record }
+            }
+            return result
+        }
+    }
+
+    /// Materializations of one asset, newest first.
+    public func materializations(of key: AssetKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord] {
+        state.withLock { state in
+            let end = cursor.map { min(Int($0) - 1, state.events.count) } ?? state.events.count
+            return Array(
+                state.events[..<max(end, 0)].reversed().lazy.filter {
+                    $0.event.type == .assetMaterialization && $0.event.assetKey == key
+                }.prefix(limit))
+        }
+    }
+
+    /// Ids are 1-based positions, so the record after `cursor` is at index `cursor`.
+    private func startIndex(after cursor: Int64?, in events: [EventRecord]) -> Int {
+        min(max(Int(cursor ?? 0), 0), events.count)
+    }
+}

@@ -1,0 +1,27 @@
+/// Where a run is in its life, with Dagster's names.
+public enum RunStatus: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Created, not yet queued or launched.
+    case notStarted = "NOT_STARTED"
+    /// Waiting in the run queue.
+    case queued = "QUEUED"
+    /// Launched; its worker is starting.
+    case starting = "STARTING"
+    /// Running.
+    case started = "STARTED"
+    /// Finished with every step successful.
+    case success = "SUCCESS"
+    /// Finished with a failed step, or ended by an error.
+    case failure = "FAILURE"
+    /// Asked to stop; its worker is stopping.
+    case canceling = "CANCELING"
+    /// Stopped before it finished.
+    case canceled = "CANCELED"
+
+    /// Whether the run has ended; an ended run never changes status again.
+    public var isTerminal: Bool {
+        switch self {
+        case .success, .failure, .canceled: true
+        default: false
+        }
+    }
+}
