@@ -51,8 +51,11 @@ let package = Package(
             path: "Benchmarks/CairnBenchmarks"
         ),
         .testTarget(name: "CairnTests", dependencies: ["Cairn", "CairnTesting"]),
-        .testTarget(name: "CairnSQLiteTests", dependencies: ["Cairn", "CairnSQLite", "CairnTesting"]),
+        .testTarget(
+            name: "CairnSQLiteTests",
+            dependencies: ["Cairn", "CairnSQLite", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),
-        .testTarget(name: "CairnCLITests", dependencies: ["Cairn", "CairnCLI", "CairnSQLite"]),
+        .testTarget(name: "CairnCLITests", dependencies: ["Weather"]),
     ]
 )

@@ -1,1 +1,106 @@
+import Cairn
+import Foundation
 
+/// Materializes assets in-process on in-memory storage and returns their values and events:
+/// the way to test assets from XCTest or Swift Testing.
+///
+/// ```swift
+/// @Test func hottestDatesAreSorted() async throws {
+///     let result = try await materialize([dailyHighs, hottest], values: [.of(samples, testSamples)])
+///     #expect(result.succeeded)
+///     let top = try await result.value(of: hottest)
+///     #expect(top.first?.maxTmpf == 91.2)
+/// }
+/// ```
+///
+/// - Parameters:
+///   - assets: the assets to define; upstream assets given in `values` need not be among them.
+///   - selection: which of them to materialize, in Dagster's selection syntax.
+///   - values: values of upstream assets to use instead of loading them, such as test rows for a
+///     source asset that normally reads a file.
+///   - ioManager: the IO manager of assets that name none; a fresh in-memory one by default.
+///   - maxConcurrency: how many steps may run at once.
+public func materialize(
+    _ assets: [any AssetsDefinitionConvertible],
+    selection: String = "*",
+    values: [AssetValue] = [],
+    ioManager: (any IOManager)? = nil,
+    maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+) async throws -> MaterializeResult {
+    let memory = MemoryIOManager()
+    var definitions = assets.flatMap(\.assetsDefinitions)
+    for value in values {
+        value.store(memory)
+        if let index = definitions.firstIndex(where: { $0.keys.contains(value.key) }) {
+            definitions[index] = definitions[index].withIOManager(memory)
+        } else {
+            definitions.append(value.sourceDefinition.withIOManager(memory))
+        }
+    }
+    let storage = InMemoryStorage()
+    let defaultIOManager = ioManager ?? memory
+    let code = Definitions(assets: definitions, ioManager: defaultIOManager)
+    let selectedKeys = try AssetSelection.parse(selection).keys(in: try code.assetGraph)
+    let given = Set(values.map(\.key))
+    let toMaterialize = selectedKeys.filter { !given.contains($0) }.map { "key:\"\($0)\"" }
+    let run = try await code.materialize(
+        toMaterialize.joined(separator: " or "), storage: storage, defaultIOManager: defaultIOManager,
+        maxConcurrency: maxConcurrency)
+    let events = try await storage.events(ofRun: run.runID, after: nil, limit: .max)
+    return MaterializeResult(run: run, events: events, storage: storage, definitions: code)
+}
+
+/// A value of an upstream asset handed to `materialize` instead of being loaded.
+public struct AssetValue: Sendable {
+    let key: AssetKey
+    let store: @Sendable (MemoryIOManager) -> Void
+    let sourceDefinition: AssetsDefinition
+
+    /// The value `value` for the asset `reference`.
+    public static func of<Reference: AssetReference>(_ reference: Reference, _ value: Reference.Value) -> AssetValue {
+        AssetValue(
+            key: reference.key,
+            store: { $0.set(value, for: reference.key) },
+            sourceDefinition: SourceAsset<Reference.Value>(reference.key).definition)
+    }
+}
+
+/// The outcome of an in-process `materialize`: the run, its events, and the stored values.
+public struct MaterializeResult: Sendable {
+    /// How the run and each step ended.
+    public let run: RunResult
+    /// Every event of the run, in order.
+    public let events: [EventRecord]
+    /// The storage the run used, for further queries.
+    public let storage: InMemoryStorage
+    /// The definitions the run used, with the test's IO managers.
+    public let definitions: Definitions
+
+    /// Whether every step succeeded.
+    public var succeeded: Bool { run.succeeded }
+
+    /// The value an asset was materialized with.
+    public func value<Reference: AssetReference>(of reference: Reference) async throws -> Reference.Value {
+        try await definitions.loadValue(of: reference, defaultIOManager: MemoryIOManager())
+    }
+
+    /// The events of one type, in order.
+    public func events(ofType type: EventType) -> [Event] {
+        events.map(\.event).filter { $0.type == type }
+    }
+
+    /// The metadata of an asset's materialization in this run, or `nil` if it was not materialized.
+    public func metadata(of key: AssetKey) -> Metadata? {
+        events(ofType: .assetMaterialization).last { $0.assetKey == key }?.metadata
+    }
+
+    /// The metadata of an asset's materialization in this run, or `nil` if it was not materialized.
+    public func metadata<Reference: AssetReference>(of reference: Reference) -> Metadata? {
+        metadata(of: reference.key)
+    }
+
+    /// The messages the assets logged through `context.log`, in order.
+    public var logMessages: [String] {
+        events(ofType: .logs).map(\.message)
+    }
+}

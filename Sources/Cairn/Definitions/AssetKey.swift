@@ -8,7 +8,7 @@ import Foundation
 /// key.description   // "warehouse/orders"
 /// ```
 public struct AssetKey: Hashable, Comparable, Sendable, Codable, CustomStringConvertible,
-    ExpressibleByStringLiteral
+    ExpressibleByStringInterpolation
 {
     /// The components of the key, from the outermost prefix to the name.
     public let path: [String]
@@ -26,6 +26,11 @@ public struct AssetKey: Hashable, Comparable, Sendable, Codable, CustomStringCon
     /// Creates a key from a string literal written as `warehouse/orders`.
     public init(stringLiteral value: String) {
         self.init(value)
+    }
+
+    /// Creates a key from an interpolated literal, as asset factories write them: `"raw/\(table)"`.
+    public init(stringInterpolation: DefaultStringInterpolation) {
+        self.init(String(stringInterpolation: stringInterpolation))
     }
 
     /// The key written with `/` between its components.
@@ -83,9 +88,14 @@ enum Name {
         if name.isEmpty {
             return "is empty (a key is written 'prefix/name' with no leading, trailing or double '/')"
         }
-        let allowed = name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII
-                && (CharacterSet.alphanumerics.contains(scalar) || scalar == "_" || scalar == "-")
+        let allowed = name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                true
+            default:
+                false
+            }
         }
         if !allowed {
             return "may only contain ASCII letters, digits, '_' and '-'"

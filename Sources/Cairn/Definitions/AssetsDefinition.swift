@@ -56,3 +56,11 @@ extension StepIO {
         try await load(Reference.Value.self, from: reference.key)
     }
 }
+
+extension AssetsDefinition {
+    /// The same definition storing and loading its values through another IO manager, as tests
+    /// do to keep values in memory or to provide a source asset's value.
+    public func withIOManager(_ ioManager: any IOManager) -> AssetsDefinition {
+        AssetsDefinition(name: name, specs: specs, ioManager: ioManager, location: location, body: body)
+    }
+}

@@ -3,7 +3,7 @@ import OrderedCollections
 /// Labelled metadata values in the order they were added.
 ///
 /// ```swift
-/// context.addMetadata(["rows": .int(rows.count), "schema": .tableSchema(TableSchema(of: rows))])
+/// context.addMetadata(["rows": .int(rows.count), "schema": .tableSchema(TableSchema(inferringFrom: rows))])
 /// ```
 public struct Metadata: Hashable, Sendable, ExpressibleByDictionaryLiteral, Sequence {
     /// The entries, by label, in insertion order.

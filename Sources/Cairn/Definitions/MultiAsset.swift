@@ -36,9 +36,10 @@ public struct MultiAsset: AssetsDefinitionConvertible {
         io: (any IOManager)? = nil,
         file: String = #fileID,
         line: Int = #line,
-        compute: @escaping @Sendable (AssetContext, repeat (each Upstream).Value) async throws -> (
-            repeat each Output
-        )
+        compute:
+            @escaping @Sendable (AssetContext, repeat (each Upstream).Value) async throws -> (
+                repeat each Output
+            )
     ) {
         var dependencies: [AssetDependency] = []
         for reference in repeat each upstream {

@@ -73,8 +73,8 @@ public enum IOManagerError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingValue(let key, let location):
-            "no value of asset '\(key)' is stored (looked in \(location)); materialize it first, "
-                + "or include it in the selection with '+key:\"…\"'"
+            "no value of asset '\(key)' is stored (looked in \(location)); materialize it first, or "
+                + "include it in the selection with '+key:\"…\"'; for a source asset, check that its data is there"
         case .typeMismatch(let key, let expected, let location, let underlying):
             "the stored value of asset '\(key)' at \(location) is not a \(expected): \(underlying); "
                 + "materialize '\(key)' again with the current code"

@@ -19,14 +19,12 @@ public struct JSONFileIOManager: IOManager {
     }
 
     /// Writes the value as JSON and reports the path and, for arrays, the row count.
-    public func handleOutput<Value: Codable & Sendable>(_ value: Value, context: OutputContext) async throws -> Metadata {
+    public func handleOutput<Value: Codable & Sendable>(_ value: Value, context: OutputContext) async throws -> Metadata
+    {
         let path = path(for: context.assetKey)
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        try encoder.encode(value).write(to: url, options: .atomic)
+        try AtomicFile.write(try encoder.encode(value), to: path)
         var metadata: Metadata = ["path": .path(path)]
         if let rows = value as? any Collection {
             metadata["row_count"] = .int(rows.count)

@@ -8,7 +8,8 @@ public final class MemoryIOManager: IOManager {
     public init() {}
 
     /// Keeps the value.
-    public func handleOutput<Value: Codable & Sendable>(_ value: Value, context: OutputContext) async throws -> Metadata {
+    public func handleOutput<Value: Codable & Sendable>(_ value: Value, context: OutputContext) async throws -> Metadata
+    {
         values.withLock { $0[context.assetKey] = value }
         return [:]
     }

@@ -29,22 +29,17 @@ public struct AssetGraph: Sendable {
 
         for (definitionIndex, definition) in definitions.enumerated() {
             let location = definition.location
-            if let previous = stepNames[definition.name] {
-                problems.append(
-                    .init(
-                        location: location,
-                        message: "the computation name '\(definition.name)' is already used at \(previous); "
-                            + "give each asset and multi-asset a unique name"))
-            } else {
-                stepNames[definition.name] = location
-            }
             if let problem = Name.problem(with: definition.name) {
                 problems.append(.init(location: location, message: "the name '\(definition.name)' \(problem)"))
             }
             if definition.specs.isEmpty {
                 problems.append(
-                    .init(location: location, message: "'\(definition.name)' produces no assets; give it at least one output"))
+                    .init(
+                        location: location,
+                        message: "'\(definition.name)' produces no assets; give it at least one output"
+                    ))
             }
+            var duplicatesKey = false
             for spec in definition.specs {
                 if let problem = spec.key.validationProblem {
                     problems.append(.init(location: location, message: problem))
@@ -52,7 +47,8 @@ public struct AssetGraph: Sendable {
                 }
                 if let problem = Name.problem(with: spec.group) {
                     problems.append(
-                        .init(location: location, message: "asset '\(spec.key)': group name '\(spec.group)' \(problem)"))
+                        .init(location: location, message: "asset '\(spec.key)': group name '\(spec.group)' \(problem)")
+                    )
                 }
                 if let existing = firstIndex[spec.key] {
                     let other = definitions[specs[existing].definition].location
@@ -61,10 +57,22 @@ public struct AssetGraph: Sendable {
                             location: location,
                             message: "asset '\(spec.key)' is defined twice (first at \(other)); "
                                 + "rename one of them or give it a key prefix such as 'raw/\(spec.key)'"))
+                    duplicatesKey = true
                     continue
                 }
                 firstIndex[spec.key] = specs.count
                 specs.append((spec, definitionIndex))
+            }
+            if let previous = stepNames[definition.name] {
+                if !duplicatesKey {
+                    problems.append(
+                        .init(
+                            location: location,
+                            message: "the computation name '\(definition.name)' is already used at \(previous); "
+                                + "give each asset and multi-asset a unique name"))
+                }
+            } else {
+                stepNames[definition.name] = location
             }
         }
 
@@ -78,7 +86,8 @@ public struct AssetGraph: Sendable {
                     problems.append(
                         .init(
                             location: definitions[entry.definition].location,
-                            message: "asset '\(entry.spec.key)' depends on '\(dependency.key)', which is not defined\(hint) "
+                            message:
+                                "asset '\(entry.spec.key)' depends on '\(dependency.key)', which is not defined\(hint) "
                                 + "(add it to Definitions(assets:), or declare it as a SourceAsset)"))
                     continue
                 }

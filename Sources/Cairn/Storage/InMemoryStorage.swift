@@ -32,6 +32,7 @@ public final class InMemoryStorage: InstanceStorage {
     public func runs(matching filter: RunFilter, limit: Int, after cursor: RunID?) async throws -> [Run] {
         state.withLock { state in
             var result: [Run] = []
+            guard limit > 0 else { return result }
             var passedCursor = cursor == nil
             for id in state.runOrder.reversed() {
                 if !passedCursor {
@@ -73,7 +74,9 @@ public final class InMemoryStorage: InstanceStorage {
     /// The events of one run after `cursor`.
     public func events(ofRun runID: RunID, after cursor: Int64?, limit: Int) async throws -> [EventRecord] {
         state.withLock { state in
-            Array(state.events[startIndex(after: cursor, in: state.events)...].lazy.filter { $0.event.runID == runID }.prefix(limit))
+            Array(
+                state.events[startIndex(after: cursor, in: state.events)...].lazy.filter { $0.event.runID == runID }
+                    .prefix(limit))
         }
     }
 

@@ -1,0 +1,119 @@
+import Cairn
+import CairnSQLite
+import Foundation
+
+/// Measures Cairn's orchestration overhead against the targets of the foundation issue.
+///
+/// Run with `swift run -c release cairn-benchmarks`; each figure is the median of several rounds.
+@main enum CairnBenchmarks {
+    static func main() async throws {
+        print("Cairn benchmarks (median of rounds, release build recommended)")
+        print("")
+        try definitionsBenchmarks()
+        try await executionBenchmarks()
+    }
+
+    /// 10,000 assets in a random DAG with about two dependencies each.
+    static func randomDAG(size: Int) -> [Asset<Int>] {
+        var generator = SplitMix64(seed: 42)
+        return (0..<size).map { index in
+            let deps: [AssetKey] =
+                index == 0 ? [] : (0..<2).map { _ in "asset_\(Int(generator.next() % UInt64(index)))" }
+            return Asset<Int>("asset_\(index)", group: "group_\(index % 20)", deps: Array(Set(deps))) { _ in index }
+        }
+    }
+
+    static func definitionsBenchmarks() throws {
+        let size = 10_000
+        var graph: AssetGraph?
+        let build = try measure(rounds: 7) {
+            let assets = randomDAG(size: size)
+            graph = try Definitions(assets: [assets]).assetGraph
+        }
+        report("build and validate Definitions of \(size) assets", build, target: 0.100)
+
+        let dag = graph!
+        let sink = dag.nodes.indices.last { dag.children[$0].isEmpty }!
+        let root = dag.nodes.indices.first { dag.parents[$0].isEmpty }!
+        let upstreamSelection = try AssetSelection.parse("+key:\(dag.nodes[sink].key)")
+        let downstreamSelection = try AssetSelection.parse("key:\(dag.nodes[root].key)+")
+        var upstreamCount = 0
+        var downstreamCount = 0
+        let upstream = try measure(rounds: 21) { upstreamCount = try upstreamSelection.resolve(in: dag).count }
+        let downstream = try measure(rounds: 21) { downstreamCount = try downstreamSelection.resolve(in: dag).count }
+        report("evaluate '+key:<sink>' (\(upstreamCount) assets selected)", upstream, target: 0.010)
+        report("evaluate 'key:<root>+' (\(downstreamCount) assets selected)", downstream, target: 0.010)
+    }
+
+    static func executionBenchmarks() async throws {
+        let count = 1_000
+        var first = Asset<Int>("chain_0") { _ in 0 }
+        var chain = [first]
+        for index in 1..<count {
+            let previous = first
+            first = Asset("chain_\(index)", from: previous) { _, value in value + 1 }
+            chain.append(first)
+        }
+        let root = Asset<Int>("wide_root") { _ in 1 }
+        let wide =
+            [root] + (1..<count).map { index in Asset("wide_\(index)", from: root) { _, value in value + index } }
+
+        for (name, assets) in [("chain", chain), ("wide graph", wide)] {
+            let perAsset =
+                try await measureAsync(rounds: 3) {
+                    let home = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-\(UUID())")
+                    defer { try? FileManager.default.removeItem(at: home) }
+                    let storage = try SQLiteStorage(path: home.appendingPathComponent("cairn.sqlite").path)
+                    let result = try await Definitions(assets: [assets]).materialize(
+                        "*", storage: storage,
+                        defaultIOManager: JSONFileIOManager(directory: home.appendingPathComponent("storage").path))
+                    precondition(result.succeeded, "benchmark run failed")
+                } / Double(count)
+            report(
+                "materialize \(count) trivial assets as a \(name), per asset (SQLite + JSON files)", perAsset,
+                target: 0.001)
+        }
+    }
+
+    static func measure(rounds: Int, _ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<rounds {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    static func measureAsync(rounds: Int, _ body: () async throws -> Void) async rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<rounds {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try await body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    static func report(_ name: String, _ seconds: Double, target: Double) {
+        let verdict = seconds <= target ? "ok" : "OVER TARGET"
+        let figure = String(format: "%9.3f ms", seconds * 1000)
+        let limit = String(format: "%g ms", target * 1000)
+        print("\(name.padding(toLength: 84, withPad: " ", startingAt: 0)) \(figure)  (target ≤ \(limit), \(verdict))")
+    }
+}
+
+/// A small deterministic random number generator, so every run builds the same graph.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

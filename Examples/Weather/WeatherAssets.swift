@@ -1,0 +1,77 @@
+import Cairn
+import Foundation
+
+/// One weather sample at SFO, as recorded every 30 minutes.
+struct Sample: Codable, Sendable {
+    var station: String
+    var valid: Date
+    var tmpf: Double
+}
+
+/// The highest temperature of one day.
+struct DailyHigh: Codable, Sendable, Equatable {
+    var day: String
+    var maxTmpf: Double
+}
+
+/// The samples, read from the CSV file shipped with the example.
+let samples = SourceAsset<[Sample]>(
+    "sfo_q2_weather_sample",
+    description: "Weather samples, taken every 30 minutes at SFO",
+    group: "weather",
+    kinds: ["csv"],
+    io: .csv(path: Bundle.module.path(forResource: "sfo_q2_weather_sample", ofType: "csv", inDirectory: "data")!))
+
+/// The temperature high of each day; the dependency on `samples` comes from the typed reference.
+let dailyHighs = Asset(
+    "daily_temperature_highs", description: "The temperature high of each day", group: "weather",
+    kinds: ["json"], codeVersion: "1", from: samples
+) { context, samples in
+    let highs = computeDailyHighs(samples)
+    context.log.info("Computed \(highs.count) daily highs from \(samples.count) samples")
+    context.addMetadata([
+        "samples": .int(samples.count),
+        "first_day": .text(highs.first?.day ?? "-"),
+        "last_day": .text(highs.last?.day ?? "-"),
+        "schema": .markdown(TableSchema(inferringFrom: highs).markdown),
+    ])
+    return highs
+}
+
+/// The ten hottest days.
+let hottest = Asset(
+    "hottest_dates", description: "The 10 hottest days", group: "weather", kinds: ["json"], from: dailyHighs
+) { context, highs in
+    let top = Array(highs.sorted { $0.maxTmpf > $1.maxTmpf }.prefix(10))
+    context.addMetadata([
+        "hottest_tmpf": .float(top.first?.maxTmpf ?? .nan),
+        "schema": .markdown(TableSchema(inferringFrom: top).markdown),
+    ])
+    return top
+}
+
+/// The three coldest days, by their high.
+let lowest = Asset(
+    "lowest_dates", description: "The 3 days with the lowest highs", group: "weather", kinds: ["json"],
+    from: dailyHighs
+) { context, highs in
+    let bottom = Array(highs.sorted { $0.maxTmpf < $1.maxTmpf }.prefix(3))
+    context.addMetadata([
+        "lowest_tmpf": .float(bottom.first?.maxTmpf ?? .nan),
+        "schema": .markdown(TableSchema(inferringFrom: bottom).markdown),
+    ])
+    return bottom
+}
+
+/// Groups samples by UTC day and keeps each day's maximum temperature, in day order.
+func computeDailyHighs(_ samples: [Sample]) -> [DailyHigh] {
+    var highs: [String: Double] = [:]
+    for sample in samples {
+        let day = String(sample.valid.ISO8601Format().prefix(10))
+        highs[day] = max(highs[day] ?? -.infinity, sample.tmpf)
+    }
+    return highs.sorted { $0.key < $1.key }.map { DailyHigh(day: $0.key, maxTmpf: $0.value) }
+}
+
+/// The weather code location.
+let weatherDefinitions = Definitions(assets: [samples, dailyHighs, hottest, lowest])

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+
+/// The root command: the user's executable.
+struct CairnCommand: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: URL(fileURLWithPath: CommandLine.arguments.first ?? "cairn").lastPathComponent,
+            abstract: "A Cairn code location: define, run and inspect data assets.",
+            discussion: """
+                State lives in the Cairn home directory: .cairn/ in the working directory, or \
+                $CAIRN_HOME, or --home. Runs and events are kept in SQLite there; asset values \
+                as JSON files under storage/.
+                """,
+            subcommands: [
+                ListCommand.self, MaterializeCommand.self, RunsCommand.self, RunCommand.self,
+                ValidateCommand.self,
+            ])
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Cairn
+import Foundation
+
+/// Prints an error to standard error and returns the exit code that ends the command.
+func fail(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    return ExitCode.failure
+}
+
+/// The validated graph of the code location, or an exit after printing what is wrong.
+func validatedGraph() throws -> AssetGraph {
+    do {
+        return try CodeLocation.definitions.assetGraph
+    } catch {
+        throw fail(error.description)
+    }
+}
+
+/// Parses and resolves a selection, or exits after printing where it is wrong.
+func selectedNodes(_ selection: String, in graph: AssetGraph) throws -> Set<Int> {
+    do {
+        return try AssetSelection.parse(selection).resolve(in: graph)
+    } catch {
+        throw fail(error.description)
+    }
+}

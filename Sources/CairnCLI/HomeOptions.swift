@@ -1,0 +1,17 @@
+import ArgumentParser
+import Cairn
+import CairnSQLite
+
+/// The `--home` option shared by commands that read or write state.
+struct HomeOptions: ParsableArguments {
+    @Option(name: .long, help: "The Cairn home directory (default: $CAIRN_HOME, else .cairn).")
+    var home: String?
+
+    /// The chosen home.
+    var cairnHome: CairnHome { CairnHome(path: home) }
+
+    /// Opens the SQLite storage of the home, creating it on first use.
+    func openStorage() throws -> SQLiteStorage {
+        try SQLiteStorage(path: cairnHome.databasePath)
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Cairn
+import Foundation
+
+/// `materialize --select`: runs the selected assets and shows progress as it goes.
+struct MaterializeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "materialize",
+        abstract: "Materialize the selected assets as a new run.",
+        discussion: """
+            Selections use Dagster's syntax: 'key:daily_temperature_highs', 'group:weather', \
+            '+key:hottest_dates' (with everything upstream), 'key:daily_temperature_highs+1', \
+            'tag:team=finance and not kind:csv', 'roots(*)', '*'.
+            """)
+
+    @Option(name: .long, help: "The assets to materialize, in Dagster's selection syntax.")
+    var select: String
+
+    @Option(name: .long, help: "The largest number of steps run at once (default: the number of cores).")
+    var maxConcurrency = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: "A tag for the run as key=value; repeat for several.")
+    var tag: [String] = []
+
+    @OptionGroup var options: HomeOptions
+
+    func validate() throws {
+        guard maxConcurrency >= 1 else {
+            throw ValidationError("--max-concurrency must be at least 1, got \(maxConcurrency)")
+        }
+        for entry in tag where !entry.contains("=") {
+            throw ValidationError("--tag takes key=value, got '\(entry)'")
+        }
+    }
+
+    func run() async throws {
+        let definitions = CodeLocation.definitions
+        let graph = try validatedGraph()
+        _ = try selectedNodes(select, in: graph)
+        let tags = Dictionary(
+            tag.map { entry in
+                let parts = entry.split(separator: "=", maxSplits: 1)
+                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+            }, uniquingKeysWith: { _, last in last })
+        let home = options.cairnHome
+        let storage = try options.openStorage()
+        let progress = ProgressPrinter()
+        let result: RunResult
+        do {
+            result = try await definitions.materialize(
+                select, storage: storage,
+                defaultIOManager: JSONFileIOManager(directory: home.storageDirectory),
+                maxConcurrency: maxConcurrency, tags: tags, observer: progress.show)
+        } catch let error as PlanError {
+            throw fail(error.description)
+        }
+        print(progress.summary(of: result))
+        if !result.succeeded { throw ExitCode.failure }
+    }
+}

@@ -1,0 +1,46 @@
+import Cairn
+import Foundation
+
+/// Prints a run's progress, one line per step event, as the events are stored.
+struct ProgressPrinter: Sendable {
+    /// Prints the line for an event, if it deserves one.
+    func show(_ record: EventRecord) {
+        let event = record.event
+        let step = event.stepKey ?? ""
+        switch event.type {
+        case .runStart:
+            print(
+                "Run \(event.runID) started: \(event.message.replacingOccurrences(of: "Started execution of run: ", with: ""))"
+            )
+        case .stepStart:
+            print("  ▸ \(step) started")
+        case .assetMaterialization:
+            let numbers = event.metadata.filter { $0.value.numericValue != nil }.map { "\($0.label)=\($0.value)" }
+            let details = numbers.isEmpty ? "" : " (\(numbers.joined(separator: ", ")))"
+            print("  ◆ \(event.assetKey?.description ?? step) materialized\(details)")
+        case .stepSuccess:
+            print("  ✓ \(step) succeeded in \(duration(of: event))")
+        case .stepFailure:
+            print("  ✗ \(step) failed after \(duration(of: event)): \(event.error?.message ?? event.message)")
+        case .stepSkipped:
+            print("  – \(step) skipped: \(event.message.components(separatedBy: ": ").last ?? "")")
+        case .logs where event.level >= .info:
+            print("    [\(event.level.rawValue.lowercased())] \(step): \(event.message)")
+        default:
+            return
+        }
+        fflush(nil)
+    }
+
+    /// The closing line: status, duration and counts.
+    func summary(of result: RunResult) -> String {
+        "Run \(result.runID) \(result.status.rawValue) in \(Formatting.duration(result.duration)): "
+            + "\(result.succeededSteps.count) succeeded, \(result.failedSteps.count) failed, "
+            + "\(result.skippedSteps.count) skipped"
+    }
+
+    private func duration(of event: Event) -> String {
+        guard case .float(let milliseconds) = event.metadata["duration_ms"] else { return "?" }
+        return Formatting.duration(seconds: milliseconds / 1000)
+    }
+}

@@ -1,0 +1,89 @@
+import GRDB
+
+/// The versioned schema of a Cairn SQLite database, applied when it is opened.
+///
+/// Migrations are append-only: a released migration is never edited; a schema change is a new
+/// migration registered after the others. GRDB records applied ones in `grdb_migrations`.
+enum Migrations {
+    /// Every migration, oldest first.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-runs-events") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE runs (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        job_name TEXT NOT NULL,
+                        selection TEXT,
+                        status TEXT NOT NULL,
+                        tags TEXT NOT NULL,
+                        asset_keys TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        started_at REAL,
+                        ended_at REAL
+                    );
+                    CREATE INDEX runs_status ON runs (status, seq);
+
+                    CREATE TABLE run_tags (
+                        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                        key TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        PRIMARY KEY (run_id, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX run_tags_key_value ON run_tags (key, value, run_id);
+
+                    CREATE TABLE event_logs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                        type TEXT NOT NULL,
+                        timestamp REAL NOT NULL,
+                        step_key TEXT,
+                        asset_key TEXT,
+                        level TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        body TEXT
+                    );
+                    CREATE INDEX event_logs_run ON event_logs (run_id, id);
+                    CREATE INDEX event_logs_asset ON event_logs (asset_key, type, id)
+                        WHERE asset_key IS NOT NULL;
+                    CREATE INDEX event_logs_type ON event_logs (type, id);
+
+                    CREATE TABLE asset_latest_materialization (
+                        asset_key TEXT PRIMARY KEY,
+                        event_id INTEGER NOT NULL REFERENCES event_logs (id) ON DELETE CASCADE,
+                        run_id TEXT NOT NULL,
+                        timestamp REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }
+
+    /// Refuses databases written by a newer Cairn, then applies the migrations `pool` lacks.
+    static func apply(to pool: DatabasePool, path: String) throws {
+        let migrator = migrator
+        let applied: Set<String>
+        do {
+            applied = try pool.read { try migrator.appliedIdentifiers($0) }
+        } catch {
+            throw SQLiteStorageError.cannotOpen(path: path, reason: "\(error)")
+        }
+        if let unknown = applied.subtracting(migrator.migrations).sorted().first {
+            throw SQLiteStorageError.newerDatabase(path: path, migration: unknown)
+        }
+        // Two processes opening a new file at once may both try the same migration; the
+        // loser fails, then finds it applied on the next attempt.
+        var attemptsLeft = 3
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch is DatabaseError where attemptsLeft > 0 {
+                attemptsLeft -= 1
+            } catch {
+                throw SQLiteStorageError.cannotOpen(path: path, reason: "migrating its schema failed: \(error)")
+            }
+        }
+    }
+}

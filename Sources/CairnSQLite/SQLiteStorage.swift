@@ -1,0 +1,391 @@
+import Cairn
+import Foundation
+import GRDB
+
+/// Storage in one SQLite file: the embedded default, which several processes on one host can share.
+///
+/// The file is opened in WAL mode with `synchronous = NORMAL`: a committed transaction survives a
+/// crash of any process; a power loss or OS crash may roll back the last few commits, but never
+/// corrupts the file. Writers wait up to five seconds for each other's locks.
+///
+/// ```swift
+/// let storage = try SQLiteStorage(path: ".cairn/cairn.sqlite")
+/// ```
+public final class SQLiteStorage: InstanceStorage {
+    /// The path of the database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens the database at `path`, creating it and its directory if needed, and migrates it.
+    ///
+    /// - Throws: `SQLiteStorageError` when the directory cannot be created, the file is not a
+    ///   Cairn database, or a newer version of Cairn wrote it.
+    public init(path: String) throws {
+        self.path = path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SQLiteStorageError.cannotCreateDirectory(
+                directory: directory.path, reason: Self.reason(creating: directory, error))
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // GRDB enables WAL for a pool; NORMAL syncs at checkpoints, not at every commit.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw SQLiteStorageError.cannotOpen(path: path, reason: "\(error)")
+        }
+        try Migrations.apply(to: pool, path: path)
+    }
+
+    // MARK: - Runs
+
+    /// Stores a new run.
+    public func addRun(_ run: Run) async throws {
+        let tags = try json(run.tags)
+        let assetKeys = try json(run.assetKeys)
+        try await pool.write { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO runs (id, job_name, selection, status, tags, asset_keys, created_at, started_at, ended_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                    """
+            ).execute(arguments: [
+                run.id.rawValue, run.jobName, run.selection, run.status.rawValue, tags, assetKeys,
+                run.createdAt.timeIntervalSince1970, run.startedAt?.timeIntervalSince1970,
+                run.endedAt?.timeIntervalSince1970,
+            ])
+            guard db.changesCount > 0 else { throw StorageError.duplicateRun(run.id) }
+            let insertTag = try db.cachedStatement(sql: "INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)")
+            for (key, value) in run.tags {
+                try insertTag.execute(arguments: [run.id.rawValue, key, value])
+            }
+        }
+    }
+
+    /// The run with this id, or `nil`.
+    public func run(_ id: RunID) async throws -> Run? {
+        try await pool.read { db in try self.fetchRun(id, db) }
+    }
+
+    /// Runs matching `filter`, newest first, at most `limit`, after the run `cursor`.
+    public func runs(matching filter: RunFilter, limit: Int, after cursor: RunID?) async throws -> [Run] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let cursor {
+            conditions.append("seq < (SELECT seq FROM runs WHERE id = ?)")
+            arguments += [cursor.rawValue]
+        }
+        if let prefix = filter.idPrefix, !prefix.isEmpty {
+            conditions.append("substr(id, 1, length(?)) = ?")
+            arguments += [prefix, prefix]
+        }
+        for (key, value) in filter.tags.sorted(by: { $0.key < $1.key }) {
+            conditions.append("id IN (SELECT run_id FROM run_tags WHERE key = ? AND value = ?)")
+            arguments += [key, value]
+        }
+        let limit = max(limit, 0)
+        let sql: String
+        var allArguments = StatementArguments()
+        if filter.statuses.isEmpty {
+            sql = "SELECT \(Self.runColumns) FROM runs \(Self.whereClause(conditions)) ORDER BY seq DESC LIMIT ?"
+            allArguments = arguments + [limit]
+        } else {
+            // One index range per status, each cut at `limit`: `status IN (...)` would sort every run
+            // with one of the statuses before applying the limit.
+            let branch = """
+                SELECT * FROM (SELECT seq, \(Self.runColumns) FROM runs \(Self.whereClause(["status = ?"] + conditions))
+                ORDER BY seq DESC LIMIT ?)
+                """
+            let branches = Array(repeating: branch, count: filter.statuses.count).joined(separator: " UNION ALL ")
+            sql = "SELECT \(Self.runColumns) FROM (\(branches)) ORDER BY seq DESC LIMIT ?"
+            for status in filter.statuses {
+                allArguments += [status.rawValue]
+                allArguments += arguments
+                allArguments += [limit]
+            }
+            allArguments += [limit]
+        }
+        return try await pool.read { [allArguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: allArguments).map { try self.decodeRun($0) }
+        }
+    }
+
+    // MARK: - Events
+
+    /// Appends events in one transaction, updating their runs and the materialization index.
+    ///
+    /// - Throws: `StorageError.unknownRun`, appending nothing, when an event's run does not exist.
+    @discardableResult
+    public func append(_ events: [Event]) async throws -> [EventRecord] {
+        guard !events.isEmpty else { return [] }
+        let bodies = try events.map(body(of:))
+        let ids = try await pool.write { db in try self.insert(events, bodies: bodies, db) }
+        return zip(ids, events).map { EventRecord(id: $0, event: $1) }
+    }
+
+    /// The events of one run in order, after the event id `cursor`, at most `limit`.
+    public func events(ofRun runID: RunID, after cursor: Int64?, limit: Int) async throws -> [EventRecord] {
+        try await pool.read { db in
+            try self.fetchRecords(
+                db,
+                sql: """
+                    SELECT \(Self.eventColumns) FROM event_logs AS e
+                    WHERE e.run_id = ? AND e.id > ? ORDER BY e.id LIMIT ?
+                    """,
+                arguments: [runID.rawValue, cursor ?? 0, max(limit, 0)])
+        }
+    }
+
+    /// Events of all runs in order, after the event id `cursor`, of the given types, at most `limit`.
+    public func events(after cursor: Int64?, types: Set<EventType>?, limit: Int) async throws -> [EventRecord] {
+        let cursor = cursor ?? 0
+        let limit = max(limit, 0)
+        let sql: String
+        var arguments = StatementArguments()
+        if let types {
+            guard !types.isEmpty else { return [] }
+            // One index range per type, each cut at `limit`: `type IN (...)` would sort every event
+            // of those types after the cursor before applying the limit.
+            let branch = """
+                SELECT * FROM (SELECT \(Self.eventColumns) FROM event_logs AS e WHERE e.type = ? AND e.id > ?
+                ORDER BY e.id LIMIT ?)
+                """
+            sql = Array(repeating: branch, count: types.count).joined(separator: " UNION ALL ") + " ORDER BY id LIMIT ?"
+            for type in types {
+                arguments += [type.rawValue, cursor, limit]
+            }
+            arguments += [limit]
+        } else {
+            sql = "SELECT \(Self.eventColumns) FROM event_logs AS e WHERE e.id > ? ORDER BY e.id LIMIT ?"
+            arguments = [cursor, limit]
+        }
+        return try await pool.read { [sql, arguments] db in
+            try self.fetchRecords(db, sql: sql, arguments: arguments)
+        }
+    }
+
+    /// The latest materialization of each of the given assets that has one.
+    ///
+    /// The keys travel as one JSON array, so any number of them fits in one query.
+    public func latestMaterializations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord] {
+        guard !keys.isEmpty else { return [:] }
+        let keyList = try json(keys)
+        let records = try await pool.read { db in
+            try self.fetchRecords(
+                db,
+                sql: """
+                    SELECT \(Self.eventColumns) FROM json_each(?) AS k
+                    JOIN asset_latest_materialization AS m ON m.asset_key = k.value
+                    JOIN event_logs AS e ON e.id = m.event_id
+                    """,
+                arguments: [keyList])
+        }
+        var result: [AssetKey: EventRecord] = [:]
+        for record in records {
+            if let key = record.event.assetKey { result[key] = record }
+        }
+        return result
+    }
+
+    /// Materializations of one asset, newest first, before the event id `cursor`, at most `limit`.
+    public func materializations(of key: AssetKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord] {
+        try await pool.read { db in
+            try self.fetchRecords(
+                db,
+                sql: """
+                    SELECT \(Self.eventColumns) FROM event_logs AS e
+                    WHERE e.asset_key = ? AND e.type = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?
+                    """,
+                arguments: [
+                    key.description, EventType.assetMaterialization.rawValue, cursor ?? Int64.max, max(limit, 0),
+                ])
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Inserts events and applies them to runs and the materialization index, returning their ids.
+    private func insert(_ events: [Event], bodies: [String?], _ db: Database) throws -> [Int64] {
+        let runLevel = Set(events.lazy.filter { $0.type.runStatus != nil }.map(\.runID))
+        var runs: [RunID: Run] = [:]
+        var checked: Set<RunID> = []
+        let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)")
+        for event in events where checked.insert(event.runID).inserted {
+            if runLevel.contains(event.runID) {
+                guard let run = try fetchRun(event.runID, db) else { throw StorageError.unknownRun(event.runID) }
+                runs[event.runID] = run
+            } else if try Bool.fetchOne(exists, arguments: [event.runID.rawValue]) != true {
+                throw StorageError.unknownRun(event.runID)
+            }
+        }
+
+        let insertEvent = try db.cachedStatement(
+            sql: """
+                INSERT INTO event_logs (run_id, type, timestamp, step_key, asset_key, level, message, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let indexMaterialization = try db.cachedStatement(
+            sql: """
+                INSERT INTO asset_latest_materialization (asset_key, event_id, run_id, timestamp) VALUES (?, ?, ?, ?)
+                ON CONFLICT (asset_key) DO UPDATE SET
+                    event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp
+                WHERE excluded.event_id > asset_latest_materialization.event_id
+                """)
+        var ids: [Int64] = []
+        ids.reserveCapacity(events.count)
+        for (event, body) in zip(events, bodies) {
+            let timestamp = event.timestamp.timeIntervalSince1970
+            try insertEvent.execute(arguments: [
+                event.runID.rawValue, event.type.rawValue, timestamp, event.stepKey, event.assetKey?.description,
+                event.level.rawValue, event.message, body,
+            ])
+            let id = db.lastInsertedRowID
+            ids.append(id)
+            if event.type.runStatus != nil, let run = runs[event.runID] {
+                runs[event.runID] = run.applying(event)
+            }
+            if event.type == .assetMaterialization, let key = event.assetKey {
+                try indexMaterialization.execute(arguments: [key.description, id, event.runID.rawValue, timestamp])
+            }
+        }
+
+        let updateRun = try db.cachedStatement(
+            sql: "UPDATE runs SET status = ?, started_at = ?, ended_at = ? WHERE id = ?")
+        for run in runs.values {
+            try updateRun.execute(arguments: [
+                run.status.rawValue, run.startedAt?.timeIntervalSince1970, run.endedAt?.timeIntervalSince1970,
+                run.id.rawValue,
+            ])
+        }
+        return ids
+    }
+
+    /// What an event stores besides its columns: metadata and error, or `nil` when it has neither.
+    private struct Body: Codable {
+        var metadata: Metadata?
+        var error: ErrorInfo?
+    }
+
+    /// The JSON body of an event, or `nil` when it has no metadata and no error.
+    private func body(of event: Event) throws -> String? {
+        guard !event.metadata.isEmpty || event.error != nil else { return nil }
+        return try json(Body(metadata: event.metadata.isEmpty ? nil : event.metadata, error: event.error))
+    }
+
+    /// A value as compact JSON text with sorted keys.
+    private func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    // MARK: - Reading
+
+    /// The columns `decodeRun` reads, in order.
+    private static let runColumns =
+        "id, job_name, selection, status, tags, asset_keys, created_at, started_at, ended_at"
+
+    /// The columns `decodeRecord` reads, in order, of `event_logs AS e`.
+    private static let eventColumns =
+        "e.id, e.run_id, e.type, e.timestamp, e.step_key, e.asset_key, e.level, e.message, e.body"
+
+    /// `WHERE a AND b`, or nothing when there are no conditions.
+    private static func whereClause(_ conditions: [String]) -> String {
+        conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+    }
+
+    /// The run with this id, read inside an open access.
+    private func fetchRun(_ id: RunID, _ db: Database) throws -> Run? {
+        let statement = try db.cachedStatement(sql: "SELECT \(Self.runColumns) FROM runs WHERE id = ?")
+        return try Row.fetchOne(statement, arguments: [id.rawValue]).map(decodeRun)
+    }
+
+    /// A run from a row of `runColumns`.
+    private func decodeRun(_ row: Row) throws -> Run {
+        let id = RunID(row[0] as String)
+        let statusName: String = row[3]
+        guard let status = RunStatus(rawValue: statusName) else {
+            throw unreadable("run \(id) has status '\(statusName)', unknown to this version of Cairn")
+        }
+        return Run(
+            id: id,
+            jobName: row[1],
+            selection: row[2],
+            assetKeys: try decode([AssetKey].self, from: row[5], "the asset keys of run \(id)"),
+            tags: try decode([String: String].self, from: row[4], "the tags of run \(id)"),
+            status: status,
+            createdAt: Date(timeIntervalSince1970: row[6]),
+            startedAt: (row[7] as Double?).map(Date.init(timeIntervalSince1970:)),
+            endedAt: (row[8] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// The event records a query of `eventColumns` returns, in its order.
+    private func fetchRecords(_ db: Database, sql: String, arguments: StatementArguments) throws -> [EventRecord] {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        var records: [EventRecord] = []
+        while let row = try rows.next() {
+            records.append(try decodeRecord(row))
+        }
+        return records
+    }
+
+    /// An event record from a row of `eventColumns`.
+    private func decodeRecord(_ row: Row) throws -> EventRecord {
+        let id: Int64 = row[0]
+        let typeName: String = row[2]
+        guard let type = EventType(rawValue: typeName) else {
+            throw unreadable("event \(id) has type '\(typeName)', unknown to this version of Cairn; upgrade Cairn")
+        }
+        let levelName: String = row[6]
+        guard let level = LogLevel(rawValue: levelName) else {
+            throw unreadable("event \(id) has level '\(levelName)', unknown to this version of Cairn; upgrade Cairn")
+        }
+        let body = try (row[8] as String?).map { try decode(Body.self, from: $0, "the metadata of event \(id)") }
+        let event = Event(
+            type,
+            runID: RunID(row[1] as String),
+            timestamp: Date(timeIntervalSince1970: row[3]),
+            stepKey: row[4],
+            assetKey: (row[5] as String?).map { AssetKey($0) },
+            level: level,
+            message: row[7],
+            metadata: body?.metadata ?? [:],
+            error: body?.error)
+        return EventRecord(id: id, event: event)
+    }
+
+    /// Decodes stored JSON text, naming `what` when it cannot.
+    private func decode<T: Decodable>(_ type: T.Type, from text: String, _ what: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(text.utf8))
+        } catch {
+            throw unreadable("cannot decode \(what): \(error)")
+        }
+    }
+
+    /// The error for a stored value that cannot be read.
+    private func unreadable(_ detail: String) -> SQLiteStorageError {
+        .unreadable(path: path, detail: detail)
+    }
+
+    /// Why `directory` could not be created, in words.
+    private static func reason(creating directory: URL, _ error: any Error) -> String {
+        var existing = directory
+        var isDirectory: ObjCBool = false
+        while existing.pathComponents.count > 1 {
+            if FileManager.default.fileExists(atPath: existing.path, isDirectory: &isDirectory) {
+                if !isDirectory.boolValue { return "'\(existing.path)' is a file, not a directory" }
+                break
+            }
+            existing.deleteLastPathComponent()
+        }
+        return (error as NSError).localizedDescription
+    }
+}

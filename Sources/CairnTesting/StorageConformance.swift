@@ -1,0 +1,744 @@
+import Cairn
+import Foundation
+
+/// The behaviour every `InstanceStorage` must have, as checks that need no test framework.
+///
+/// Run all checks, each on a new empty storage, or each check as its own test case:
+///
+/// ```swift
+/// try await StorageConformance.verify { try SQLiteStorage(path: newTemporaryPath()) }
+///
+/// @Test(arguments: StorageConformance.checks)
+/// func conformance(_ check: StorageConformance.Check) async throws {
+///     try await check.run(on: InMemoryStorage())
+/// }
+/// ```
+public enum StorageConformance {
+    /// One named behaviour, checked on an empty storage.
+    public struct Check: Sendable, CustomStringConvertible {
+        /// What the check verifies, e.g. `runs are listed newest first, with limit and cursor`.
+        public let name: String
+        private let body: @Sendable (any InstanceStorage) async throws -> Void
+
+        fileprivate init(_ name: String, _ body: @escaping @Sendable (any InstanceStorage) async throws -> Void) {
+            self.name = name
+            self.body = body
+        }
+
+        /// Runs the check on `storage`, which must be empty.
+        ///
+        /// - Throws: `ConformanceFailure` naming the check and what differed, also when the
+        ///   storage throws an error the check did not expect.
+        public func run(on storage: any InstanceStorage) async throws {
+            do {
+                try await body(storage)
+            } catch let mismatch as Mismatch {
+                throw ConformanceFailure(check: name, message: mismatch.message)
+            } catch {
+                throw ConformanceFailure(check: name, message: "unexpected error: \(error)")
+            }
+        }
+
+        /// The check's name, as test reports show it.
+        public var description: String { name }
+    }
+
+    /// Every check, in a fixed order.
+    public static let checks: [Check] = [
+        Check("a run is stored and read back") { try await addAndGetRun($0) },
+        Check("adding a run with an existing id throws duplicateRun") { try await duplicateRun($0) },
+        Check("runs are listed newest first, with limit and cursor") { try await runsNewestFirst($0) },
+        Check("runs are filtered by status") { try await runsByStatus($0) },
+        Check("runs are filtered by id prefix") { try await runsByIDPrefix($0) },
+        Check("runs are filtered by tags") { try await runsByTags($0) },
+        Check("append returns strictly increasing ids across batches") { try await appendIDs($0) },
+        Check("events of a run come in order, with cursor and limit") { try await eventsOfRun($0) },
+        Check("events of all runs come in order, filtered by type") { try await eventsByType($0) },
+        Check("RUN_START starts a run and RUN_SUCCESS ends it") { try await runLifecycle($0) },
+        Check("an ended run never changes status") { try await terminalStatus($0) },
+        Check("appending to an unknown run throws unknownRun and appends nothing") { try await unknownRun($0) },
+        Check("the latest materialization of each asset is the newest") { try await latestMaterialization($0) },
+        Check("latest materializations of 40,000 keys are read at once") { try await latestOfManyKeys($0) },
+        Check("materializations are listed newest first, with cursor") { try await materializations($0) },
+        Check("every event field round-trips") { try await eventFields($0) },
+        Check("metadata of every kind and errors round-trip") { try await metadataRoundTrip($0) },
+        Check("concurrent appends produce unique ids and lose nothing") { try await concurrentAppends($0) },
+        Check("asset keys with several components round-trip") { try await assetKeyPaths($0) },
+    ]
+
+    /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.
+    ///
+    /// - Throws: `ConformanceFailure` for the first check that fails, or what `makeStorage` throws.
+    public static func verify(_ makeStorage: () async throws -> any InstanceStorage) async throws {
+        for check in checks {
+            try await check.run(on: makeStorage())
+        }
+    }
+}
+
+// MARK: - Runs
+
+extension StorageConformance {
+    private static func addAndGetRun(_ storage: any InstanceStorage) async throws {
+        let full = Run(
+            id: "run-full", jobName: "daily_job", selection: "group:weather and tag:team=data",
+            assetKeys: ["weather/raw", "weather/daily_highs"], tags: ["team": "data", "dagster/schedule": "daily"],
+            status: .queued, createdAt: time(0), startedAt: time(1), endedAt: time(2.5))
+        let bare = Run(id: "run-bare", assetKeys: [], createdAt: time(3))
+        try await storage.addRun(full)
+        try await storage.addRun(bare)
+        try expectRun(try await storage.run("run-full"), full, "run(\"run-full\")")
+        try expectRun(try await storage.run("run-bare"), bare, "run(\"run-bare\")")
+        try expect(
+            try await storage.run("run-missing") == nil, "run(\"run-missing\") returned a run that was never added")
+    }
+
+    private static func duplicateRun(_ storage: any InstanceStorage) async throws {
+        let original = makeRun("run-1", jobName: "original")
+        try await storage.addRun(original)
+        try await expectThrows(.duplicateRun("run-1"), "adding a second run with id run-1") {
+            try await storage.addRun(makeRun("run-1", jobName: "impostor", tags: ["team": "x"]))
+        }
+        try expectRun(try await storage.run("run-1"), original, "run-1 after the rejected duplicate")
+        try expectIDs(try await storage.runs(matching: RunFilter(), limit: 10, after: nil), ["run-1"], "all runs")
+        try expectIDs(
+            try await storage.runs(matching: RunFilter(tags: ["team": "x"]), limit: 10, after: nil), [],
+            "runs tagged by the rejected duplicate")
+    }
+
+    private static func runsNewestFirst(_ storage: any InstanceStorage) async throws {
+        // Ids out of alphabetical order, so sorting by id instead of by age shows.
+        let ids: [RunID] = ["run-c", "run-a", "run-e", "run-b", "run-d", "run-g", "run-f"]
+        for (index, id) in ids.enumerated() {
+            try await storage.addRun(makeRun(id, createdAt: Double(index)))
+        }
+        let all = RunFilter()
+        try expectIDs(try await storage.runs(matching: all, limit: 100, after: nil), ids.reversed(), "all runs")
+        try expectIDs(
+            try await storage.runs(matching: all, limit: 3, after: nil), ["run-f", "run-g", "run-d"], "first page of 3")
+        try expectIDs(
+            try await storage.runs(matching: all, limit: 3, after: "run-d"), ["run-b", "run-e", "run-a"],
+            "page of 3 after run-d")
+        try expectIDs(try await storage.runs(matching: all, limit: 3, after: "run-a"), ["run-c"], "page after run-a")
+        try expectIDs(try await storage.runs(matching: all, limit: 3, after: "run-c"), [], "page after the oldest run")
+        try expectIDs(try await storage.runs(matching: all, limit: 0, after: nil), [], "a page of limit 0")
+        var paged: [RunID] = []
+        var cursor: RunID?
+        while true {
+            let page = try await storage.runs(matching: all, limit: 2, after: cursor)
+            guard let last = page.last else { break }
+            try expect(page.count <= 2, "a page of limit 2 returned \(page.count) runs")
+            paged += page.map(\.id)
+            cursor = last.id
+        }
+        try expectEqual(paged, ids.reversed(), "run ids read in pages of 2")
+    }
+
+    private static func runsByStatus(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("queued", status: .queued, createdAt: 0))
+        try await storage.addRun(makeRun("success-1", status: .success, createdAt: 1))
+        try await storage.addRun(makeRun("failure", status: .failure, createdAt: 2))
+        try await storage.addRun(makeRun("started-by-event", createdAt: 3))
+        try await storage.addRun(makeRun("success-2", status: .success, createdAt: 4))
+        try await storage.addRun(makeRun("canceled", status: .canceled, createdAt: 5))
+        try await storage.append([Event(.runStart, runID: "started-by-event", timestamp: time(10))])
+
+        func ids(_ statuses: Set<RunStatus>, limit: Int = 100, after cursor: RunID? = nil) async throws -> [RunID] {
+            try await storage.runs(matching: RunFilter(statuses: statuses), limit: limit, after: cursor).map(\.id)
+        }
+        try expectEqual(try await ids([.success]), ["success-2", "success-1"], "runs with status SUCCESS")
+        try expectEqual(
+            try await ids([.success, .failure]), ["success-2", "failure", "success-1"],
+            "runs with status SUCCESS or FAILURE")
+        try expectEqual(try await ids([.started]), ["started-by-event"], "runs STARTED by a RUN_START event")
+        try expectEqual(try await ids([.notStarted]), [], "runs with status NOT_STARTED after RUN_START")
+        try expectEqual(try await ids([.starting]), [], "runs with status STARTING")
+        try expectEqual(
+            try await ids([.success, .failure, .canceled], limit: 2, after: "canceled"), ["success-2", "failure"],
+            "ended runs, 2 after the run canceled")
+    }
+
+    private static func runsByIDPrefix(_ storage: any InstanceStorage) async throws {
+        let runIDs: [RunID] = ["abc-1", "abd-2", "abc-3", "ABC-4", "a_c-5", "a%c-6", "xabc-7"]
+        for (index, id) in runIDs.enumerated() {
+            try await storage.addRun(makeRun(id, createdAt: Double(index)))
+        }
+        func ids(_ prefix: String, limit: Int = 100, after cursor: RunID? = nil) async throws -> [RunID] {
+            try await storage.runs(matching: RunFilter(idPrefix: prefix), limit: limit, after: cursor).map(\.id)
+        }
+        try expectEqual(try await ids("abc"), ["abc-3", "abc-1"], "runs with id prefix 'abc' (case-sensitive)")
+        try expectEqual(try await ids("abc-1"), ["abc-1"], "runs with a whole id as prefix")
+        try expectEqual(try await ids("a_"), ["a_c-5"], "runs with id prefix 'a_' ('_' is no wildcard)")
+        try expectEqual(try await ids("a%"), ["a%c-6"], "runs with id prefix 'a%' ('%' is no wildcard)")
+        try expectEqual(try await ids("ab", limit: 1, after: "abc-3"), ["abd-2"], "1 run with prefix 'ab' after abc-3")
+        try expectEqual(try await ids("zzz"), [], "runs with id prefix 'zzz'")
+        try expectEqual(try await ids(""), runIDs.reversed(), "runs with the empty id prefix")
+    }
+
+    private static func runsByTags(_ storage: any InstanceStorage) async throws {
+        let tagged: [(RunID, [String: String], RunStatus)] = [
+            ("r1", ["team": "data", "env": "prod"], .success),
+            ("r2", ["team": "data", "env": "dev"], .failure),
+            ("r3", ["team": "ml", "env": "prod"], .success),
+            ("r4", ["team": "data"], .success),
+            ("r5", [:], .success),
+            ("r6", ["team": "data", "env": "prod", "dagster/partition": "2024-01-01"], .queued),
+        ]
+        for (index, (id, tags, status)) in tagged.enumerated() {
+            try await storage.addRun(makeRun(id, status: status, tags: tags, createdAt: Double(index)))
+        }
+        func ids(_ filter: RunFilter, limit: Int = 100, after cursor: RunID? = nil) async throws -> [RunID] {
+            try await storage.runs(matching: filter, limit: limit, after: cursor).map(\.id)
+        }
+        try expectEqual(
+            try await ids(RunFilter(tags: ["team": "data"])), ["r6", "r4", "r2", "r1"], "runs of team=data")
+        try expectEqual(
+            try await ids(RunFilter(tags: ["team": "data", "env": "prod"])), ["r6", "r1"],
+            "runs with both team=data and env=prod")
+        try expectEqual(try await ids(RunFilter(tags: ["env": "prod"])), ["r6", "r3", "r1"], "runs of env=prod")
+        try expectEqual(
+            try await ids(RunFilter(tags: ["dagster/partition": "2024-01-01"])), ["r6"],
+            "runs of partition 2024-01-01")
+        try expectEqual(try await ids(RunFilter(tags: ["team": "Data"])), [], "runs of team=Data (case-sensitive)")
+        try expectEqual(try await ids(RunFilter(tags: ["owner": "data"])), [], "runs with an unused tag key")
+        try expectEqual(
+            try await ids(RunFilter(tags: ["team": "data"]), limit: 2, after: "r6"), ["r4", "r2"],
+            "2 runs of team=data after r6")
+        try expectEqual(
+            try await ids(RunFilter(statuses: [.success], tags: ["team": "data"])), ["r4", "r1"],
+            "successful runs of team=data")
+        try expectEqual(
+            try await ids(RunFilter(statuses: [.success], idPrefix: "r1", tags: ["env": "prod"])), ["r1"],
+            "successful runs of env=prod with id prefix r1")
+    }
+}
+
+// MARK: - Events
+
+extension StorageConformance {
+    private static func appendIDs(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1"))
+        try expectEqual(try await storage.append([]), [], "records of an empty append")
+        let batches: [[Event]] = [
+            [
+                Event(.runStart, runID: "run-1", timestamp: time(1)),
+                Event(.stepStart, runID: "run-1", timestamp: time(2), stepKey: "a"),
+                Event(.stepSuccess, runID: "run-1", timestamp: time(3), stepKey: "a"),
+            ],
+            [Event(.logs, runID: "run-1", timestamp: time(4), message: "one")],
+            [
+                Event(.logs, runID: "run-1", timestamp: time(5), message: "two"),
+                Event(.logs, runID: "run-1", timestamp: time(6), message: "three"),
+                Event(.runSuccess, runID: "run-1", timestamp: time(7)),
+            ],
+        ]
+        var appended: [EventRecord] = []
+        for (index, batch) in batches.enumerated() {
+            let records = try await storage.append(batch)
+            try expectEqual(records.count, batch.count, "number of records returned for batch \(index + 1)")
+            for (record, event) in zip(records, batch) {
+                try expectEvent(record.event, event, "event returned for batch \(index + 1)")
+            }
+            appended += records
+        }
+        let ids = appended.map(\.id)
+        try expect(
+            zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 },
+            "ids of three batches are not strictly increasing: \(ids)")
+        try expectRecords(try await storage.events(after: nil, types: nil, limit: 100), appended, "all stored events")
+    }
+
+    private static func eventsOfRun(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-a", createdAt: 0))
+        try await storage.addRun(makeRun("run-b", createdAt: 1))
+        let first = try await storage.append([
+            Event(.logs, runID: "run-a", timestamp: time(1), message: "a1"),
+            Event(.logs, runID: "run-b", timestamp: time(2), message: "b1"),
+            Event(.logs, runID: "run-a", timestamp: time(3), message: "a2"),
+            Event(.logs, runID: "run-b", timestamp: time(4), message: "b2"),
+            Event(.logs, runID: "run-a", timestamp: time(5), message: "a3"),
+        ])
+        let second = try await storage.append([
+            Event(.logs, runID: "run-b", timestamp: time(6), message: "b3"),
+            Event(.logs, runID: "run-a", timestamp: time(7), message: "a4"),
+        ])
+        let all = first + second
+        let ofA = all.filter { $0.event.runID == "run-a" }
+        let ofB = all.filter { $0.event.runID == "run-b" }
+        try expectRecords(try await storage.events(ofRun: "run-a", after: nil, limit: 100), ofA, "events of run-a")
+        try expectRecords(try await storage.events(ofRun: "run-b", after: nil, limit: 100), ofB, "events of run-b")
+        try expectRecords(
+            try await storage.events(ofRun: "run-a", after: nil, limit: 2), Array(ofA.prefix(2)),
+            "first 2 events of run-a")
+        try expectRecords(
+            try await storage.events(ofRun: "run-a", after: ofA[1].id, limit: 1), [ofA[2]],
+            "1 event of run-a after its second")
+        try expectRecords(
+            try await storage.events(ofRun: "run-b", after: ofA[0].id, limit: 2), Array(ofB.prefix(2)),
+            "2 events of run-b after the first event of run-a")
+        try expectRecords(
+            try await storage.events(ofRun: "run-a", after: ofA[3].id, limit: 100), [],
+            "events of run-a after its last")
+        try expectRecords(
+            try await storage.events(ofRun: "run-missing", after: nil, limit: 100), [], "events of an unknown run")
+    }
+
+    private static func eventsByType(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-a", createdAt: 0))
+        try await storage.addRun(makeRun("run-b", createdAt: 1))
+        let records = try await storage.append([
+            Event(.runStart, runID: "run-a", timestamp: time(1)),
+            Event(.runStart, runID: "run-b", timestamp: time(2)),
+            Event(.assetMaterialization, runID: "run-a", timestamp: time(3), assetKey: "x"),
+            Event(.logs, runID: "run-b", timestamp: time(4), message: "hello"),
+            Event(.assetMaterialization, runID: "run-b", timestamp: time(5), assetKey: "y"),
+            Event(.runSuccess, runID: "run-a", timestamp: time(6)),
+            Event(.runFailure, runID: "run-b", timestamp: time(7)),
+        ])
+        func ofTypes(_ types: Set<EventType>) -> [EventRecord] {
+            records.filter { types.contains($0.event.type) }
+        }
+        try expectRecords(try await storage.events(after: nil, types: nil, limit: 100), records, "events of all types")
+        try expectRecords(
+            try await storage.events(after: nil, types: [.assetMaterialization], limit: 100),
+            ofTypes([.assetMaterialization]), "materializations of both runs")
+        let runLevel: Set<EventType> = [.runStart, .runSuccess, .runFailure]
+        try expectRecords(
+            try await storage.events(after: nil, types: runLevel, limit: 100), ofTypes(runLevel),
+            "run-level events of both runs")
+        try expectRecords(
+            try await storage.events(after: records[1].id, types: runLevel, limit: 2),
+            Array(ofTypes(runLevel).dropFirst(2).prefix(2)), "2 run-level events after the second event")
+        try expectRecords(
+            try await storage.events(after: records[2].id, types: nil, limit: 3), Array(records[3..<6]),
+            "3 events after the third")
+        try expectRecords(
+            try await storage.events(after: records[6].id, types: nil, limit: 100), [], "events after the last")
+        try expectRecords(try await storage.events(after: nil, types: [], limit: 100), [], "events of no type")
+        try expectRecords(
+            try await storage.events(after: nil, types: [.stepFailure], limit: 100), [],
+            "events of a type never appended")
+    }
+
+    private static func runLifecycle(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1"))
+        try await storage.append([Event(.runStart, runID: "run-1", timestamp: time(10))])
+        var run = try await storage.run("run-1")
+        try expectEqual(run?.status, .started, "status after RUN_START")
+        try expectInstant(run?.startedAt, time(10), "startedAt after RUN_START")
+        try expectInstant(run?.endedAt, nil, "endedAt after RUN_START")
+
+        try await storage.append([
+            Event(.stepStart, runID: "run-1", timestamp: time(11), stepKey: "a"),
+            Event(.stepSuccess, runID: "run-1", timestamp: time(12), stepKey: "a"),
+        ])
+        try expectEqual(try await storage.run("run-1")?.status, .started, "status after step events")
+
+        try await storage.append([Event(.runSuccess, runID: "run-1", timestamp: time(13.5))])
+        run = try await storage.run("run-1")
+        try expectEqual(run?.status, .success, "status after RUN_SUCCESS")
+        try expectInstant(run?.startedAt, time(10), "startedAt after RUN_SUCCESS")
+        try expectInstant(run?.endedAt, time(13.5), "endedAt after RUN_SUCCESS")
+        try expectIDs(
+            try await storage.runs(matching: RunFilter(statuses: [.success]), limit: 10, after: nil), ["run-1"],
+            "runs with status SUCCESS")
+
+        try await storage.addRun(makeRun("run-2"))
+        try await storage.append([Event(.runFailure, runID: "run-2", timestamp: time(20))])
+        run = try await storage.run("run-2")
+        try expectEqual(run?.status, .failure, "status after RUN_FAILURE of a run never started")
+        try expectInstant(run?.startedAt, time(20), "startedAt after RUN_FAILURE of a run never started")
+        try expectInstant(run?.endedAt, time(20), "endedAt after RUN_FAILURE of a run never started")
+
+        try await storage.addRun(makeRun("run-3"))
+        try await storage.append([
+            Event(.runStart, runID: "run-3", timestamp: time(30)),
+            Event(.runCanceled, runID: "run-3", timestamp: time(31)),
+        ])
+        run = try await storage.run("run-3")
+        try expectEqual(run?.status, .canceled, "status after RUN_START and RUN_CANCELED in one batch")
+        try expectInstant(run?.startedAt, time(30), "startedAt after RUN_START and RUN_CANCELED in one batch")
+        try expectInstant(run?.endedAt, time(31), "endedAt after RUN_START and RUN_CANCELED in one batch")
+    }
+
+    private static func terminalStatus(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1"))
+        try await storage.append([
+            Event(.runStart, runID: "run-1", timestamp: time(1)),
+            Event(.runSuccess, runID: "run-1", timestamp: time(2)),
+        ])
+        try await storage.append([Event(.runFailure, runID: "run-1", timestamp: time(3))])
+        try await storage.append([
+            Event(.runStart, runID: "run-1", timestamp: time(4)),
+            Event(.runCanceled, runID: "run-1", timestamp: time(5)),
+        ])
+        let run = try await storage.run("run-1")
+        try expectEqual(run?.status, .success, "status of a successful run after RUN_FAILURE, RUN_START, RUN_CANCELED")
+        try expectInstant(run?.startedAt, time(1), "startedAt of a successful run after later run events")
+        try expectInstant(run?.endedAt, time(2), "endedAt of a successful run after later run events")
+        try expectEqual(
+            try await storage.events(ofRun: "run-1", after: nil, limit: 100).map(\.event.type),
+            [.runStart, .runSuccess, .runFailure, .runStart, .runCanceled],
+            "event types stored for the run, including those that did not change it")
+
+        try await storage.addRun(makeRun("run-2"))
+        try await storage.append([
+            Event(.runStart, runID: "run-2", timestamp: time(10)),
+            Event(.runFailure, runID: "run-2", timestamp: time(11)),
+            Event(.runSuccess, runID: "run-2", timestamp: time(12)),
+        ])
+        let second = try await storage.run("run-2")
+        try expectEqual(second?.status, .failure, "status after RUN_FAILURE then RUN_SUCCESS in one batch")
+        try expectInstant(second?.endedAt, time(11), "endedAt after RUN_FAILURE then RUN_SUCCESS in one batch")
+
+        try await storage.addRun(makeRun("run-3", status: .canceled, createdAt: 20))
+        try await storage.append([Event(.runStart, runID: "run-3", timestamp: time(21))])
+        try expectEqual(
+            try await storage.run("run-3")?.status, .canceled, "status of a run added as CANCELED after RUN_START")
+    }
+
+    private static func unknownRun(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1"))
+        try await expectThrows(.unknownRun("ghost"), "appending a batch with an event of run ghost between valid ones")
+        {
+            try await storage.append([
+                Event(.runStart, runID: "run-1", timestamp: time(1)),
+                Event(.assetMaterialization, runID: "run-1", timestamp: time(2), assetKey: "orders"),
+                Event(.stepStart, runID: "ghost", timestamp: time(3), stepKey: "a"),
+                Event(.logs, runID: "run-1", timestamp: time(4), message: "after the ghost"),
+            ])
+        }
+        try expectRecords(
+            try await storage.events(after: nil, types: nil, limit: 100), [], "events after the failed append")
+        try expectEqual(try await storage.run("run-1")?.status, .notStarted, "status of run-1 after the failed append")
+        try expectEqual(
+            try await storage.latestMaterializations(of: ["orders"]).count, 0,
+            "latest materializations after the failed append")
+        try await expectThrows(.unknownRun("ghost"), "appending a batch with only events of run ghost") {
+            try await storage.append([Event(.logs, runID: "ghost", timestamp: time(5))])
+        }
+        let records = try await storage.append([Event(.logs, runID: "run-1", timestamp: time(6), message: "valid")])
+        try expectRecords(
+            try await storage.events(after: nil, types: nil, limit: 100), records,
+            "events after the failed appends and one valid append")
+    }
+
+    private static func latestMaterialization(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1", createdAt: 0))
+        try await storage.addRun(makeRun("run-2", createdAt: 1))
+        let first = try await storage.append([
+            Event(.assetMaterialization, runID: "run-1", timestamp: time(1), assetKey: "a", metadata: ["rows": 1]),
+            Event(.assetMaterialization, runID: "run-1", timestamp: time(2), assetKey: "b"),
+        ])
+        let second = try await storage.append([
+            Event(.stepOutput, runID: "run-2", timestamp: time(3), stepKey: "a", assetKey: "a"),
+            Event(.assetMaterialization, runID: "run-2", timestamp: time(4), assetKey: "a", metadata: ["rows": 2]),
+            Event(.handledOutput, runID: "run-2", timestamp: time(5), stepKey: "a", assetKey: "a"),
+        ])
+        let latest = try await storage.latestMaterializations(of: ["a", "b", "c"])
+        try expectEqual(latest.keys.sorted(), ["a", "b"], "assets with a latest materialization")
+        try expectRecords(latest["a"].map { [$0] } ?? [], [second[1]], "latest materialization of a")
+        try expectRecords(latest["b"].map { [$0] } ?? [], [first[1]], "latest materialization of b")
+        try expectEqual(try await storage.latestMaterializations(of: []).count, 0, "latest materializations of no keys")
+        let repeated = try await storage.latestMaterializations(of: ["b", "b"])
+        try expectRecords(repeated["b"].map { [$0] } ?? [], [first[1]], "latest materialization of b, asked twice")
+        try expectEqual(repeated.count, 1, "number of entries for the keys [b, b]")
+    }
+
+    private static func latestOfManyKeys(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1"))
+        let materialized = (0..<50).map { AssetKey(path: ["many", "asset_\($0 * 800)"]) }
+        let records = try await storage.append(
+            materialized.map { Event(.assetMaterialization, runID: "run-1", timestamp: time(1), assetKey: $0) })
+        let keys = (0..<40_000).map { AssetKey(path: ["many", "asset_\($0)"]) }
+        let latest = try await storage.latestMaterializations(of: keys)
+        try expectEqual(latest.count, materialized.count, "number of latest materializations among 40,000 keys")
+        for record in records {
+            guard let key = record.event.assetKey else { continue }
+            try expectEqual(latest[key]?.id, record.id, "id of the latest materialization of \(key)")
+        }
+    }
+
+    private static func materializations(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1", createdAt: 0))
+        try await storage.addRun(makeRun("run-2", createdAt: 1))
+        var ofA: [EventRecord] = []
+        var ofB: [EventRecord] = []
+        for index in 0..<5 {
+            let run: RunID = index.isMultiple(of: 2) ? "run-1" : "run-2"
+            let records = try await storage.append([
+                Event(.stepStart, runID: run, timestamp: time(Double(index)), stepKey: "a", assetKey: "a"),
+                Event(
+                    .assetMaterialization, runID: run, timestamp: time(Double(index)), assetKey: "a",
+                    metadata: ["index": .int(index)]),
+                Event(.assetMaterialization, runID: run, timestamp: time(Double(index)), assetKey: "b"),
+            ])
+            ofA.append(records[1])
+            ofB.append(records[2])
+        }
+        let newestA = Array(ofA.reversed())
+        try expectRecords(
+            try await storage.materializations(of: "a", before: nil, limit: 10), newestA, "materializations of a")
+        try expectRecords(
+            try await storage.materializations(of: "a", before: nil, limit: 2), Array(newestA.prefix(2)),
+            "newest 2 materializations of a")
+        try expectRecords(
+            try await storage.materializations(of: "a", before: newestA[1].id, limit: 2), Array(newestA[2..<4]),
+            "2 materializations of a before its second newest")
+        try expectRecords(
+            try await storage.materializations(of: "a", before: ofB[2].id, limit: 10), Array(ofA.prefix(3).reversed()),
+            "materializations of a before the third of b")
+        try expectRecords(
+            try await storage.materializations(of: "a", before: ofA[0].id, limit: 10), [],
+            "materializations of a before its first")
+        try expectRecords(
+            try await storage.materializations(of: "b", before: nil, limit: 10), ofB.reversed(), "materializations of b"
+        )
+        try expectRecords(
+            try await storage.materializations(of: "c", before: nil, limit: 10), [],
+            "materializations of an unknown asset")
+    }
+}
+
+// MARK: - Round trips
+
+extension StorageConformance {
+    private static func eventFields(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1"))
+        let levels = LogLevel.allCases
+        let events = EventType.allCases.enumerated().map { index, type in
+            Event(
+                type, runID: "run-1", timestamp: time(Double(index) + 0.001 * Double(index)),
+                stepKey: index.isMultiple(of: 2) ? nil : "step_\(index)",
+                assetKey: index.isMultiple(of: 3) ? nil : AssetKey(path: ["asset_\(index)"]),
+                level: levels[index % levels.count],
+                message: index.isMultiple(of: 4) ? "" : "message \(index): ünïcödé ✓, 'quotes' \"too\"\nand a new line")
+        }
+        let records = try await storage.append(events)
+        try expectRecords(
+            try await storage.events(ofRun: "run-1", after: nil, limit: 100), records, "events of every type")
+        try expectRecords(
+            try await storage.events(after: nil, types: Set(EventType.allCases), limit: 100), records,
+            "events of every type, filtered by all types")
+    }
+
+    private static func metadataRoundTrip(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1"))
+        let metadata: Metadata = [
+            "text": .text("hello, \"world\" ünïcödé 🌍\nsecond line\ttab \\ backslash"),
+            "markdown": .markdown("# Title\n\n| a | b |\n| - | - |\n| 1 | 2 |"),
+            "int": .int(-9_007_199_254_740_993),
+            "int max": .int(Int.max),
+            "float": .float(3.141592653589793),
+            "tiny float": .float(-1.5e-300),
+            "bool true": .bool(true),
+            "bool false": .bool(false),
+            "path": .path("/data/out put/file.parquet"),
+            "url": .url("https://example.com/a?b=c&d=e#f"),
+            "json": .json(
+                .object([
+                    "array": .array([.number(42), .string("x"), .null, .bool(false)]),
+                    "nested": .object(["k": .number(2.5), "empty": .object([:])]),
+                ])),
+            "timestamp": .timestamp(Date(timeIntervalSince1970: 1_750_000_000.123)),
+            "table_schema": .tableSchema(
+                TableSchema(columns: [
+                    .init(name: "id", type: "int"),
+                    .init(name: "name", type: "string", description: "the customer's name"),
+                ])),
+        ]
+        let error = ErrorInfo(
+            type: "Weather.FetchError", message: "HTTP 503: \"unavailable\"",
+            stack: ["fetch() at Fetch.swift:12", "main"])
+        let materialization = Event(
+            .assetMaterialization, runID: "run-1", timestamp: Date(timeIntervalSince1970: 1_750_000_001.456),
+            stepKey: "weather__daily", assetKey: "weather/daily", level: .info, message: "materialized",
+            metadata: metadata)
+        let failure = Event(
+            .stepFailure, runID: "run-1", timestamp: Date(timeIntervalSince1970: 1_750_000_002.789),
+            stepKey: "weather__hourly", level: .error, message: "step failed", metadata: ["attempt": 2], error: error)
+        let records = try await storage.append([materialization, failure])
+        try expectRecords(try await storage.events(ofRun: "run-1", after: nil, limit: 10), records, "events of the run")
+        try expectRecords(try await storage.events(after: nil, types: nil, limit: 10), records, "events of all runs")
+        try expectRecords(
+            try await storage.materializations(of: "weather/daily", before: nil, limit: 10), [records[0]],
+            "materializations of weather/daily")
+        try expectRecords(
+            Array(try await storage.latestMaterializations(of: ["weather/daily"]).values), [records[0]],
+            "latest materialization of weather/daily")
+    }
+
+    private static func concurrentAppends(_ storage: any InstanceStorage) async throws {
+        let taskCount = 20
+        let batchCount = 10
+        let batchSize = 5
+        let runIDs = (0..<taskCount).map { RunID("concurrent-\($0)") }
+        for (index, id) in runIDs.enumerated() {
+            try await storage.addRun(makeRun(id, createdAt: Double(index)))
+        }
+        let appended = try await withThrowingTaskGroup(of: [EventRecord].self) { group in
+            for (task, runID) in runIDs.enumerated() {
+                group.addTask {
+                    var records: [EventRecord] = []
+                    for batch in 0..<batchCount {
+                        let events = (0..<batchSize).map { index in
+                            let number = batch * batchSize + index
+                            return Event(
+                                .logs, runID: runID, timestamp: time(Double(number)),
+                                message: "task \(task) event \(number)")
+                        }
+                        records += try await storage.append(events)
+                    }
+                    return records
+                }
+            }
+            var all: [[EventRecord]] = []
+            for try await records in group {
+                all.append(records)
+            }
+            return all
+        }
+        let total = taskCount * batchCount * batchSize
+        let ids = appended.flatMap { $0.map(\.id) }
+        try expectEqual(Set(ids).count, total, "number of distinct ids returned by \(taskCount) concurrent tasks")
+        for records in appended {
+            let taskIDs = records.map(\.id)
+            try expect(
+                zip(taskIDs, taskIDs.dropFirst()).allSatisfy { $0 < $1 },
+                "ids returned to one task are not increasing: \(taskIDs)")
+        }
+        let stored = try await storage.events(after: nil, types: nil, limit: total + 1)
+        try expectEqual(stored.map(\.id), ids.sorted(), "ids of all stored events")
+        for (task, runID) in runIDs.enumerated() {
+            let messages = try await storage.events(ofRun: runID, after: nil, limit: total).map(\.event.message)
+            try expectEqual(
+                messages, (0..<batchCount * batchSize).map { "task \(task) event \($0)" },
+                "messages stored for run \(runID)")
+        }
+    }
+
+    private static func assetKeyPaths(_ storage: any InstanceStorage) async throws {
+        let keys = [
+            AssetKey(path: ["warehouse", "sales", "orders"]), AssetKey(path: ["orders"]),
+            AssetKey(path: ["raw", "2024-01-01_part", "x-y"]),
+        ]
+        let run = makeRun("run-1", assetKeys: keys)
+        try await storage.addRun(run)
+        try expectEqual(
+            try await storage.run("run-1")?.assetKeys.map(\.path), keys.map(\.path), "asset key paths of run-1")
+        let records = try await storage.append(
+            keys.map { Event(.assetMaterialization, runID: "run-1", timestamp: time(1), assetKey: $0) })
+        try expectEqual(
+            try await storage.events(ofRun: "run-1", after: nil, limit: 10).map { $0.event.assetKey?.path },
+            keys.map(\.path), "asset key paths of the stored events")
+        let latest = try await storage.latestMaterializations(of: keys)
+        try expectEqual(
+            latest.keys.map(\.path).sorted { $0.lexicographicallyPrecedes($1) },
+            keys.map(\.path).sorted { $0.lexicographicallyPrecedes($1) }, "asset key paths of latest materializations")
+        for (key, record) in zip(keys, records) {
+            try expectRecords(
+                try await storage.materializations(of: key, before: nil, limit: 10), [record],
+                "materializations of \(key)")
+        }
+        try expectRecords(
+            try await storage.materializations(of: AssetKey(path: ["warehouse", "sales"]), before: nil, limit: 10), [],
+            "materializations of a prefix of warehouse/sales/orders")
+    }
+}
+
+// MARK: - Helpers
+
+extension StorageConformance {
+    /// A fixed instant with a fraction of a second, so lost precision shows.
+    private static func time(_ seconds: Double) -> Date {
+        Date(timeIntervalSince1970: 1_750_000_000.25 + seconds)
+    }
+
+    private static func makeRun(
+        _ id: RunID, jobName: String = Run.assetJobName, status: RunStatus = .notStarted,
+        tags: [String: String] = [:], assetKeys: [AssetKey] = ["a"], createdAt: Double = 0
+    ) -> Run {
+        Run(id: id, jobName: jobName, assetKeys: assetKeys, tags: tags, status: status, createdAt: time(createdAt))
+    }
+
+    private static func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+        if !condition { throw Mismatch(message: message()) }
+    }
+
+    private static func expectEqual<T: Equatable>(_ actual: T, _ expected: T, _ what: String) throws {
+        try expect(actual == expected, "\(what): expected \(expected), got \(actual)")
+    }
+
+    private static func expectIDs(_ runs: [Run], _ expected: [RunID], _ what: String) throws {
+        try expectEqual(runs.map(\.id), expected, "ids of \(what)")
+    }
+
+    private static func expectThrows(
+        _ expected: StorageError, _ what: String, _ body: () async throws -> Void
+    ) async throws {
+        do {
+            try await body()
+        } catch let error as StorageError {
+            try expectEqual(error, expected, "error from \(what)")
+            return
+        }
+        throw Mismatch(message: "\(what) did not throw; expected \(expected)")
+    }
+
+    /// Two instants are the same when they differ by less than a millisecond.
+    private static func sameInstant(_ lhs: Date?, _ rhs: Date?) -> Bool {
+        switch (lhs, rhs) {
+        case (nil, nil): true
+        case (let lhs?, let rhs?): abs(lhs.timeIntervalSince(rhs)) < 0.001
+        default: false
+        }
+    }
+
+    private static func expectInstant(_ actual: Date?, _ expected: Date?, _ what: String) throws {
+        try expect(sameInstant(actual, expected), "\(what): expected \(describe(expected)), got \(describe(actual))")
+    }
+
+    /// An instant with its fraction of a second, or `nil`.
+    private static func describe(_ date: Date?) -> String {
+        date.map { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format($0) } ?? "nil"
+    }
+
+    private static func expectRun(_ actual: Run?, _ expected: Run, _ what: String) throws {
+        guard let actual else { throw Mismatch(message: "\(what): expected run \(expected.id), got nil") }
+        try expectEqual(actual.id, expected.id, "\(what): id")
+        try expectEqual(actual.jobName, expected.jobName, "\(what): jobName")
+        try expectEqual(actual.selection, expected.selection, "\(what): selection")
+        try expectEqual(actual.assetKeys, expected.assetKeys, "\(what): assetKeys")
+        try expectEqual(actual.tags, expected.tags, "\(what): tags")
+        try expectEqual(actual.status, expected.status, "\(what): status")
+        try expectInstant(actual.createdAt, expected.createdAt, "\(what): createdAt")
+        try expectInstant(actual.startedAt, expected.startedAt, "\(what): startedAt")
+        try expectInstant(actual.endedAt, expected.endedAt, "\(what): endedAt")
+    }
+
+    private static func expectRecords(_ actual: [EventRecord], _ expected: [EventRecord], _ what: String) throws {
+        try expectEqual(actual.map(\.id), expected.map(\.id), "ids of \(what)")
+        for (actual, expected) in zip(actual, expected) {
+            try expectEvent(actual.event, expected.event, "\(what), event \(expected.id)")
+        }
+    }
+
+    private static func expectEvent(_ actual: Event, _ expected: Event, _ what: String) throws {
+        try expectEqual(actual.type, expected.type, "\(what): type")
+        try expectEqual(actual.runID, expected.runID, "\(what): runID")
+        try expectInstant(actual.timestamp, expected.timestamp, "\(what): timestamp")
+        try expectEqual(actual.stepKey, expected.stepKey, "\(what): stepKey")
+        try expectEqual(actual.assetKey, expected.assetKey, "\(what): assetKey")
+        try expectEqual(actual.level, expected.level, "\(what): level")
+        try expectEqual(actual.message, expected.message, "\(what): message")
+        try expectEqual(actual.error, expected.error, "\(what): error")
+        try expectEqual(actual.metadata.map(\.label), expected.metadata.map(\.label), "\(what): metadata labels")
+        for ((label, actualValue), (_, expectedValue)) in zip(actual.metadata, expected.metadata) {
+            if case .timestamp(let actualDate) = actualValue, case .timestamp(let expectedDate) = expectedValue {
+                try expectInstant(actualDate, expectedDate, "\(what): metadata '\(label)'")
+            } else {
+                try expectEqual(actualValue, expectedValue, "\(what): metadata '\(label)'")
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// The output and exit status of one command of the weather example.
+struct CommandOutput {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs the built `weather` executable, as a user would, with its own Cairn home.
+struct WeatherExecutable {
+    let home: URL
+
+    init() {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-cli-\(UUID())")
+    }
+
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("weather")
+    }
+
+    func run(_ arguments: String...) throws -> CommandOutput {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["CAIRN_HOME": home.path]) { _, new in new }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandOutput(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: home)
+    }
+}
+
+@Suite(.serialized) struct WeatherCLITests {
+    @Test func materializesEndToEndAndKeepsHistory() throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+
+        let validate = try weather.run("validate")
+        #expect(validate.status == 0)
+        #expect(validate.stdout.contains("The definitions are valid: 4 assets (1 source) in 1 group, 3 computations."))
+
+        let before = try weather.run("list")
+        #expect(before.status == 0)
+        #expect(before.stdout.contains("sfo_q2_weather_sample"))
+        #expect(before.stdout.contains("never"))
+
+        let materialize = try weather.run("materialize", "--select", "*")
+        #expect(materialize.status == 0, "\(materialize.stderr)")
+        #expect(materialize.stdout.contains("▸ daily_temperature_highs started"))
+        #expect(materialize.stdout.contains("◆ daily_temperature_highs materialized (samples=4368, row_count=91"))
+        #expect(materialize.stdout.contains("✓ hottest_dates succeeded"))
+        #expect(materialize.stdout.contains("SUCCESS in"))
+        #expect(materialize.stdout.contains("3 succeeded, 0 failed, 0 skipped"))
+
+        let stored = weather.home.appendingPathComponent("storage/hottest_dates.json")
+        let hottest = try JSONSerialization.jsonObject(with: Data(contentsOf: stored)) as? [[String: Any]]
+        #expect(hottest?.count == 10)
+        let temperatures = hottest?.compactMap { $0["maxTmpf"] as? Double } ?? []
+        #expect(temperatures == temperatures.sorted(by: >))
+        let lowest =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: weather.home.appendingPathComponent("storage/lowest_dates.json"))) as? [Any]
+        #expect(lowest?.count == 3)
+
+        let after = try weather.run("list", "--select", "group:weather")
+        #expect(!after.stdout.contains("never"))
+        #expect(after.stdout.contains("4 of 4 assets"))
+
+        let runs = try weather.run("runs")
+        #expect(runs.status == 0)
+        #expect(runs.stdout.contains("SUCCESS"))
+        let runID = try #require(runs.stdout.split(separator: "\n").dropFirst().first?.split(separator: " ").first)
+
+        let detail = try weather.run("run", String(runID))
+        #expect(detail.status == 0, "\(detail.stderr)")
+        #expect(detail.stdout.contains("RUN_START"))
+        #expect(detail.stdout.contains("ASSET_MATERIALIZATION"))
+        #expect(detail.stdout.contains("row_count: 91"))
+        #expect(detail.stdout.contains("| Name | Type |"))
+        #expect(detail.stdout.contains("Computed 91 daily highs"))
+        #expect(detail.stdout.contains("RUN_SUCCESS"))
+        #expect(!detail.stdout.contains("LOADED_INPUT"))
+        #expect(try weather.run("run", String(runID), "--debug").stdout.contains("LOADED_INPUT"))
+
+        let downstreamOnly = try weather.run("materialize", "--select", "key:daily_temperature_highs+")
+        #expect(downstreamOnly.status == 0)
+        #expect(try weather.run("runs", "--limit", "1").stdout.contains("More runs: --after"))
+    }
+
+    @Test func badSelectionsAreErrorsThatPointAtTheProblem() throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+
+        let unknown = try weather.run("materialize", "--select", "key:daily_highs")
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("unknown asset 'daily_highs'"))
+        #expect(unknown.stderr.contains("did you mean 'daily_temperature_highs'?"))
+
+        let syntax = try weather.run("materialize", "--select", "group:weather and (key:hottest_dates")
+        #expect(syntax.status != 0)
+        #expect(syntax.stderr.contains("column"))
+
+        let sourceOnly = try weather.run("materialize", "--select", "key:sfo_q2_weather_sample")
+        #expect(sourceOnly.status != 0)
+        #expect(sourceOnly.stderr.contains("only source assets"))
+
+        let missingRun = try weather.run("run", "0000")
+        #expect(missingRun.status != 0)
+        #expect(missingRun.stderr.contains("no run with id '0000'"))
+
+        let badOption = try weather.run("materialize", "--select", "*", "--max-concurrency", "0")
+        #expect(badOption.status != 0)
+        #expect(badOption.stderr.contains("--max-concurrency must be at least 1"))
+    }
+
+    @Test func helpIsAvailableEverywhere() throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        let root = try weather.run("--help")
+        #expect(root.status == 0)
+        for command in ["list", "materialize", "runs", "run", "validate"] {
+            #expect(root.stdout.contains(command))
+            let help = try weather.run(command, "--help")
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("USAGE"))
+        }
+    }
+}

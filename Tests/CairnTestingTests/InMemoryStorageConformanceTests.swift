@@ -1,0 +1,58 @@
+import Cairn
+import CairnTesting
+import Testing
+
+@Suite struct InMemoryStorageConformanceTests {
+    @Test(arguments: StorageConformance.checks)
+    func conformance(_ check: StorageConformance.Check) async throws {
+        try await check.run(on: InMemoryStorage())
+    }
+
+    @Test func verifyRunsEveryCheck() async throws {
+        var made = 0
+        try await StorageConformance.verify {
+            made += 1
+            return InMemoryStorage()
+        }
+        #expect(made == StorageConformance.checks.count)
+    }
+
+    @Test func failureNamesTheCheckAndTheDifference() async throws {
+        let error = await #expect(throws: ConformanceFailure.self) {
+            try await StorageConformance.verify { OldestFirstStorage() }
+        }
+        #expect(error?.check == "runs are listed newest first, with limit and cursor")
+        #expect(error?.description.contains("ids of all runs: expected") == true)
+    }
+}
+
+/// A broken storage that lists runs oldest first, to show what a failure reports.
+private final class OldestFirstStorage: InstanceStorage {
+    private let storage = InMemoryStorage()
+
+    func addRun(_ run: Run) async throws { try await storage.addRun(run) }
+
+    func run(_ id: RunID) async throws -> Run? { try await storage.run(id) }
+
+    func runs(matching filter: RunFilter, limit: Int, after cursor: RunID?) async throws -> [Run] {
+        try await storage.runs(matching: filter, limit: limit, after: cursor).reversed()
+    }
+
+    func append(_ events: [Event]) async throws -> [EventRecord] { try await storage.append(events) }
+
+    func events(ofRun runID: RunID, after cursor: Int64?, limit: Int) async throws -> [EventRecord] {
+        try await storage.events(ofRun: runID, after: cursor, limit: limit)
+    }
+
+    func events(after cursor: Int64?, types: Set<EventType>?, limit: Int) async throws -> [EventRecord] {
+        try await storage.events(after: cursor, types: types, limit: limit)
+    }
+
+    func latestMaterializations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord] {
+        try await storage.latestMaterializations(of: keys)
+    }
+
+    func materializations(of key: AssetKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord] {
+        try await storage.materializations(of: key, before: cursor, limit: limit)
+    }
+}
