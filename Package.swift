@@ -57,5 +57,6 @@ let package = Package(
         ),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),
         .testTarget(name: "CairnCLITests", dependencies: ["Weather"]),
+        .testTarget(name: "WeatherTests", dependencies: ["Weather", "Cairn", "CairnTesting"]),
     ]
 )

@@ -4,7 +4,7 @@ import Foundation
 
 /// Prints an error to standard error and returns the exit code that ends the command.
 func fail(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    FileHandle.standardError.write(Data(("Error: " + message + "\n").utf8))
     return ExitCode.failure
 }
 

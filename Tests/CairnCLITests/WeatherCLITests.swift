@@ -100,6 +100,30 @@ struct WeatherExecutable {
         #expect(try weather.run("runs", "--limit", "1").stdout.contains("More runs: --after"))
     }
 
+    @Test func aFailedStepFailsTheRunWithANonZeroExitAndItsErrorIsKept() throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        #expect(try weather.run("materialize", "--select", "key:daily_temperature_highs").status == 0)
+        let stored = weather.home.appendingPathComponent("storage/daily_temperature_highs.json")
+        try Data("{\"not\": \"a list\"}".utf8).write(to: stored)
+
+        let failed = try weather.run(
+            "materialize", "--select", "key:daily_temperature_highs+ and not key:daily_temperature_highs")
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("✗ hottest_dates failed"))
+        #expect(failed.stdout.contains("FAILURE in"))
+        #expect(failed.stdout.contains("0 succeeded, 2 failed, 0 skipped"))
+
+        let runs = try weather.run("runs", "--status", "failure")
+        let runID = try #require(runs.stdout.split(separator: "\n").dropFirst().first?.split(separator: " ").first)
+        let detail = try weather.run("run", String(runID), "--step", "hottest_dates")
+        #expect(detail.stdout.contains("STEP_FAILURE"))
+        #expect(detail.stdout.contains("could not load input 'daily_temperature_highs' of 'hottest_dates'"))
+        #expect(detail.stdout.contains(stored.path))
+        let stepLines = detail.stdout.split(separator: "\n").filter { $0.contains("STEP_") }
+        #expect(!stepLines.isEmpty && stepLines.allSatisfy { $0.contains("hottest_dates") })
+    }
+
     @Test func badSelectionsAreErrorsThatPointAtTheProblem() throws {
         let weather = WeatherExecutable()
         defer { weather.remove() }

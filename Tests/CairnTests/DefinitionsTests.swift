@@ -65,7 +65,7 @@ import Testing
 
     @Test func assetFactoriesBuildAssetsInALoop() throws {
         let tables = ["orders", "customers", "payments"]
-        let raw = tables.map { table in Asset(AssetKey(path: ["raw", table]), group: "raw") { _ in [table] } }
+        let raw = tables.map { table in Asset("raw/\(table)", group: "raw") { _ in [table] } }
         let cleaned = raw.map { source in
             Asset(AssetKey(path: ["clean", source.key.name]), group: "clean", from: source) { _, rows in rows.count }
         }

@@ -50,11 +50,7 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
         line: Int = #line,
         compute: @escaping @Sendable (AssetContext, repeat (each Upstream).Value) async throws -> Output
     ) {
-        var dependencies: [AssetDependency] = []
-        for reference in repeat each upstream {
-            dependencies.append(AssetDependency(reference.key, kind: .data))
-        }
-        dependencies += deps.map { AssetDependency($0, kind: .order) }
+        let dependencies = AssetDependency.list(data: repeat each upstream, order: deps)
         let spec = AssetSpec(
             key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
             codeVersion: codeVersion, metadata: metadata, dependencies: dependencies)

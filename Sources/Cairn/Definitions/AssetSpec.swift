@@ -70,3 +70,16 @@ public struct AssetDependency: Hashable, Sendable {
         self.kind = kind
     }
 }
+
+extension AssetDependency {
+    /// Data dependencies on the referenced assets, in order, then order-only ones on `deps`.
+    static func list<each Upstream: AssetReference>(
+        data upstream: repeat each Upstream, order deps: [AssetKey]
+    ) -> [AssetDependency] {
+        var dependencies: [AssetDependency] = []
+        for reference in repeat each upstream {
+            dependencies.append(AssetDependency(reference.key, kind: .data))
+        }
+        return dependencies + deps.map { AssetDependency($0, kind: .order) }
+    }
+}

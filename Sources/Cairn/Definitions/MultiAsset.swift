@@ -41,11 +41,7 @@ public struct MultiAsset: AssetsDefinitionConvertible {
                 repeat each Output
             )
     ) {
-        var dependencies: [AssetDependency] = []
-        for reference in repeat each upstream {
-            dependencies.append(AssetDependency(reference.key, kind: .data))
-        }
-        dependencies += deps.map { AssetDependency($0, kind: .order) }
+        let dependencies = AssetDependency.list(data: repeat each upstream, order: deps)
         var specs: [AssetSpec] = []
         for out in repeat each outs {
             var spec = out.spec
