@@ -20,6 +20,12 @@ public struct Event: Hashable, Sendable, Codable {
     public var metadata: Metadata
     /// The error, for failures.
     public var error: ErrorInfo?
+    /// The version of the data, for materializations and observations.
+    public var dataVersion: String?
+    /// What the data was computed from, for materializations.
+    public var provenance: DataProvenance?
+    /// The result, for ASSET_CHECK_EVALUATION events.
+    public var checkEvaluation: CheckEvaluation?
 
     /// Creates an event.
     public init(
@@ -31,7 +37,10 @@ public struct Event: Hashable, Sendable, Codable {
         level: LogLevel = .info,
         message: String = "",
         metadata: Metadata = [:],
-        error: ErrorInfo? = nil
+        error: ErrorInfo? = nil,
+        dataVersion: String? = nil,
+        provenance: DataProvenance? = nil,
+        checkEvaluation: CheckEvaluation? = nil
     ) {
         self.type = type
         self.runID = runID
@@ -42,6 +51,55 @@ public struct Event: Hashable, Sendable, Codable {
         self.message = message
         self.metadata = metadata
         self.error = error
+        self.dataVersion = dataVersion
+        self.provenance = provenance
+        self.checkEvaluation = checkEvaluation
+    }
+}
+
+/// What a materialization was computed from: the code version of its asset and the data
+/// versions of its inputs, so later changes to either show the asset as stale.
+public struct DataProvenance: Hashable, Sendable, Codable {
+    /// The asset's code version when it was materialized.
+    public var codeVersion: String?
+    /// The data version of each upstream asset, by its written key.
+    public var inputDataVersions: [String: String]
+
+    /// Creates a provenance record.
+    public init(codeVersion: String?, inputDataVersions: [String: String]) {
+        self.codeVersion = codeVersion
+        self.inputDataVersions = inputDataVersions
+    }
+}
+
+/// How severe a failed asset check is.
+public enum CheckSeverity: String, Hashable, Sendable, Codable, CaseIterable {
+    /// The data is usable but suspicious.
+    case warn = "WARN"
+    /// The data is wrong.
+    case error = "ERROR"
+}
+
+/// The result of one asset check, as stored in its ASSET_CHECK_EVALUATION event.
+public struct CheckEvaluation: Hashable, Sendable, Codable {
+    /// The check's name, unique per asset.
+    public var checkName: String
+    /// Whether the data passed.
+    public var passed: Bool
+    /// How severe a failure is.
+    public var severity: CheckSeverity
+    /// Whether a failure stops the asset's downstream assets in the same run.
+    public var blocking: Bool
+    /// What the check found, for people.
+    public var description: String?
+
+    /// Creates a check result record.
+    public init(checkName: String, passed: Bool, severity: CheckSeverity, blocking: Bool, description: String? = nil) {
+        self.checkName = checkName
+        self.passed = passed
+        self.severity = severity
+        self.blocking = blocking
+        self.description = description
     }
 }
 

@@ -3,8 +3,9 @@
 public protocol EventLogStorage: Sendable {
     /// Appends events in one transaction and returns them with their ids, in order.
     ///
-    /// In the same transaction, run-level events update their run's status (`Run.applying(_:)`)
-    /// and materializations update the latest-materialization index.
+    /// In the same transaction, run-level events update their run's status (`Run.applying(_:)`),
+    /// and materializations, observations and check evaluations update the indexes of the latest
+    /// one per asset (per check for evaluations).
     @discardableResult
     func append(_ events: [Event]) async throws -> [EventRecord]
 
@@ -20,6 +21,32 @@ public protocol EventLogStorage: Sendable {
 
     /// Materializations of one asset, newest first, before the event id `cursor`, at most `limit`.
     func materializations(of key: AssetKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord]
+
+    /// The latest observation of each of the given assets that has one.
+    func latestObservations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord]
+
+    /// The latest evaluation of every check of the given assets, by check.
+    func latestCheckEvaluations(of keys: [AssetKey]) async throws -> [CheckKey: EventRecord]
+
+    /// Evaluations of one check, newest first, before the event id `cursor`, at most `limit`.
+    func checkEvaluations(of check: CheckKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord]
+}
+
+/// Identifies an asset check: the asset it checks and its name.
+public struct CheckKey: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The checked asset.
+    public var assetKey: AssetKey
+    /// The check's name, unique per asset.
+    public var name: String
+
+    /// Creates a check key.
+    public init(assetKey: AssetKey, name: String) {
+        self.assetKey = assetKey
+        self.name = name
+    }
+
+    /// `asset/key:check_name`.
+    public var description: String { "\(assetKey):\(name)" }
 }
 
 /// What a code location needs of storage to run assets and keep their history.

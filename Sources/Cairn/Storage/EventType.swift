@@ -24,6 +24,14 @@ public enum EventType: String, Hashable, Sendable, Codable, CaseIterable {
     case stepFailure = "STEP_FAILURE"
     /// A step did not run because an upstream step failed or was skipped.
     case stepSkipped = "STEP_SKIPPED"
+    /// A step failed and will be retried after a delay.
+    case stepUpForRetry = "STEP_UP_FOR_RETRY"
+    /// A step started again after a failure.
+    case stepRestarted = "STEP_RESTARTED"
+    /// The current state of a source asset was observed: its data version and metadata.
+    case assetObservation = "ASSET_OBSERVATION"
+    /// An asset check ran; the event carries its result.
+    case assetCheckEvaluation = "ASSET_CHECK_EVALUATION"
     /// A message logged by user code through `context.log`.
     case logs = "LOGS"
     /// A message from Cairn itself about the run.

@@ -7,6 +7,8 @@ public final class InMemoryStorage: InstanceStorage {
         var runOrder: [RunID] = []
         var events: [EventRecord] = []
         var latestMaterialization: [AssetKey: EventRecord] = [:]
+        var latestObservation: [AssetKey: EventRecord] = [:]
+        var latestCheckEvaluation: [AssetKey: [String: EventRecord]] = [:]
     }
 
     private let state = Mutex(State())
@@ -63,8 +65,17 @@ public final class InMemoryStorage: InstanceStorage {
                 if event.type.runStatus != nil, let run = state.runs[event.runID] {
                     state.runs[event.runID] = run.applying(event)
                 }
-                if event.type == .assetMaterialization, let key = event.assetKey {
+                switch (event.type, event.assetKey) {
+                case (.assetMaterialization, let key?):
                     state.latestMaterialization[key] = record
+                case (.assetObservation, let key?):
+                    state.latestObservation[key] = record
+                case (.assetCheckEvaluation, let key?):
+                    if let name = event.checkEvaluation?.checkName {
+                        state.latestCheckEvaluation[key, default: [:]][name] = record
+                    }
+                default:
+                    break
                 }
             }
             return records
@@ -103,12 +114,50 @@ public final class InMemoryStorage: InstanceStorage {
 
     /// Materializations of one asset, newest first.
     public func materializations(of key: AssetKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord] {
+        newestFirst(before: cursor, limit: limit) { $0.type == .assetMaterialization && $0.assetKey == key }
+    }
+
+    /// The latest observation of each of the given assets.
+    public func latestObservations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord] {
+        state.withLock { state in
+            var result: [AssetKey: EventRecord] = [:]
+            for key in keys {
+                if let record = state.latestObservation[key] { result[key] = record }
+            }
+            return result
+        }
+    }
+
+    /// The latest evaluation of every check of the given assets.
+    public func latestCheckEvaluations(of keys: [AssetKey]) async throws -> [CheckKey: EventRecord] {
+        state.withLock { state in
+            var result: [CheckKey: EventRecord] = [:]
+            for key in keys {
+                for (name, record) in state.latestCheckEvaluation[key] ?? [:] {
+                    result[CheckKey(assetKey: key, name: name)] = record
+                }
+            }
+            return result
+        }
+    }
+
+    /// Evaluations of one check, newest first.
+    public func checkEvaluations(of check: CheckKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord] {
+        newestFirst(before: cursor, limit: limit) {
+            $0.type == .assetCheckEvaluation && $0.assetKey == check.assetKey
+                && $0.checkEvaluation?.checkName == check.name
+        }
+    }
+
+    /// Events matching `isIncluded`, newest first, before `cursor`, at most `limit`.
+    private func newestFirst(before cursor: Int64?, limit: Int, where isIncluded: (Event) -> Bool) -> [EventRecord] {
         state.withLock { state in
             let end = cursor.map { min(Int($0) - 1, state.events.count) } ?? state.events.count
-            return Array(
-                state.events[..<max(end, 0)].reversed().lazy.filter {
-                    $0.event.type == .assetMaterialization && $0.event.assetKey == key
-                }.prefix(limit))
+            var result: [EventRecord] = []
+            for record in state.events[..<max(end, 0)].reversed() where result.count < limit {
+                if isIncluded(record.event) { result.append(record) }
+            }
+            return result
         }
     }
 

@@ -20,6 +20,12 @@ public struct Run: Hashable, Sendable, Codable, Identifiable {
     public var startedAt: Date?
     /// When the run ended, once it has.
     public var endedAt: Date?
+    /// The run config the run was launched with (`ops: {name: {config: ...}}`), if any.
+    public var runConfig: JSONValue?
+    /// The run this one re-executes, if any.
+    public var parentRunID: RunID?
+    /// The first run of the chain of re-executions this one belongs to, if any.
+    public var rootRunID: RunID?
 
     /// The job name of runs that materialize an ad-hoc selection of assets.
     public static let assetJobName = "__ASSET_JOB"
@@ -34,7 +40,10 @@ public struct Run: Hashable, Sendable, Codable, Identifiable {
         status: RunStatus = .notStarted,
         createdAt: Date = Date(),
         startedAt: Date? = nil,
-        endedAt: Date? = nil
+        endedAt: Date? = nil,
+        runConfig: JSONValue? = nil,
+        parentRunID: RunID? = nil,
+        rootRunID: RunID? = nil
     ) {
         self.id = id
         self.jobName = jobName
@@ -45,6 +54,9 @@ public struct Run: Hashable, Sendable, Codable, Identifiable {
         self.createdAt = createdAt
         self.startedAt = startedAt
         self.endedAt = endedAt
+        self.runConfig = runConfig
+        self.parentRunID = parentRunID
+        self.rootRunID = rootRunID
     }
 
     /// How long the run took, once it has ended.
