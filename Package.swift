@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
         .library(name: "CairnTesting", targets: ["CairnTesting"]),
         .executable(name: "weather", targets: ["Weather"]),
+        .executable(name: "customers", targets: ["Customers"]),
         .executable(name: "cairn-benchmarks", targets: ["CairnBenchmarks"]),
     ],
     dependencies: [
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -24,18 +26,23 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
         .target(
             name: "CairnSQLite",
-            dependencies: ["Cairn", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Cairn", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "CairnCLI",
             dependencies: [
                 "Cairn", "CairnSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(name: "CairnTesting", dependencies: ["Cairn"]),
@@ -44,6 +51,12 @@ let package = Package(
             dependencies: ["Cairn", "CairnCLI"],
             path: "Examples/Weather",
             resources: [.copy("data")]
+        ),
+        .executableTarget(
+            name: "Customers",
+            dependencies: ["Cairn", "CairnCLI", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Examples/Customers",
+            exclude: ["drop-invalid-emails.yaml", "thresholds.yaml", "simulate-outages.yaml"]
         ),
         .executableTarget(
             name: "CairnBenchmarks",
@@ -56,7 +69,8 @@ let package = Package(
             dependencies: ["Cairn", "CairnSQLite", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),
-        .testTarget(name: "CairnCLITests", dependencies: ["Weather"]),
+        .testTarget(name: "CairnCLITests", dependencies: ["Weather", "Customers", "CairnCLI"]),
         .testTarget(name: "WeatherTests", dependencies: ["Weather", "Cairn", "CairnTesting"]),
+        .testTarget(name: "CustomersTests", dependencies: ["Customers", "Cairn", "CairnTesting"]),
     ]
 )

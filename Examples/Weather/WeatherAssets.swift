@@ -63,6 +63,18 @@ let lowest = Asset(
     return bottom
 }
 
+/// A blocking check: no recorded high may be physically implausible for San Francisco.
+let noImpossibleTemperatures = AssetCheck(
+    "no_impossible_temperatures", on: dailyHighs,
+    description: "Every daily high lies between -20 °F and 140 °F", blocking: true
+) { _, highs in
+    let implausible = highs.filter { !(-20...140).contains($0.maxTmpf) }
+    return CheckResult(
+        passed: implausible.isEmpty,
+        description: implausible.isEmpty ? nil : "\(implausible.count) days out of range, first \(implausible[0].day)",
+        metadata: ["implausible_days": .int(implausible.count), "max_tmpf": .float(highs.map(\.maxTmpf).max() ?? .nan)])
+}
+
 /// Groups samples by UTC day and keeps each day's maximum temperature, in day order.
 func computeDailyHighs(_ samples: [Sample]) -> [DailyHigh] {
     var highs: [String: Double] = [:]
@@ -74,4 +86,6 @@ func computeDailyHighs(_ samples: [Sample]) -> [DailyHigh] {
 }
 
 /// The weather code location.
-let weatherDefinitions = Definitions(assets: [samples, dailyHighs, hottest, lowest])
+let weatherDefinitions = Definitions(
+    assets: [samples, dailyHighs, hottest, lowest], checks: [noImpossibleTemperatures],
+    retryPolicy: RetryPolicy(maxRetries: 2, delay: .milliseconds(200), backoff: .exponential))

@@ -16,8 +16,10 @@ struct ListCommand: AsyncParsableCommand {
         let graph = try validatedGraph()
         let indices = try selectedNodes(select, in: graph).sorted()
         let storage = try options.openStorage()
-        let latest = try await storage.latestMaterializations(of: indices.map { graph.nodes[$0].key })
-        var table = TextTable(header: ["ASSET", "GROUP", "KINDS", "DEPENDS ON", "LAST MATERIALIZATION"])
+        let keys = indices.map { graph.nodes[$0].key }
+        let latest = try await storage.latestMaterializations(of: keys)
+        let evaluations = try await storage.latestCheckEvaluations(of: keys)
+        var table = TextTable(header: ["ASSET", "GROUP", "KINDS", "DEPENDS ON", "CHECKS", "LAST MATERIALIZATION"])
         for index in indices {
             let node = graph.nodes[index]
             let last: String
@@ -27,12 +29,23 @@ struct ListCommand: AsyncParsableCommand {
                 last = node.isSource ? "source" : "never"
             }
             let dependencies = node.spec.dependencyKeys.map(\.description).joined(separator: ", ")
+            let checkNames = graph.checksOfNode[index].map { graph.checks[$0].spec.name } + node.spec.checks.map(\.name)
             table.add([
                 node.key.description, node.spec.group, node.spec.kinds.joined(separator: ","),
-                dependencies.isEmpty ? "-" : dependencies, last,
+                dependencies.isEmpty ? "-" : dependencies,
+                Self.checkSummary(checkNames, of: node.key, evaluations: evaluations), last,
             ])
         }
         print(table.rendered)
         print("\(indices.count) of \(graph.nodes.count) assets")
+    }
+
+    /// `-`, `2/2 passed`, or `1/2 passed, failed: no_nulls`, from the latest evaluations.
+    static func checkSummary(_ names: [String], of key: AssetKey, evaluations: [CheckKey: EventRecord]) -> String {
+        guard !names.isEmpty else { return "-" }
+        let results = names.map { evaluations[CheckKey(assetKey: key, name: $0)]?.event.checkEvaluation }
+        let passed = results.filter { $0?.passed == true }.count
+        let failed = results.compactMap { $0 }.filter { !$0.passed }.map(\.checkName)
+        return "\(passed)/\(names.count) passed" + (failed.isEmpty ? "" : ", failed: \(failed.joined(separator: ", "))")
     }
 }

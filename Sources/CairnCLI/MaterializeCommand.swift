@@ -22,6 +22,12 @@ struct MaterializeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A tag for the run as key=value; repeat for several.")
     var tag: [String] = []
 
+    @Option(name: .long, help: "Run config as a YAML or JSON file: ops: {<asset>: {config: {...}}}.")
+    var config: String?
+
+    @Flag(name: .long, help: "Only the selected assets that are stale or were never materialized.")
+    var staleOrMissing = false
+
     @OptionGroup var options: HomeOptions
 
     func validate() throws {
@@ -42,19 +48,11 @@ struct MaterializeCommand: AsyncParsableCommand {
                 let parts = entry.split(separator: "=", maxSplits: 1)
                 return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
             }, uniquingKeysWith: { _, last in last })
-        let home = options.cairnHome
-        let storage = try options.openStorage()
-        let progress = ProgressPrinter()
-        let result: RunResult
-        do {
-            result = try await definitions.materialize(
-                select, storage: storage,
-                defaultIOManager: JSONFileIOManager(directory: home.storageDirectory),
-                maxConcurrency: maxConcurrency, tags: tags, observer: progress.show)
-        } catch let error as PlanError {
-            throw fail(error.description)
+        let runConfig = try loadRunConfig(config) ?? .empty
+        try await launchRun(options: options) { storage, io, observer in
+            try await definitions.materialize(
+                select, storage: storage, defaultIOManager: io, staleOrMissingOnly: staleOrMissing,
+                maxConcurrency: maxConcurrency, tags: tags, runConfig: runConfig, observer: observer)
         }
-        print(progress.summary(of: result))
-        if !result.succeeded { throw ExitCode.failure }
     }
 }

@@ -12,6 +12,8 @@ struct ProgressPrinter: Sendable {
             print(
                 "Run \(event.runID) started: \(event.message.replacingOccurrences(of: "Started execution of run: ", with: ""))"
             )
+        case .runFailure where !event.message.hasPrefix("Execution of run failed: steps failed"):
+            print("  ✗ \(event.message)")
         case .stepStart:
             print("  ▸ \(step) started")
         case .assetMaterialization:
@@ -22,6 +24,10 @@ struct ProgressPrinter: Sendable {
             print("  ✓ \(step) succeeded in \(duration(of: event))")
         case .stepFailure:
             print("  ✗ \(step) failed after \(duration(of: event)): \(event.error?.message ?? event.message)")
+        case .assetCheckEvaluation:
+            print("  \(event.checkEvaluation?.passed == true ? "☑" : "☒") \(event.message)")
+        case .stepUpForRetry:
+            print("  ↻ \(step) \(event.message.components(separatedBy: " failed and ").last ?? "")")
         case .stepSkipped:
             print("  – \(step) skipped: \(event.message.components(separatedBy: ": ").last ?? "")")
         case .logs where event.level >= .info:

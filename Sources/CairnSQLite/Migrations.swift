@@ -57,6 +57,36 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2-checks-observations-lineage") { db in
+            // `check_name` is set only on ASSET_CHECK_EVALUATION events, so `event_logs_check` holds
+            // exactly the evaluations, and `asset_key = ? AND check_name = ?` with an id range is one
+            // range of it.
+            try db.execute(
+                sql: """
+                    ALTER TABLE runs ADD COLUMN run_config TEXT;
+                    ALTER TABLE runs ADD COLUMN parent_run_id TEXT;
+                    ALTER TABLE runs ADD COLUMN root_run_id TEXT;
+                    CREATE INDEX runs_root_run ON runs (root_run_id, seq) WHERE root_run_id IS NOT NULL;
+
+                    ALTER TABLE event_logs ADD COLUMN check_name TEXT;
+                    CREATE INDEX event_logs_check ON event_logs (asset_key, check_name, id)
+                        WHERE check_name IS NOT NULL;
+
+                    CREATE TABLE asset_latest_observation (
+                        asset_key TEXT PRIMARY KEY,
+                        event_id INTEGER NOT NULL REFERENCES event_logs (id) ON DELETE CASCADE,
+                        run_id TEXT NOT NULL,
+                        timestamp REAL NOT NULL
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE asset_check_latest (
+                        asset_key TEXT NOT NULL,
+                        check_name TEXT NOT NULL,
+                        event_id INTEGER NOT NULL REFERENCES event_logs (id) ON DELETE CASCADE,
+                        PRIMARY KEY (asset_key, check_name)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 

@@ -50,16 +50,17 @@ public final class SQLiteStorage: InstanceStorage {
     public func addRun(_ run: Run) async throws {
         let tags = try json(run.tags)
         let assetKeys = try json(run.assetKeys)
+        let runConfig = try run.runConfig.map(json)
         try await pool.write { db in
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO runs (id, job_name, selection, status, tags, asset_keys, created_at, started_at, ended_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                    INSERT INTO runs (\(Self.runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO NOTHING
                     """
             ).execute(arguments: [
                 run.id.rawValue, run.jobName, run.selection, run.status.rawValue, tags, assetKeys,
                 run.createdAt.timeIntervalSince1970, run.startedAt?.timeIntervalSince1970,
-                run.endedAt?.timeIntervalSince1970,
+                run.endedAt?.timeIntervalSince1970, runConfig, run.parentRunID?.rawValue, run.rootRunID?.rawValue,
             ])
             guard db.changesCount > 0 else { throw StorageError.duplicateRun(run.id) }
             let insertTag = try db.cachedStatement(sql: "INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)")
@@ -119,7 +120,8 @@ public final class SQLiteStorage: InstanceStorage {
 
     // MARK: - Events
 
-    /// Appends events in one transaction, updating their runs and the materialization index.
+    /// Appends events in one transaction, updating their runs and the indexes of the latest
+    /// materialization, observation and check evaluation.
     ///
     /// - Throws: `StorageError.unknownRun`, appending nothing, when an event's run does not exist.
     @discardableResult
@@ -175,23 +177,7 @@ public final class SQLiteStorage: InstanceStorage {
     ///
     /// The keys travel as one JSON array, so any number of them fits in one query.
     public func latestMaterializations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord] {
-        guard !keys.isEmpty else { return [:] }
-        let keyList = try json(keys)
-        let records = try await pool.read { db in
-            try self.fetchRecords(
-                db,
-                sql: """
-                    SELECT \(Self.eventColumns) FROM json_each(?) AS k
-                    JOIN asset_latest_materialization AS m ON m.asset_key = k.value
-                    JOIN event_logs AS e ON e.id = m.event_id
-                    """,
-                arguments: [keyList])
-        }
-        var result: [AssetKey: EventRecord] = [:]
-        for record in records {
-            if let key = record.event.assetKey { result[key] = record }
-        }
-        return result
+        try await latest(of: keys, in: "asset_latest_materialization")
     }
 
     /// Materializations of one asset, newest first, before the event id `cursor`, at most `limit`.
@@ -209,9 +195,80 @@ public final class SQLiteStorage: InstanceStorage {
         }
     }
 
+    /// The latest observation of each of the given assets that has one.
+    ///
+    /// The keys travel as one JSON array, so any number of them fits in one query.
+    public func latestObservations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord] {
+        try await latest(of: keys, in: "asset_latest_observation")
+    }
+
+    /// The latest evaluation of every check of the given assets, by check.
+    ///
+    /// The keys travel as one JSON array, so any number of them fits in one query.
+    public func latestCheckEvaluations(of keys: [AssetKey]) async throws -> [CheckKey: EventRecord] {
+        guard !keys.isEmpty else { return [:] }
+        let keyList = try json(keys)
+        return try await pool.read { db in
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.eventColumns), c.asset_key, c.check_name FROM json_each(?) AS k
+                        JOIN asset_check_latest AS c ON c.asset_key = k.value
+                        JOIN event_logs AS e ON e.id = c.event_id
+                        """),
+                arguments: [keyList])
+            var result: [CheckKey: EventRecord] = [:]
+            while let row = try rows.next() {
+                let check = CheckKey(
+                    assetKey: AssetKey(row[Self.eventColumnCount] as String), name: row[Self.eventColumnCount + 1])
+                result[check] = try self.decodeRecord(row)
+            }
+            return result
+        }
+    }
+
+    /// Evaluations of one check, newest first, before the event id `cursor`, at most `limit`.
+    public func checkEvaluations(of check: CheckKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord] {
+        try await pool.read { db in
+            try self.fetchRecords(
+                db, sql: Self.checkEvaluationsSQL,
+                arguments: [check.assetKey.description, check.name, cursor ?? Int64.max, max(limit, 0)])
+        }
+    }
+
+    /// The query of `checkEvaluations(of:before:limit:)`: one range of the index `event_logs_check`.
+    ///
+    /// Only evaluations have a `check_name`, so the query has no condition on `type`, which would
+    /// lead SQLite to the index `event_logs_asset` and a scan of every evaluation of the asset.
+    static let checkEvaluationsSQL = """
+        SELECT \(eventColumns) FROM event_logs AS e
+        WHERE e.asset_key = ? AND e.check_name = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?
+        """
+
+    /// The records an index table of the latest event per asset holds for `keys`.
+    private func latest(of keys: [AssetKey], in table: String) async throws -> [AssetKey: EventRecord] {
+        guard !keys.isEmpty else { return [:] }
+        let keyList = try json(keys)
+        let records = try await pool.read { db in
+            try self.fetchRecords(
+                db,
+                sql: """
+                    SELECT \(Self.eventColumns) FROM json_each(?) AS k
+                    JOIN \(table) AS l ON l.asset_key = k.value
+                    JOIN event_logs AS e ON e.id = l.event_id
+                    """,
+                arguments: [keyList])
+        }
+        var result: [AssetKey: EventRecord] = [:]
+        for record in records {
+            if let key = record.event.assetKey { result[key] = record }
+        }
+        return result
+    }
+
     // MARK: - Writing
 
-    /// Inserts events and applies them to runs and the materialization index, returning their ids.
+    /// Inserts events and applies them to runs and the indexes of latest events, returning their ids.
     private func insert(_ events: [Event], bodies: [String?], _ db: Database) throws -> [Int64] {
         let runLevel = Set(events.lazy.filter { $0.type.runStatus != nil }.map(\.runID))
         var runs: [RunID: Run] = [:]
@@ -228,8 +285,8 @@ public final class SQLiteStorage: InstanceStorage {
 
         let insertEvent = try db.cachedStatement(
             sql: """
-                INSERT INTO event_logs (run_id, type, timestamp, step_key, asset_key, level, message, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO event_logs (run_id, type, timestamp, step_key, asset_key, level, message, body, check_name)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let indexMaterialization = try db.cachedStatement(
             sql: """
@@ -238,21 +295,43 @@ public final class SQLiteStorage: InstanceStorage {
                     event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp
                 WHERE excluded.event_id > asset_latest_materialization.event_id
                 """)
+        let indexObservation = try db.cachedStatement(
+            sql: """
+                INSERT INTO asset_latest_observation (asset_key, event_id, run_id, timestamp) VALUES (?, ?, ?, ?)
+                ON CONFLICT (asset_key) DO UPDATE SET
+                    event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp
+                WHERE excluded.event_id > asset_latest_observation.event_id
+                """)
+        let indexCheckEvaluation = try db.cachedStatement(
+            sql: """
+                INSERT INTO asset_check_latest (asset_key, check_name, event_id) VALUES (?, ?, ?)
+                ON CONFLICT (asset_key, check_name) DO UPDATE SET event_id = excluded.event_id
+                WHERE excluded.event_id > asset_check_latest.event_id
+                """)
         var ids: [Int64] = []
         ids.reserveCapacity(events.count)
         for (event, body) in zip(events, bodies) {
             let timestamp = event.timestamp.timeIntervalSince1970
+            let checkName = event.type == .assetCheckEvaluation ? event.checkEvaluation?.checkName : nil
             try insertEvent.execute(arguments: [
                 event.runID.rawValue, event.type.rawValue, timestamp, event.stepKey, event.assetKey?.description,
-                event.level.rawValue, event.message, body,
+                event.level.rawValue, event.message, body, checkName,
             ])
             let id = db.lastInsertedRowID
             ids.append(id)
             if event.type.runStatus != nil, let run = runs[event.runID] {
                 runs[event.runID] = run.applying(event)
             }
-            if event.type == .assetMaterialization, let key = event.assetKey {
-                try indexMaterialization.execute(arguments: [key.description, id, event.runID.rawValue, timestamp])
+            guard let key = event.assetKey?.description else { continue }
+            switch event.type {
+            case .assetMaterialization:
+                try indexMaterialization.execute(arguments: [key, id, event.runID.rawValue, timestamp])
+            case .assetObservation:
+                try indexObservation.execute(arguments: [key, id, event.runID.rawValue, timestamp])
+            case .assetCheckEvaluation:
+                if let checkName { try indexCheckEvaluation.execute(arguments: [key, checkName, id]) }
+            default:
+                break
             }
         }
 
@@ -267,16 +346,25 @@ public final class SQLiteStorage: InstanceStorage {
         return ids
     }
 
-    /// What an event stores besides its columns: metadata and error, or `nil` when it has neither.
+    /// What an event stores besides its columns; absent parts are left out of its JSON.
     private struct Body: Codable {
         var metadata: Metadata?
         var error: ErrorInfo?
+        var dataVersion: String?
+        var provenance: DataProvenance?
+        var checkEvaluation: CheckEvaluation?
     }
 
-    /// The JSON body of an event, or `nil` when it has no metadata and no error.
+    /// The JSON body of an event, or `nil` when it has none of the parts of a `Body`.
     private func body(of event: Event) throws -> String? {
-        guard !event.metadata.isEmpty || event.error != nil else { return nil }
-        return try json(Body(metadata: event.metadata.isEmpty ? nil : event.metadata, error: event.error))
+        let body = Body(
+            metadata: event.metadata.isEmpty ? nil : event.metadata, error: event.error,
+            dataVersion: event.dataVersion, provenance: event.provenance, checkEvaluation: event.checkEvaluation)
+        guard
+            body.metadata != nil || body.error != nil || body.dataVersion != nil || body.provenance != nil
+                || body.checkEvaluation != nil
+        else { return nil }
+        return try json(body)
     }
 
     /// A value as compact JSON text with sorted keys.
@@ -289,12 +377,17 @@ public final class SQLiteStorage: InstanceStorage {
     // MARK: - Reading
 
     /// The columns `decodeRun` reads, in order.
-    private static let runColumns =
-        "id, job_name, selection, status, tags, asset_keys, created_at, started_at, ended_at"
+    private static let runColumns = """
+        id, job_name, selection, status, tags, asset_keys, created_at, started_at, ended_at, \
+        run_config, parent_run_id, root_run_id
+        """
 
     /// The columns `decodeRecord` reads, in order, of `event_logs AS e`.
     private static let eventColumns =
         "e.id, e.run_id, e.type, e.timestamp, e.step_key, e.asset_key, e.level, e.message, e.body"
+
+    /// How many columns `eventColumns` names: a query's further columns start at this index.
+    private static let eventColumnCount = eventColumns.split(separator: ",").count
 
     /// `WHERE a AND b`, or nothing when there are no conditions.
     private static func whereClause(_ conditions: [String]) -> String {
@@ -323,7 +416,12 @@ public final class SQLiteStorage: InstanceStorage {
             status: status,
             createdAt: Date(timeIntervalSince1970: row[6]),
             startedAt: (row[7] as Double?).map(Date.init(timeIntervalSince1970:)),
-            endedAt: (row[8] as Double?).map(Date.init(timeIntervalSince1970:)))
+            endedAt: (row[8] as Double?).map(Date.init(timeIntervalSince1970:)),
+            runConfig: try (row[9] as String?).map {
+                try decode(JSONValue.self, from: $0, "the run config of run \(id)")
+            },
+            parentRunID: (row[10] as String?).map { RunID($0) },
+            rootRunID: (row[11] as String?).map { RunID($0) })
     }
 
     /// The event records a query of `eventColumns` returns, in its order.
@@ -347,7 +445,7 @@ public final class SQLiteStorage: InstanceStorage {
         guard let level = LogLevel(rawValue: levelName) else {
             throw unreadable("event \(id) has level '\(levelName)', unknown to this version of Cairn; upgrade Cairn")
         }
-        let body = try (row[8] as String?).map { try decode(Body.self, from: $0, "the metadata of event \(id)") }
+        let body = try (row[8] as String?).map { try decode(Body.self, from: $0, "the body of event \(id)") }
         let event = Event(
             type,
             runID: RunID(row[1] as String),
@@ -357,7 +455,10 @@ public final class SQLiteStorage: InstanceStorage {
             level: level,
             message: row[7],
             metadata: body?.metadata ?? [:],
-            error: body?.error)
+            error: body?.error,
+            dataVersion: body?.dataVersion,
+            provenance: body?.provenance,
+            checkEvaluation: body?.checkEvaluation)
         return EventRecord(id: id, event: event)
     }
 

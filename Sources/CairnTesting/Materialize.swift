@@ -18,13 +18,25 @@ import Foundation
 ///   - selection: which of them to materialize, in Dagster's selection syntax.
 ///   - values: values of upstream assets to use instead of loading them, such as test rows for a
 ///     source asset that normally reads a file.
+///   - checks: asset checks to run after the assets they check.
 ///   - ioManager: the IO manager of assets that name none; a fresh in-memory one by default.
+///   - resources: the resources the assets use.
+///   - retryPolicy: the retry policy of assets that name none.
+///   - runConfig: config of the assets that take some.
+///   - environment: the environment variables resources read.
+///   - clock: what retries wait on; a `TestClock` makes them instant.
 ///   - maxConcurrency: how many steps may run at once.
 public func materialize(
     _ assets: [any AssetsDefinitionConvertible],
     selection: String = "*",
     values: [AssetValue] = [],
+    checks: [AssetCheck] = [],
     ioManager: (any IOManager)? = nil,
+    retryPolicy: RetryPolicy? = nil,
+    resources: ResourceSet = [],
+    runConfig: RunConfig = .empty,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    clock: any Clock<Duration> = TestClock(),
     maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount
 ) async throws -> MaterializeResult {
     let memory = MemoryIOManager()
@@ -39,13 +51,14 @@ public func materialize(
     }
     let storage = InMemoryStorage()
     let defaultIOManager = ioManager ?? memory
-    let code = Definitions(assets: definitions, ioManager: defaultIOManager)
+    let code = Definitions(
+        assets: definitions, checks: checks, resources: resources, ioManager: defaultIOManager, retryPolicy: retryPolicy)
     let selectedKeys = try AssetSelection.parse(selection).keys(in: try code.assetGraph)
     let given = Set(values.map(\.key))
     let toMaterialize = selectedKeys.filter { !given.contains($0) }.map { "key:\"\($0)\"" }
     let run = try await code.materialize(
         toMaterialize.joined(separator: " or "), storage: storage, defaultIOManager: defaultIOManager,
-        maxConcurrency: maxConcurrency)
+        maxConcurrency: maxConcurrency, runConfig: runConfig, environment: environment, clock: clock)
     let events = try await storage.events(ofRun: run.runID, after: nil, limit: .max)
     return MaterializeResult(run: run, events: events, storage: storage, definitions: code)
 }
@@ -97,6 +110,13 @@ public struct MaterializeResult: Sendable {
     /// The metadata of an asset's materialization in this run, or `nil` if it was not materialized.
     public func metadata<Reference: AssetReference>(of reference: Reference) -> Metadata? {
         metadata(of: reference.key)
+    }
+
+    /// The latest evaluation of a check in this run, or `nil` if it did not run.
+    public func checkEvaluation(_ name: String, on reference: some AssetReference) -> CheckEvaluation? {
+        events(ofType: .assetCheckEvaluation).last {
+            $0.assetKey == reference.key && $0.checkEvaluation?.checkName == name
+        }?.checkEvaluation
     }
 
     /// The messages the assets logged through `context.log`, in order.

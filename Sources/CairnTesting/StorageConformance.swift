@@ -51,6 +51,7 @@ public enum StorageConformance {
         Check("runs are filtered by status") { try await runsByStatus($0) },
         Check("runs are filtered by id prefix") { try await runsByIDPrefix($0) },
         Check("runs are filtered by tags") { try await runsByTags($0) },
+        Check("run config and re-execution lineage round-trip") { try await runConfigAndLineage($0) },
         Check("append returns strictly increasing ids across batches") { try await appendIDs($0) },
         Check("events of a run come in order, with cursor and limit") { try await eventsOfRun($0) },
         Check("events of all runs come in order, filtered by type") { try await eventsByType($0) },
@@ -64,6 +65,21 @@ public enum StorageConformance {
         Check("metadata of every kind and errors round-trip") { try await metadataRoundTrip($0) },
         Check("concurrent appends produce unique ids and lose nothing") { try await concurrentAppends($0) },
         Check("asset keys with several components round-trip") { try await assetKeyPaths($0) },
+        Check("data versions, provenance and check evaluations round-trip") { try await dataVersionsAndChecks($0) },
+        Check("retry, observation and check events round-trip and filter by type") { try await newEventTypes($0) },
+        Check("the latest observation of each asset is the newest") { try await latestObservation($0) },
+        Check("the latest evaluation of each check of each asset is the newest") {
+            try await latestCheckEvaluation($0)
+        },
+        Check("check evaluations are listed newest first per check, with cursor and limit") {
+            try await checkEvaluations($0)
+        },
+        Check("a failed append leaves the observation and check indexes unchanged") {
+            try await failedAppendKeepsIndexes($0)
+        },
+        Check("latest observations and check evaluations of 40,000 keys are read at once") {
+            try await latestObservationsAndChecksOfManyKeys($0)
+        },
     ]
 
     /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.
@@ -91,6 +107,64 @@ extension StorageConformance {
         try expectRun(try await storage.run("run-bare"), bare, "run(\"run-bare\")")
         try expect(
             try await storage.run("run-missing") == nil, "run(\"run-missing\") returned a run that was never added")
+    }
+
+    private static func runConfigAndLineage(_ storage: any InstanceStorage) async throws {
+        let config: JSONValue = .object([
+            "ops": .object([
+                "daily_highs": .object([
+                    "config": .object([
+                        "threshold": .number(-12.75),
+                        "tiny": .number(1.5e-300),
+                        "big": .number(9_007_199_254_740_992),
+                        "zero": .number(0),
+                        "one": .number(1),
+                        "enabled": .bool(true),
+                        "dry_run": .bool(false),
+                        "comment": .null,
+                        "name": .string("ünïcödé \"quoted\" / slashed\nnew line"),
+                        "empty_text": .string(""),
+                        "stations": .array([.string("SFO"), .number(2), .bool(false), .null, .array([]), .object([:])]),
+                    ])
+                ])
+            ]),
+            "resources": .object(["warehouse": .object(["config": .object(["schema": .string("public")])])]),
+            "empty": .object([:]),
+        ])
+        let root = Run(id: "run-root", assetKeys: ["a", "b"], status: .failure, createdAt: time(0), runConfig: config)
+        let retry = Run(
+            id: "run-retry", assetKeys: ["b"], status: .failure, createdAt: time(1), runConfig: config,
+            parentRunID: "run-root", rootRunID: "run-root")
+        let retryOfRetry = Run(
+            id: "run-retry-2", assetKeys: ["b"], createdAt: time(2), runConfig: .array([.number(1), .string("x")]),
+            parentRunID: "run-retry", rootRunID: "run-root")
+        let nullConfig = Run(id: "run-null-config", assetKeys: [], createdAt: time(3), runConfig: .null)
+        let scalarConfig = Run(id: "run-scalar-config", assetKeys: [], createdAt: time(4), runConfig: .string("x"))
+        let runs = [root, retry, retryOfRetry, nullConfig, scalarConfig]
+        for run in runs {
+            try await storage.addRun(run)
+        }
+        for run in runs {
+            try expectRun(try await storage.run(run.id), run, "run(\"\(run.id)\")")
+        }
+        let listed = try await storage.runs(matching: RunFilter(), limit: 10, after: nil)
+        try expectIDs(listed, runs.reversed().map(\.id), "all runs")
+        for (actual, expected) in zip(listed, runs.reversed()) {
+            try expectRun(actual, expected, "listed run \(expected.id)")
+        }
+        let failed = try await storage.runs(matching: RunFilter(statuses: [.failure]), limit: 10, after: nil)
+        try expectIDs(failed, ["run-retry", "run-root"], "failed runs")
+        try expectRun(failed.first, retry, "the first failed run")
+
+        try await storage.append([
+            Event(.runStart, runID: "run-retry-2", timestamp: time(5)),
+            Event(.runSuccess, runID: "run-retry-2", timestamp: time(6)),
+        ])
+        var ended = retryOfRetry
+        ended.status = .success
+        ended.startedAt = time(5)
+        ended.endedAt = time(6)
+        try expectRun(try await storage.run("run-retry-2"), ended, "run-retry-2 after RUN_START and RUN_SUCCESS")
     }
 
     private static func duplicateRun(_ storage: any InstanceStorage) async throws {
@@ -646,6 +720,324 @@ extension StorageConformance {
     }
 }
 
+// MARK: - Data versions, observations and checks
+
+extension StorageConformance {
+    private static func dataVersionsAndChecks(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1"))
+        let provenance = DataProvenance(
+            codeVersion: "v3 ✓", inputDataVersions: ["weather/raw": "a1b2c3", "weather/stations": "", "x": "ünï \"q\""])
+        let events = [
+            Event(
+                .assetMaterialization, runID: "run-1", timestamp: time(1), stepKey: "weather__daily",
+                assetKey: "weather/daily", metadata: ["rows": 24], dataVersion: "sha256:0f1e", provenance: provenance),
+            Event(
+                .assetMaterialization, runID: "run-1", timestamp: time(2), assetKey: "weather/hourly",
+                dataVersion: "", provenance: DataProvenance(codeVersion: nil, inputDataVersions: [:])),
+            Event(.assetObservation, runID: "run-1", timestamp: time(3), assetKey: "weather/raw", dataVersion: "42"),
+            Event(
+                .assetCheckEvaluation, runID: "run-1", timestamp: time(4), stepKey: "weather__daily__sane",
+                assetKey: "weather/daily", level: .error, message: "check failed", metadata: ["bad rows": 3],
+                checkEvaluation: CheckEvaluation(
+                    checkName: "no_impossible_temperatures", passed: false, severity: .error, blocking: true,
+                    description: "3 rows above 140 °F: \"impossible\"\nsee below")),
+            Event(
+                .assetCheckEvaluation, runID: "run-1", timestamp: time(5), assetKey: "weather/daily", level: .warning,
+                checkEvaluation: CheckEvaluation(checkName: "fresh", passed: true, severity: .warn, blocking: false)),
+            Event(
+                .stepFailure, runID: "run-1", timestamp: time(6), stepKey: "weather__daily", level: .error,
+                error: ErrorInfo(type: "E", message: "m"), dataVersion: "on any event"),
+            Event(.logs, runID: "run-1", timestamp: time(7), message: "nothing new"),
+        ]
+        let records = try await storage.append(events)
+        try expectEqual(records.count, events.count, "number of records returned")
+        for (record, event) in zip(records, events) {
+            try expectEvent(record.event, event, "event returned by append")
+        }
+        try expectRecords(try await storage.events(ofRun: "run-1", after: nil, limit: 100), records, "events of run-1")
+        try expectRecords(try await storage.events(after: nil, types: nil, limit: 100), records, "events of all runs")
+        try expectRecords(
+            try await storage.materializations(of: "weather/daily", before: nil, limit: 10), [records[0]],
+            "materializations of weather/daily")
+        try expectRecords(
+            try await storage.latestMaterializations(of: ["weather/daily", "weather/hourly"]).values.sorted {
+                $0.id < $1.id
+            },
+            [records[0], records[1]], "latest materializations")
+        try expectRecords(
+            Array(try await storage.latestObservations(of: ["weather/raw"]).values), [records[2]],
+            "latest observation of weather/raw")
+        let latestChecks = try await storage.latestCheckEvaluations(of: ["weather/daily"])
+        try expectRecords(
+            latestChecks.values.sorted { $0.id < $1.id }, [records[3], records[4]],
+            "latest check evaluations of weather/daily")
+        try expectRecords(
+            try await storage.checkEvaluations(
+                of: CheckKey(assetKey: "weather/daily", name: "no_impossible_temperatures"), before: nil, limit: 10),
+            [records[3]], "evaluations of weather/daily:no_impossible_temperatures")
+    }
+
+    private static func newEventTypes(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1"))
+        let newTypes: [EventType] = [.stepUpForRetry, .stepRestarted, .assetObservation, .assetCheckEvaluation]
+        let records = try await storage.append([
+            Event(.stepStart, runID: "run-1", timestamp: time(1), stepKey: "a"),
+            Event(
+                .stepUpForRetry, runID: "run-1", timestamp: time(2), stepKey: "a", level: .warning,
+                message: "attempt 1 of 3 failed; retrying in 2.5 s", metadata: ["attempt": 1, "delay": 2.5],
+                error: ErrorInfo(type: "Fetch.Timeout", message: "timed out", stack: ["fetch()"])),
+            Event(.stepRestarted, runID: "run-1", timestamp: time(4.5), stepKey: "a", metadata: ["attempt": 2]),
+            Event(.assetObservation, runID: "run-1", timestamp: time(5), stepKey: "a", assetKey: "a", dataVersion: "7"),
+            Event(
+                .assetCheckEvaluation, runID: "run-1", timestamp: time(6), stepKey: "a", assetKey: "a",
+                checkEvaluation: CheckEvaluation(checkName: "c", passed: true, severity: .warn, blocking: false)),
+            Event(.stepSuccess, runID: "run-1", timestamp: time(7), stepKey: "a"),
+        ])
+        try expectEqual(
+            records.map(\.event.type),
+            [.stepStart, .stepUpForRetry, .stepRestarted, .assetObservation, .assetCheckEvaluation, .stepSuccess],
+            "types of the appended events")
+        try expectRecords(
+            try await storage.events(ofRun: "run-1", after: nil, limit: 100), records, "events of run-1")
+        for type in newTypes {
+            try expectRecords(
+                try await storage.events(after: nil, types: [type], limit: 100),
+                records.filter { $0.event.type == type }, "events of type \(type.rawValue)")
+        }
+        try expectRecords(
+            try await storage.events(after: nil, types: Set(newTypes), limit: 100),
+            records.filter { newTypes.contains($0.event.type) }, "events of the four new types")
+        try expectRecords(
+            try await storage.events(after: records[2].id, types: [.stepUpForRetry, .stepRestarted], limit: 100), [],
+            "retry events after the restart")
+        try expectEqual(
+            try await storage.run("run-1")?.status, .notStarted, "status of a run after step retry events only")
+    }
+
+    private static func latestObservation(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1", createdAt: 0))
+        try await storage.addRun(makeRun("run-2", createdAt: 1))
+        let first = try await storage.append([
+            Event(.assetObservation, runID: "run-1", timestamp: time(1), assetKey: "a", dataVersion: "a1"),
+            Event(.assetObservation, runID: "run-1", timestamp: time(2), assetKey: "b", dataVersion: "b1"),
+            Event(.assetMaterialization, runID: "run-1", timestamp: time(3), assetKey: "c", dataVersion: "c1"),
+            Event(.assetObservation, runID: "run-1", timestamp: time(4), dataVersion: "no asset"),
+        ])
+        let second = try await storage.append([
+            Event(.assetObservation, runID: "run-2", timestamp: time(5), assetKey: "a", dataVersion: "a2"),
+            Event(.assetMaterialization, runID: "run-2", timestamp: time(6), assetKey: "a", dataVersion: "a3"),
+            Event(.assetObservation, runID: "run-2", timestamp: time(7), assetKey: "a", dataVersion: "a4"),
+        ])
+        let latest = try await storage.latestObservations(of: ["a", "b", "c", "d"])
+        try expectEqual(latest.keys.sorted(), ["a", "b"], "assets with a latest observation")
+        try expectRecords(latest["a"].map { [$0] } ?? [], [second[2]], "latest observation of a")
+        try expectRecords(latest["b"].map { [$0] } ?? [], [first[1]], "latest observation of b")
+        let materialized = try await storage.latestMaterializations(of: ["a", "b", "c"])
+        try expectEqual(materialized.keys.sorted(), ["a", "c"], "assets with a latest materialization")
+        try expectRecords(
+            materialized["a"].map { [$0] } ?? [], [second[1]], "latest materialization of a, observed since")
+        try expectRecords(materialized["c"].map { [$0] } ?? [], [first[2]], "latest materialization of c")
+        try expectEqual(try await storage.latestObservations(of: []).count, 0, "latest observations of no keys")
+        let repeated = try await storage.latestObservations(of: ["b", "b"])
+        try expectEqual(repeated.count, 1, "number of latest observations for the keys [b, b]")
+        try expectRecords(repeated["b"].map { [$0] } ?? [], [first[1]], "latest observation of b, asked twice")
+        try expectEqual(
+            try await storage.latestObservations(of: [AssetKey(path: ["a", "b"])]).count, 0,
+            "latest observations of a/b, whose components are observed assets")
+    }
+
+    private static func latestCheckEvaluation(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1", createdAt: 0))
+        try await storage.addRun(makeRun("run-2", createdAt: 1))
+        func evaluation(
+            _ run: RunID, _ asset: AssetKey?, _ name: String, passed: Bool, at seconds: Double,
+            _ type: EventType = .assetCheckEvaluation
+        ) -> Event {
+            Event(
+                type, runID: run, timestamp: time(seconds), assetKey: asset,
+                checkEvaluation: CheckEvaluation(
+                    checkName: name, passed: passed, severity: passed ? .warn : .error, blocking: !passed,
+                    description: "\(asset?.description ?? "-"):\(name) at \(seconds)"))
+        }
+        let first = try await storage.append([
+            evaluation("run-1", "a", "not_null", passed: true, at: 1),
+            evaluation("run-1", "a", "unique", passed: false, at: 2),
+            evaluation("run-1", "b", "not_null", passed: false, at: 3),
+            evaluation("run-1", "wh/orders", "fresh", passed: true, at: 4),
+            evaluation("run-1", "a", "not_null", passed: false, at: 5),
+        ])
+        let second = try await storage.append([
+            evaluation("run-2", "b", "not_null", passed: true, at: 6),
+            evaluation("run-2", nil, "not_null", passed: false, at: 7),
+            evaluation("run-2", "a", "unique", passed: true, at: 8),
+            Event(.assetCheckEvaluation, runID: "run-2", timestamp: time(9), assetKey: "c", message: "no result"),
+            evaluation("run-2", "a", "row_count", passed: true, at: 10),
+            evaluation("run-2", "a", "unique", passed: false, at: 11, .stepFailure),
+        ])
+        let latest = try await storage.latestCheckEvaluations(of: ["a", "b", "c", "wh/orders", "missing"])
+        let expected: [(CheckKey, EventRecord)] = [
+            (CheckKey(assetKey: "a", name: "not_null"), first[4]),
+            (CheckKey(assetKey: "a", name: "row_count"), second[4]),
+            (CheckKey(assetKey: "a", name: "unique"), second[2]),
+            (CheckKey(assetKey: "b", name: "not_null"), second[0]),
+            (CheckKey(assetKey: "wh/orders", name: "fresh"), first[3]),
+        ]
+        try expectEqual(
+            latest.keys.map(\.description).sorted(), expected.map(\.0.description),
+            "checks with a latest evaluation")
+        for (check, record) in expected {
+            try expectRecords(latest[check].map { [$0] } ?? [], [record], "latest evaluation of \(check)")
+        }
+        let ofA = try await storage.latestCheckEvaluations(of: ["a"])
+        try expectEqual(
+            ofA.keys.map(\.description).sorted(), ["a:not_null", "a:row_count", "a:unique"],
+            "checks of a with a latest evaluation")
+        let ofB = try await storage.latestCheckEvaluations(of: ["b", "b"])
+        try expectEqual(ofB.keys.map(\.description), ["b:not_null"], "checks of b, asked twice")
+        try expectRecords(Array(ofB.values), [second[0]], "latest evaluation of b:not_null, asked twice")
+        try expectEqual(try await storage.latestCheckEvaluations(of: []).count, 0, "latest evaluations of no keys")
+        try expectEqual(
+            try await storage.latestCheckEvaluations(of: ["c", "wh"]).count, 0,
+            "latest evaluations of c (evaluated without a result) and wh (a prefix of wh/orders)")
+    }
+
+    private static func checkEvaluations(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1", createdAt: 0))
+        try await storage.addRun(makeRun("run-2", createdAt: 1))
+        let checks = [
+            CheckKey(assetKey: "a", name: "c1"), CheckKey(assetKey: "a", name: "c10"),
+            CheckKey(assetKey: "b", name: "c1"), CheckKey(assetKey: "a/b", name: "c1"),
+        ]
+        var of: [CheckKey: [EventRecord]] = [:]
+        for index in 0..<6 {
+            let run: RunID = index.isMultiple(of: 2) ? "run-1" : "run-2"
+            let batch = checks.map { check in
+                Event(
+                    .assetCheckEvaluation, runID: run, timestamp: time(Double(index)), assetKey: check.assetKey,
+                    metadata: ["index": .int(index)],
+                    checkEvaluation: CheckEvaluation(
+                        checkName: check.name, passed: index.isMultiple(of: 3), severity: .error, blocking: false))
+            }
+            let records = try await storage.append(
+                [Event(.stepStart, runID: run, timestamp: time(Double(index)), stepKey: "a", assetKey: "a")] + batch
+                    + [
+                        Event(
+                            .assetMaterialization, runID: run, timestamp: time(Double(index)), assetKey: "a",
+                            checkEvaluation: CheckEvaluation(
+                                checkName: "c1", passed: true, severity: .warn, blocking: false))
+                    ])
+            for (check, record) in zip(checks, records.dropFirst()) {
+                of[check, default: []].append(record)
+            }
+        }
+        for check in checks {
+            let newest = Array((of[check] ?? []).reversed())
+            try expectRecords(
+                try await storage.checkEvaluations(of: check, before: nil, limit: 100), newest,
+                "evaluations of \(check)")
+        }
+        let c1 = CheckKey(assetKey: "a", name: "c1")
+        let newest = Array((of[c1] ?? []).reversed())
+        try expectRecords(
+            try await storage.checkEvaluations(of: c1, before: nil, limit: 2), Array(newest.prefix(2)),
+            "newest 2 evaluations of a:c1")
+        try expectRecords(
+            try await storage.checkEvaluations(of: c1, before: newest[1].id, limit: 3), Array(newest[2..<5]),
+            "3 evaluations of a:c1 before its second newest")
+        let sameNameOnB = CheckKey(assetKey: "b", name: "c1")
+        try expectRecords(
+            try await storage.checkEvaluations(of: c1, before: of[sameNameOnB]![2].id, limit: 100),
+            Array(of[c1]!.prefix(3).reversed()), "evaluations of a:c1 before the third of b:c1")
+        try expectRecords(
+            try await storage.checkEvaluations(of: c1, before: of[c1]![0].id, limit: 100), [],
+            "evaluations of a:c1 before its first")
+        try expectRecords(
+            try await storage.checkEvaluations(of: c1, before: nil, limit: 0), [], "a page of limit 0")
+        var paged: [EventRecord] = []
+        var cursor: Int64?
+        while true {
+            let page = try await storage.checkEvaluations(of: c1, before: cursor, limit: 4)
+            guard let last = page.last else { break }
+            try expect(page.count <= 4, "a page of limit 4 returned \(page.count) evaluations")
+            paged += page
+            cursor = last.id
+        }
+        try expectRecords(paged, newest, "evaluations of a:c1 read in pages of 4")
+        for missing in [
+            CheckKey(assetKey: "a", name: "c"), CheckKey(assetKey: "a", name: "C1"),
+            CheckKey(assetKey: "c", name: "c1"),
+            CheckKey(assetKey: "a", name: "c1%"), CheckKey(assetKey: "a", name: ""),
+        ] {
+            try expectRecords(
+                try await storage.checkEvaluations(of: missing, before: nil, limit: 100), [],
+                "evaluations of the unknown check \(missing)")
+        }
+    }
+
+    private static func failedAppendKeepsIndexes(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1"))
+        let kept = try await storage.append([
+            Event(.assetObservation, runID: "run-1", timestamp: time(1), assetKey: "a", dataVersion: "1"),
+            Event(
+                .assetCheckEvaluation, runID: "run-1", timestamp: time(2), assetKey: "a",
+                checkEvaluation: CheckEvaluation(checkName: "c", passed: true, severity: .error, blocking: true)),
+        ])
+        try await expectThrows(.unknownRun("ghost"), "appending a batch with an event of run ghost after valid ones") {
+            try await storage.append([
+                Event(.assetObservation, runID: "run-1", timestamp: time(3), assetKey: "a", dataVersion: "2"),
+                Event(.assetObservation, runID: "run-1", timestamp: time(3), assetKey: "b", dataVersion: "2"),
+                Event(
+                    .assetCheckEvaluation, runID: "run-1", timestamp: time(4), assetKey: "a",
+                    checkEvaluation: CheckEvaluation(checkName: "c", passed: false, severity: .error, blocking: true)),
+                Event(
+                    .assetCheckEvaluation, runID: "run-1", timestamp: time(4), assetKey: "b",
+                    checkEvaluation: CheckEvaluation(checkName: "c", passed: false, severity: .error, blocking: true)),
+                Event(.logs, runID: "ghost", timestamp: time(5)),
+            ])
+        }
+        let observations = try await storage.latestObservations(of: ["a", "b"])
+        try expectEqual(observations.keys.sorted(), ["a"], "observed assets after the failed append")
+        try expectRecords(observations["a"].map { [$0] } ?? [], [kept[0]], "latest observation of a")
+        let evaluations = try await storage.latestCheckEvaluations(of: ["a", "b"])
+        try expectEqual(evaluations.keys.map(\.description), ["a:c"], "evaluated checks after the failed append")
+        try expectRecords(Array(evaluations.values), [kept[1]], "latest evaluation of a:c")
+        try expectRecords(
+            try await storage.checkEvaluations(of: CheckKey(assetKey: "a", name: "c"), before: nil, limit: 10),
+            [kept[1]], "evaluations of a:c after the failed append")
+    }
+
+    private static func latestObservationsAndChecksOfManyKeys(_ storage: any InstanceStorage) async throws {
+        try await storage.addRun(makeRun("run-1"))
+        let touched = (0..<50).map { AssetKey(path: ["many", "asset_\($0 * 800 + 7)"]) }
+        var events: [Event] = []
+        for key in touched {
+            events.append(Event(.assetObservation, runID: "run-1", timestamp: time(1), assetKey: key, dataVersion: "v"))
+            for name in ["first", "second"] {
+                events.append(
+                    Event(
+                        .assetCheckEvaluation, runID: "run-1", timestamp: time(2), assetKey: key,
+                        checkEvaluation: CheckEvaluation(
+                            checkName: name, passed: true, severity: .warn, blocking: false)))
+            }
+        }
+        let records = try await storage.append(events)
+        let keys = (0..<40_000).map { AssetKey(path: ["many", "asset_\($0)"]) }
+        let observations = try await storage.latestObservations(of: keys)
+        let evaluations = try await storage.latestCheckEvaluations(of: keys)
+        try expectEqual(observations.count, touched.count, "number of latest observations among 40,000 keys")
+        try expectEqual(evaluations.count, touched.count * 2, "number of latest check evaluations among 40,000 keys")
+        for record in records {
+            guard let key = record.event.assetKey else { continue }
+            if let name = record.event.checkEvaluation?.checkName {
+                let check = CheckKey(assetKey: key, name: name)
+                try expectEqual(evaluations[check]?.id, record.id, "id of the latest evaluation of \(check)")
+            } else {
+                try expectEqual(observations[key]?.id, record.id, "id of the latest observation of \(key)")
+            }
+        }
+    }
+}
+
 // MARK: - Helpers
 
 extension StorageConformance {
@@ -714,6 +1106,9 @@ extension StorageConformance {
         try expectInstant(actual.createdAt, expected.createdAt, "\(what): createdAt")
         try expectInstant(actual.startedAt, expected.startedAt, "\(what): startedAt")
         try expectInstant(actual.endedAt, expected.endedAt, "\(what): endedAt")
+        try expectEqual(actual.runConfig, expected.runConfig, "\(what): runConfig")
+        try expectEqual(actual.parentRunID, expected.parentRunID, "\(what): parentRunID")
+        try expectEqual(actual.rootRunID, expected.rootRunID, "\(what): rootRunID")
     }
 
     private static func expectRecords(_ actual: [EventRecord], _ expected: [EventRecord], _ what: String) throws {
@@ -732,6 +1127,9 @@ extension StorageConformance {
         try expectEqual(actual.level, expected.level, "\(what): level")
         try expectEqual(actual.message, expected.message, "\(what): message")
         try expectEqual(actual.error, expected.error, "\(what): error")
+        try expectEqual(actual.dataVersion, expected.dataVersion, "\(what): dataVersion")
+        try expectEqual(actual.provenance, expected.provenance, "\(what): provenance")
+        try expectEqual(actual.checkEvaluation, expected.checkEvaluation, "\(what): checkEvaluation")
         try expectEqual(actual.metadata.map(\.label), expected.metadata.map(\.label), "\(what): metadata labels")
         for ((label, actualValue), (_, expectedValue)) in zip(actual.metadata, expected.metadata) {
             if case .timestamp(let actualDate) = actualValue, case .timestamp(let expectedDate) = expectedValue {

@@ -63,7 +63,8 @@ struct WeatherExecutable {
         #expect(materialize.stdout.contains("◆ daily_temperature_highs materialized (samples=4368, row_count=91"))
         #expect(materialize.stdout.contains("✓ hottest_dates succeeded"))
         #expect(materialize.stdout.contains("SUCCESS in"))
-        #expect(materialize.stdout.contains("3 succeeded, 0 failed, 0 skipped"))
+        #expect(materialize.stdout.contains("4 succeeded, 0 failed, 0 skipped"))
+        #expect(materialize.stdout.contains("☑ Check 'no_impossible_temperatures' on 'daily_temperature_highs' passed"))
 
         let stored = weather.home.appendingPathComponent("storage/hottest_dates.json")
         let hottest = try JSONSerialization.jsonObject(with: Data(contentsOf: stored)) as? [[String: Any]]
@@ -77,6 +78,7 @@ struct WeatherExecutable {
 
         let after = try weather.run("list", "--select", "group:weather")
         #expect(!after.stdout.contains("never"))
+        #expect(after.stdout.contains("1/1 passed"))
         #expect(after.stdout.contains("4 of 4 assets"))
 
         let runs = try weather.run("runs")
@@ -97,6 +99,14 @@ struct WeatherExecutable {
 
         let downstreamOnly = try weather.run("materialize", "--select", "key:daily_temperature_highs+")
         #expect(downstreamOnly.status == 0)
+
+        let check = try weather.run("check", "--select", "group:weather")
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("1 succeeded, 0 failed, 0 skipped"))
+        #expect(!check.stdout.contains("materialized"))
+        let noChecks = try weather.run("check", "--select", "key:hottest_dates")
+        #expect(noChecks.status != 0)
+        #expect(noChecks.stderr.contains("the selected assets have no checks"))
         #expect(try weather.run("runs", "--limit", "1").stdout.contains("More runs: --after"))
     }
 
@@ -122,6 +132,20 @@ struct WeatherExecutable {
         #expect(detail.stdout.contains(stored.path))
         let stepLines = detail.stdout.split(separator: "\n").filter { $0.contains("STEP_") }
         #expect(!stepLines.isEmpty && stepLines.allSatisfy { $0.contains("hottest_dates") })
+
+        // The fix: materialize the upstream asset again, then resume the failed run.
+        #expect(try weather.run("materialize", "--select", "key:daily_temperature_highs").status == 0)
+        let resumed = try weather.run("reexecute", String(runID), "--from-failure")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("2 succeeded, 0 failed, 0 skipped"))
+        let again = try weather.run("reexecute", String(runID), "--from-failure", "--select", "key:lowest_dates")
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("1 succeeded"))
+        let latest = try weather.run("runs", "--limit", "1")
+        #expect(latest.stdout.contains("SUCCESS"))
+        let notFailed = try weather.run("reexecute", String(latest.stdout.split(separator: "\n")[1].split(separator: " ")[0]), "--from-failure")
+        #expect(notFailed.status != 0)
+        #expect(notFailed.stderr.contains("nothing to re-execute from failure"))
     }
 
     @Test func badSelectionsAreErrorsThatPointAtTheProblem() throws {

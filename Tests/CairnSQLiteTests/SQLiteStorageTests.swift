@@ -1,9 +1,10 @@
 import Cairn
-import CairnSQLite
 import CairnTesting
 import Foundation
 import GRDB
 import Testing
+
+@testable import CairnSQLite
 
 @Suite struct SQLiteStorageTests {
     @Test(arguments: StorageConformance.checks)
@@ -77,7 +78,111 @@ import Testing
             let applied = try DatabaseQueue(path: path).read { db in
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
             }
-            #expect(applied.contains("v1-runs-events"))
+            #expect(applied == ["v1-runs-events", "v2-checks-observations-lineage"])
+        }
+    }
+
+    @Test func version1DatabaseIsMigratedWithItsData() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appending(path: "cairn.sqlite").path
+            let metadata: Metadata = ["rows": 24, "path": .path("/data/daily.csv"), "ok": true]
+            let error = ErrorInfo(type: "Weather.FetchError", message: "HTTP 503", stack: ["fetch()"])
+            // What Cairn with only the v1 schema wrote: its runs, events, bodies and index rows.
+            do {
+                let pool = try DatabasePool(path: path)
+                try Migrations.migrator.migrate(pool, upTo: "v1-runs-events")
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                let materializationBody = String(
+                    decoding: try encoder.encode(Version1Body(metadata: metadata)), as: UTF8.self)
+                let failureBody = String(decoding: try encoder.encode(Version1Body(error: error)), as: UTF8.self)
+                try await pool.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO runs (id, job_name, selection, status, tags, asset_keys, created_at, started_at, ended_at)
+                            VALUES ('run-old', '__ASSET_JOB', 'group:weather', 'FAILURE', '{"team":"data"}',
+                                '["weather/daily","weather/hourly"]', 1750000000.25, 1750000001.5, 1750000004.75);
+                            INSERT INTO run_tags (run_id, key, value) VALUES ('run-old', 'team', 'data');
+                            INSERT INTO event_logs (run_id, type, timestamp, step_key, asset_key, level, message, body)
+                            VALUES
+                                ('run-old', 'RUN_START', 1750000001.5, NULL, NULL, 'INFO', '', NULL),
+                                ('run-old', 'ASSET_MATERIALIZATION', 1750000002.5, 'weather__daily', 'weather/daily',
+                                    'INFO', 'materialized', ?),
+                                ('run-old', 'STEP_FAILURE', 1750000003.5, 'weather__hourly', NULL, 'ERROR',
+                                    'step failed', ?),
+                                ('run-old', 'RUN_FAILURE', 1750000004.75, NULL, NULL, 'ERROR', '', NULL);
+                            INSERT INTO asset_latest_materialization (asset_key, event_id, run_id, timestamp)
+                            VALUES ('weather/daily', 2, 'run-old', 1750000002.5);
+                            """,
+                        arguments: [materializationBody, failureBody])
+                }
+            }
+
+            let storage = try SQLiteStorage(path: path)
+            let applied = try await DatabaseQueue(path: path).read { db in
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+            }
+            #expect(applied == ["v1-runs-events", "v2-checks-observations-lineage"])
+
+            let run = try #require(try await storage.run("run-old"))
+            #expect(run.jobName == Run.assetJobName)
+            #expect(run.selection == "group:weather")
+            #expect(run.assetKeys == ["weather/daily", "weather/hourly"])
+            #expect(run.tags == ["team": "data"])
+            #expect(run.status == .failure)
+            #expect(run.createdAt == Date(timeIntervalSince1970: 1_750_000_000.25))
+            #expect(run.startedAt == Date(timeIntervalSince1970: 1_750_000_001.5))
+            #expect(run.endedAt == Date(timeIntervalSince1970: 1_750_000_004.75))
+            #expect(run.runConfig == nil && run.parentRunID == nil && run.rootRunID == nil)
+            #expect(try await storage.runs(matching: RunFilter(tags: ["team": "data"]), limit: 10, after: nil) == [run])
+
+            let events = try await storage.events(ofRun: "run-old", after: nil, limit: 10)
+            #expect(events.map(\.id) == [1, 2, 3, 4])
+            #expect(events.map(\.event.type) == [.runStart, .assetMaterialization, .stepFailure, .runFailure])
+            #expect(events[1].event.metadata == metadata)
+            #expect(events[1].event.stepKey == "weather__daily")
+            #expect(events[2].event.error == error)
+            #expect(events[2].event.level == .error)
+            #expect(events.allSatisfy { $0.event.dataVersion == nil && $0.event.checkEvaluation == nil })
+            #expect(try await storage.latestMaterializations(of: ["weather/daily"])["weather/daily"] == events[1])
+            #expect(try await storage.latestObservations(of: ["weather/daily"]).isEmpty)
+            #expect(try await storage.latestCheckEvaluations(of: ["weather/daily"]).isEmpty)
+
+            // The migrated database takes the new kinds of data.
+            let retry = Run(
+                id: "run-new", assetKeys: ["weather/hourly"], createdAt: Date(timeIntervalSince1970: 1_750_000_010.5),
+                runConfig: .object(["ops": .object([:])]),
+                parentRunID: "run-old", rootRunID: "run-old")
+            try await storage.addRun(retry)
+            #expect(try await storage.run("run-new") == retry)
+            let evaluation = CheckEvaluation(checkName: "fresh", passed: false, severity: .warn, blocking: false)
+            let appended = try await storage.append([
+                Event(
+                    .assetObservation, runID: "run-new", timestamp: Date(timeIntervalSince1970: 1_750_000_011.5),
+                    assetKey: "weather/daily", dataVersion: "7"),
+                Event(
+                    .assetCheckEvaluation, runID: "run-new", timestamp: Date(timeIntervalSince1970: 1_750_000_012.5),
+                    assetKey: "weather/daily", checkEvaluation: evaluation),
+            ])
+            #expect(appended.map(\.id) == [5, 6])
+            #expect(try await storage.latestObservations(of: ["weather/daily"])["weather/daily"] == appended[0])
+            let check = CheckKey(assetKey: "weather/daily", name: "fresh")
+            #expect(try await storage.latestCheckEvaluations(of: ["weather/daily"]) == [check: appended[1]])
+            #expect(try await storage.checkEvaluations(of: check, before: nil, limit: 10) == [appended[1]])
+        }
+    }
+
+    @Test func checkEvaluationsAreOneIndexRange() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appending(path: "cairn.sqlite").path
+            _ = try SQLiteStorage(path: path)
+            let plan = try DatabaseQueue(path: path).read { db in
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN \(SQLiteStorage.checkEvaluationsSQL)",
+                    arguments: ["a", "c", 10, 10]
+                ).map { $0["detail"] as String }
+            }
+            #expect(plan == ["SEARCH e USING INDEX event_logs_check (asset_key=? AND check_name=? AND id<?)"])
         }
     }
 
@@ -128,6 +233,12 @@ import Testing
             #expect(path == file.path)
         }
     }
+}
+
+/// The body of an event as Cairn with only the v1 schema stored it.
+private struct Version1Body: Encodable {
+    var metadata: Metadata?
+    var error: ErrorInfo?
 }
 
 /// Runs `body` with a new empty directory, removed afterwards.

@@ -55,4 +55,16 @@ private final class OldestFirstStorage: InstanceStorage {
     func materializations(of key: AssetKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord] {
         try await storage.materializations(of: key, before: cursor, limit: limit)
     }
+
+    func latestObservations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord] {
+        try await storage.latestObservations(of: keys)
+    }
+
+    func latestCheckEvaluations(of keys: [AssetKey]) async throws -> [CheckKey: EventRecord] {
+        try await storage.latestCheckEvaluations(of: keys)
+    }
+
+    func checkEvaluations(of check: CheckKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord] {
+        try await storage.checkEvaluations(of: check, before: cursor, limit: limit)
+    }
 }

@@ -190,3 +190,47 @@ private struct Boom: Error, CustomStringConvertible {
         #expect(seen.withLock { $0 } == stored)
     }
 }
+
+@Suite struct DataVersionTests {
+    @Test func materializationsRecordTheirDataVersionAndWhatTheyWereComputedFrom() async throws {
+        let storage = InMemoryStorage()
+        let memory = MemoryIOManager()
+        let a = Asset("a") { _ in [1, 2] }
+        let b = Asset("b", codeVersion: "7", from: a) { _, values in values.count }
+        let chosen = Asset("chosen", deps: ["a"]) { context in
+            context.setDataVersion("v-2024-04-01")
+            return 0
+        }
+        let definitions = Definitions(assets: [a, b, chosen])
+        _ = try await definitions.materialize("*", storage: storage, defaultIOManager: memory)
+        let latest = try await storage.latestMaterializations(of: ["a", "b", "chosen"])
+        let versionOfA = try #require(latest["a"]?.event.dataVersion)
+        #expect(try versionOfA == DataVersion.of([1, 2]))
+        #expect(latest["b"]?.event.provenance == DataProvenance(codeVersion: "7", inputDataVersions: ["a": versionOfA]))
+        #expect(latest["chosen"]?.event.dataVersion == "v-2024-04-01")
+
+        // Materializing only `b` later records the stored version of `a` as its input.
+        _ = try await definitions.materialize("key:b", storage: storage, defaultIOManager: memory)
+        let again = try await storage.latestMaterializations(of: ["b"])
+        #expect(again["b"]?.event.provenance?.inputDataVersions == ["a": versionOfA])
+    }
+
+    @Test func observationsRecordTheVersionOfSourceData() async throws {
+        let storage = InMemoryStorage()
+        let feed = SourceAsset<[Int]>("feed") { context in
+            context.addMetadata(["rows": 3])
+            return ObservationResult(dataVersion: "etag-42", metadata: ["bytes": 120])
+        }
+        let definitions = Definitions(assets: [feed])
+        let result = try await definitions.materialize(
+            "*", storage: storage, defaultIOManager: MemoryIOManager(), scope: .observations)
+        #expect(result.succeeded)
+        let observation = try #require(try await storage.latestObservations(of: ["feed"])["feed"]?.event)
+        #expect(observation.dataVersion == "etag-42")
+        #expect(observation.metadata == ["rows": 3, "bytes": 120])
+        await #expect(throws: PlanError.nothingToObserve) {
+            try await Definitions(assets: [Asset("x") { _ in 1 }]).materialize(
+                "*", storage: storage, defaultIOManager: MemoryIOManager(), scope: .observations)
+        }
+    }
+}

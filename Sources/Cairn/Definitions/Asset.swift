@@ -31,8 +31,12 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
     /// - Parameters:
     ///   - key: the asset's key, such as `"orders"` or `"warehouse/orders"`.
     ///   - upstream: the assets whose values `compute` receives, in order.
+    ///   - checks: checks the compute function evaluates itself with `context.report(_:for:)`.
     ///   - deps: assets that must be materialized first but whose values are not passed in.
     ///   - io: the IO manager that stores the value; the Definitions' default when `nil`.
+    ///   - resources: the resources `compute` uses through `context.resource(_:)`.
+    ///   - config: the run config it takes (`.defaults(Thresholds())`), read with `context.config(_:)`.
+    ///   - retryPolicy: how a failure is retried; the Definitions' default when `nil`.
     ///   - compute: computes the value from the context and the upstream values.
     public init<each Upstream: AssetReference>(
         _ key: AssetKey,
@@ -43,9 +47,13 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
         kinds: [String] = [],
         codeVersion: String? = nil,
         metadata: Metadata = [:],
+        checks: [AssetCheckSpec] = [],
         from upstream: repeat each Upstream,
         deps: [AssetKey] = [],
         io: (any IOManager)? = nil,
+        resources: [any ResourceKeyConvertible] = [],
+        config: ConfigSchema? = nil,
+        retryPolicy: RetryPolicy? = nil,
         file: String = #fileID,
         line: Int = #line,
         compute: @escaping @Sendable (AssetContext, repeat (each Upstream).Value) async throws -> Output
@@ -53,12 +61,15 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
         let dependencies = AssetDependency.list(data: repeat each upstream, order: deps)
         let spec = AssetSpec(
             key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
-            codeVersion: codeVersion, metadata: metadata, dependencies: dependencies)
+            codeVersion: codeVersion, metadata: metadata, dependencies: dependencies, checks: checks)
         let references = (repeat each upstream)
         definition = AssetsDefinition(
             name: AssetsDefinition.stepName(for: key),
             specs: [spec],
             ioManager: io,
+            retryPolicy: retryPolicy,
+            resourceKeys: resources.map(\.erased),
+            configSchema: config,
             location: SourceLocation(file: file, line: line)
         ) { step in
             let value = try await compute(step.context, repeat try await step.load(each references))

@@ -7,6 +7,35 @@ public protocol AssetReference<Value>: Sendable {
     associatedtype Value: Codable & Sendable
     /// The referenced asset's key.
     var key: AssetKey { get }
+    /// The IO manager that loads the value for this use, instead of the upstream asset's own.
+    var inputIOManager: (any IOManager)? { get }
+}
+
+extension AssetReference {
+    /// References load through the upstream asset's IO manager unless `loaded(with:)` says otherwise.
+    public var inputIOManager: (any IOManager)? { nil }
+
+    /// This input loaded through another IO manager, e.g. a faster or narrower reader of the same data.
+    ///
+    /// ```swift
+    /// Asset("summary", from: orders.loaded(with: .csv(path: "exports/orders.csv"))) { _, orders in ... }
+    /// ```
+    public func loaded(with ioManager: (any IOManager)?) -> LoadedInput<Self> {
+        LoadedInput(upstream: self, inputIOManager: ioManager)
+    }
+}
+
+/// An upstream reference whose value is loaded through a chosen IO manager.
+public struct LoadedInput<Upstream: AssetReference>: AssetReference {
+    /// The value type of the upstream asset.
+    public typealias Value = Upstream.Value
+    /// The upstream reference.
+    public let upstream: Upstream
+    /// The IO manager that loads the value.
+    public let inputIOManager: (any IOManager)?
+
+    /// The upstream asset's key.
+    public var key: AssetKey { upstream.key }
 }
 
 /// Anything that contributes asset definitions to `Definitions`: an asset, a source asset, a

@@ -18,6 +18,8 @@ public struct AssetSpec: Sendable {
     public var metadata: Metadata
     /// The assets this one depends on, data inputs first.
     public var dependencies: [AssetDependency]
+    /// The checks the asset evaluates itself inside its compute function.
+    public var checks: [AssetCheckSpec]
 
     /// Creates a spec; the parameters mirror those of `Asset`.
     public init(
@@ -29,7 +31,8 @@ public struct AssetSpec: Sendable {
         kinds: [String] = [],
         codeVersion: String? = nil,
         metadata: Metadata = [:],
-        dependencies: [AssetDependency] = []
+        dependencies: [AssetDependency] = [],
+        checks: [AssetCheckSpec] = []
     ) {
         self.key = key
         self.description = description
@@ -40,6 +43,7 @@ public struct AssetSpec: Sendable {
         self.codeVersion = codeVersion
         self.metadata = metadata
         self.dependencies = dependencies
+        self.checks = checks
     }
 
     /// The group of assets that name none: `default`, as in Dagster.

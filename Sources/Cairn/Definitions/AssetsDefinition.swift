@@ -6,29 +6,52 @@ public struct AssetsDefinition: Sendable {
     /// The assets the computation produces (one for `Asset`, several for `MultiAsset`).
     public let specs: [AssetSpec]
     /// The IO manager that stores and loads these assets' values; the Definitions' default when `nil`.
-    public let ioManager: (any IOManager)?
+    public internal(set) var ioManager: (any IOManager)?
+    /// How a failed run of the computation is retried; the Definitions' default when `nil`.
+    public internal(set) var retryPolicy: RetryPolicy?
+    /// The resources the computation uses.
+    public let resourceKeys: [AnyResourceKey]
+    /// The run config the computation takes, under `ops.<name>.config`; `nil` when it takes none.
+    public let configSchema: ConfigSchema?
+    /// Whether its outputs are assets (recorded as materializations) rather than op outputs.
+    public let producesAssets: Bool
     /// Where the definition was written.
     public let location: SourceLocation
     /// Computes the assets; `nil` for a source asset, which Cairn only reads.
     let body: (@Sendable (any StepIO) async throws -> Void)?
+    /// Observes a source asset's current data version; `nil` when it cannot be observed.
+    let observe: (@Sendable (AssetContext) async throws -> ObservationResult)?
 
     /// Creates a definition; `body` loads inputs, calls the user's function and stores outputs.
     init(
         name: String,
         specs: [AssetSpec],
         ioManager: (any IOManager)?,
+        retryPolicy: RetryPolicy? = nil,
+        resourceKeys: [AnyResourceKey] = [],
+        configSchema: ConfigSchema? = nil,
+        producesAssets: Bool = true,
         location: SourceLocation,
+        observe: (@Sendable (AssetContext) async throws -> ObservationResult)? = nil,
         body: (@Sendable (any StepIO) async throws -> Void)?
     ) {
         self.name = name
         self.specs = specs
         self.ioManager = ioManager
+        self.retryPolicy = retryPolicy
+        self.resourceKeys = resourceKeys
+        self.configSchema = configSchema
+        self.producesAssets = producesAssets
         self.location = location
+        self.observe = observe
         self.body = body
     }
 
     /// Whether this is a source asset: defined outside Cairn's control, never materialized by it.
     public var isSource: Bool { body == nil }
+
+    /// Whether this is a source asset with an `observe` function.
+    public var isObservable: Bool { observe != nil }
 
     /// The keys of the produced assets.
     public var keys: [AssetKey] { specs.map(\.key) }
@@ -44,8 +67,10 @@ public struct AssetsDefinition: Sendable {
 protocol StepIO: Sendable {
     /// The context passed to the user's compute function.
     var context: AssetContext { get }
-    /// Loads the value of an upstream asset through that asset's IO manager.
-    func load<Value: Codable & Sendable>(_ type: Value.Type, from key: AssetKey) async throws -> Value
+    /// Loads the value of an upstream asset through `ioManager`, or that asset's own when `nil`.
+    func load<Value: Codable & Sendable>(
+        _ type: Value.Type, from key: AssetKey, using ioManager: (any IOManager)?
+    ) async throws -> Value
     /// Stores the value of a produced asset through its IO manager.
     func store<Value: Codable & Sendable>(_ value: Value, as key: AssetKey) async throws
 }
@@ -53,7 +78,7 @@ protocol StepIO: Sendable {
 extension StepIO {
     /// Loads the value an asset reference points at.
     func load<Reference: AssetReference>(_ reference: Reference) async throws -> Reference.Value {
-        try await load(Reference.Value.self, from: reference.key)
+        try await load(Reference.Value.self, from: reference.key, using: reference.inputIOManager)
     }
 }
 
@@ -61,6 +86,8 @@ extension AssetsDefinition {
     /// The same definition storing and loading its values through another IO manager, as tests
     /// do to keep values in memory or to provide a source asset's value.
     public func withIOManager(_ ioManager: any IOManager) -> AssetsDefinition {
-        AssetsDefinition(name: name, specs: specs, ioManager: ioManager, location: location, body: body)
+        var copy = self
+        copy.ioManager = ioManager
+        return copy
     }
 }

@@ -1,4 +1,4 @@
-/// Everything a code location defines: its assets and the default IO manager.
+/// Everything a code location defines: its assets, their checks, and the defaults of how they run.
 ///
 /// The definitions are validated when created; `assetGraph` returns the graph or throws every
 /// problem found, each with the place in the code where it was written.
@@ -10,6 +10,14 @@
 public struct Definitions: Sendable {
     /// All asset definitions, in the order given.
     public let assets: [AssetsDefinition]
+    /// The asset checks that run as steps of their own.
+    public let checks: [AssetCheck]
+    /// The op jobs.
+    public let jobs: [Job]
+    /// How failed steps are retried when their definitions name no policy; `nil`: never.
+    public let retryPolicy: RetryPolicy?
+    /// The resources assets and checks use, per environment.
+    public let resources: ResourceSet
     /// The IO manager for assets that name none; `nil` lets the runner choose (JSON files for
     /// persistent runs, memory for in-process tests).
     public let ioManager: (any IOManager)?
@@ -17,17 +25,38 @@ public struct Definitions: Sendable {
     private let validation: Result<AssetGraph, DefinitionsError>
 
     /// Creates definitions from assets, source assets, multi-assets and arrays of them.
-    public init(assets: [any AssetsDefinitionConvertible] = [], ioManager: (any IOManager)? = nil) {
+    public init(
+        assets: [any AssetsDefinitionConvertible] = [],
+        checks: [AssetCheck] = [],
+        jobs: [Job] = [],
+        resources: ResourceSet = [],
+        ioManager: (any IOManager)? = nil,
+        retryPolicy: RetryPolicy? = nil
+    ) {
         let definitions = assets.flatMap(\.assetsDefinitions)
         self.assets = definitions
+        self.checks = checks
+        self.jobs = jobs
         self.ioManager = ioManager
-        self.validation = Result { () throws(DefinitionsError) in try AssetGraph(definitions) }
+        self.retryPolicy = retryPolicy
+        self.resources = resources
+        let otherProblems = Self.problems(of: jobs) + Self.resourceProblems(definitions, checks, jobs, resources)
+        self.validation = Result { () throws(DefinitionsError) in
+            let graph: AssetGraph
+            do throws(DefinitionsError) {
+                graph = try AssetGraph(definitions, checks: checks)
+            } catch {
+                throw DefinitionsError(problems: error.problems + otherProblems)
+            }
+            guard otherProblems.isEmpty else { throw DefinitionsError(problems: otherProblems) }
+            return graph
+        }
     }
 
     /// The validated asset graph.
     ///
-    /// - Throws: `DefinitionsError` listing duplicate keys, invalid names, unknown dependencies
-    ///   and cycles.
+    /// - Throws: `DefinitionsError` listing duplicate keys, invalid names, unknown dependencies,
+    ///   cycles, broken jobs and missing resources.
     public var assetGraph: AssetGraph {
         get throws(DefinitionsError) { try validation.get() }
     }

@@ -54,3 +54,11 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension JSONValue {
+    /// The JSON form of any `Encodable` value, e.g. to build run config from a typed config struct:
+    /// `RunConfig(ops: ["customer_segments": try JSONValue(encoding: SegmentThresholds(activeDays: 14))])`.
+    public init<Value: Encodable>(encoding value: Value) throws {
+        self = try JSONValueEncoder().encode(value)
+    }
+}

@@ -52,7 +52,7 @@ public enum MetadataValue: Hashable, Sendable {
 }
 
 extension MetadataValue: CustomStringConvertible {
-    /// The value as one line of text, for the CLI.
+    /// The value as text for the CLI: one line, except markdown and table schemas (a markdown table).
     public var description: String {
         switch self {
         case .text(let value), .markdown(let value), .path(let value), .url(let value): value
@@ -61,7 +61,7 @@ extension MetadataValue: CustomStringConvertible {
         case .bool(let value): String(value)
         case .json(let value): value.description
         case .timestamp(let value): value.formatted(.iso8601)
-        case .tableSchema(let schema): schema.columns.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
+        case .tableSchema(let schema): schema.markdown
         }
     }
 }

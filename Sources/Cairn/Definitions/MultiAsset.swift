@@ -27,6 +27,9 @@ public struct MultiAsset: AssetsDefinitionConvertible {
     ///   - upstream: the assets whose values `compute` receives, in order.
     ///   - deps: assets that must be materialized first but whose values are not passed in.
     ///   - io: the IO manager for all outputs; the Definitions' default when `nil`.
+    ///   - resources: the resources `compute` uses through `context.resource(_:)`.
+    ///   - config: the run config it takes (`.defaults(Thresholds())`), read with `context.config(_:)`.
+    ///   - retryPolicy: how a failure is retried; the Definitions' default when `nil`.
     public init<each Output: Codable & Sendable, each Upstream: AssetReference>(
         _ name: String,
         outs: repeat AssetOut<each Output>,
@@ -34,6 +37,9 @@ public struct MultiAsset: AssetsDefinitionConvertible {
         from upstream: repeat each Upstream,
         deps: [AssetKey] = [],
         io: (any IOManager)? = nil,
+        resources: [any ResourceKeyConvertible] = [],
+        config: ConfigSchema? = nil,
+        retryPolicy: RetryPolicy? = nil,
         file: String = #fileID,
         line: Int = #line,
         compute:
@@ -52,7 +58,9 @@ public struct MultiAsset: AssetsDefinitionConvertible {
         let references = (repeat each upstream)
         let outputs = (repeat each outs)
         definition = AssetsDefinition(
-            name: name, specs: specs, ioManager: io,
+            name: name, specs: specs, ioManager: io, retryPolicy: retryPolicy,
+            resourceKeys: resources.map(\.erased),
+            configSchema: config,
             location: SourceLocation(file: file, line: line)
         ) { step in
             let values = try await compute(step.context, repeat try await step.load(each references))

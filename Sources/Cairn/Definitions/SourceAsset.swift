@@ -20,6 +20,10 @@ public struct SourceAsset<Value: Codable & Sendable>: AssetReference, AssetsDefi
     public var assetsDefinitions: [AssetsDefinition] { [definition] }
 
     /// Declares a source asset whose value `io` loads.
+    ///
+    /// - Parameter observe: reports the version of the data as it is now (a file's modification
+    ///   time, a table's row count); `observe --select` records it, and downstream assets become
+    ///   stale when it changes.
     public init(
         _ key: AssetKey,
         description: String? = nil,
@@ -30,13 +34,14 @@ public struct SourceAsset<Value: Codable & Sendable>: AssetReference, AssetsDefi
         metadata: Metadata = [:],
         io: (any IOManager)? = nil,
         file: String = #fileID,
-        line: Int = #line
+        line: Int = #line,
+        observe: (@Sendable (AssetContext) async throws -> ObservationResult)? = nil
     ) {
         let spec = AssetSpec(
             key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
             metadata: metadata)
         definition = AssetsDefinition(
             name: AssetsDefinition.stepName(for: key), specs: [spec], ioManager: io,
-            location: SourceLocation(file: file, line: line), body: nil)
+            location: SourceLocation(file: file, line: line), observe: observe, body: nil)
     }
 }

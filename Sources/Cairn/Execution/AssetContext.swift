@@ -13,13 +13,27 @@ public final class AssetContext: Sendable {
     public let assetKeys: [AssetKey]
     /// A logger whose messages are stored as LOGS events of the run.
     public let log: Logger
+    /// How many times the step failed before this attempt: 0 on the first try.
+    public let retryNumber: Int
+    /// The resources the asset declared, set up for the run.
+    private let resources: Resources?
+    /// The step's run config, validated before the run started.
+    private let stepConfig: (any Sendable)?
 
     private let metadata = Mutex<[AssetKey: Metadata]>([:])
+    private let dataVersions = Mutex<[AssetKey: String]>([:])
+    private let reportedChecks = Mutex<[(key: CheckKey, result: CheckResult)]>([])
 
-    init(runID: RunID, stepKey: String, assetKeys: [AssetKey], events: EventCollector) {
+    init(
+        runID: RunID, stepKey: String, assetKeys: [AssetKey], retryNumber: Int = 0, resources: Resources? = nil,
+        config: (any Sendable)? = nil, events: EventCollector
+    ) {
+        self.stepConfig = config
         self.runID = runID
         self.stepKey = stepKey
         self.assetKeys = assetKeys
+        self.retryNumber = retryNumber
+        self.resources = resources
         self.log = Logger(label: stepKey) { _ in
             StepLogHandler(runID: runID, stepKey: stepKey, events: events)
         }
@@ -36,6 +50,59 @@ public final class AssetContext: Sendable {
     /// Adds metadata to the materialization of one output of a multi-asset.
     public func addMetadata(_ entries: Metadata, for key: AssetKey) {
         metadata.withLock { $0[key, default: [:]].merge(entries) }
+    }
+
+    /// The instance of a resource the asset declared in `resources:`, set up for this run.
+    ///
+    /// ```swift
+    /// let connection = try context.resource(database)
+    /// ```
+    public func resource<R: Resource>(_ key: ResourceKey<R>) throws(ResourceError) -> R.Instance {
+        guard let resources else { throw .notDeclared(key.erased, user: "step '\(stepKey)'", declared: []) }
+        return try resources.instance(key)
+    }
+
+    /// The run config of the step, as the asset declared it with `config:`.
+    ///
+    /// ```swift
+    /// let thresholds = try context.config(SegmentThresholds.self)
+    /// ```
+    public func config<Config: Sendable>(_ type: Config.Type = Config.self) throws -> Config {
+        guard let stepConfig else {
+            throw ConfigError(
+                path: ["ops", stepKey, "config"],
+                message: "the step takes no config; declare it with Asset(..., config: .defaults(\(Config.self)(...)))")
+        }
+        guard let config = stepConfig as? Config else {
+            throw ConfigError(
+                path: ["ops", stepKey, "config"],
+                message: "the step's config is a \(Swift.type(of: stepConfig)), not a \(Config.self)")
+        }
+        return config
+    }
+
+    /// Reports the result of a check the asset declares in `checks:`, evaluated inside its compute
+    /// function; for a multi-asset, of the first output unless `asset` names another.
+    public func report(_ result: CheckResult, for checkName: String, asset: AssetKey? = nil) {
+        let key = CheckKey(assetKey: asset ?? assetKey, name: checkName)
+        reportedChecks.withLock { $0.append((key, result)) }
+    }
+
+    /// The check results reported so far, in order.
+    func checkReports() -> [(key: CheckKey, result: CheckResult)] {
+        reportedChecks.withLock { $0 }
+    }
+
+    /// Sets the data version of the asset's new value (of `asset` for a multi-asset output),
+    /// instead of the hash Cairn derives from the stored value: for example a table's
+    /// modification time, or a version the source system gives.
+    public func setDataVersion(_ version: String, for asset: AssetKey? = nil) {
+        dataVersions.withLock { $0[asset ?? assetKey] = version }
+    }
+
+    /// The data version the compute function set for an asset, if any.
+    func chosenDataVersion(for key: AssetKey) -> String? {
+        dataVersions.withLock { $0[key] }
     }
 
     /// The metadata added so far for an asset.

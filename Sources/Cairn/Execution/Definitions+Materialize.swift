@@ -1,7 +1,8 @@
 import Foundation
 
 extension Definitions {
-    /// Materializes the assets matched by a selection as a new run, stored in `storage`.
+    /// Materializes the assets matched by a selection as a new run, stored in `storage`, and runs
+    /// their checks.
     ///
     /// ```swift
     /// let result = try await definitions.materialize(
@@ -12,28 +13,247 @@ extension Definitions {
     /// - Parameters:
     ///   - selection: a selection in Dagster's syntax (`*`, `key:x+`, `group:weather`).
     ///   - defaultIOManager: for assets whose definitions, and these Definitions, name none.
+    ///   - scope: materialize and check (the default), only materialize, or only check.
+    ///   - staleOrMissingOnly: only the selected assets that are stale or were never materialized.
     ///   - maxConcurrency: how many steps may run at once.
     ///   - tags: labels stored with the run.
+    ///   - runConfig: config of the steps that take some, validated before the run is created.
+    ///   - environment: the environment variables resources read, and `CAIRN_ENV`.
+    ///   - clock: what retries wait on; tests pass one that does not sleep.
     ///   - observer: called with each event once it is stored.
     /// - Returns: how the run ended; a failed step is a failed run, not an error.
-    /// - Throws: `DefinitionsError`, `SelectionError` or `PlanError` before the run is created,
-    ///   and storage errors when events cannot be stored.
+    /// - Throws: `DefinitionsError`, `SelectionError`, `PlanError`, `ConfigError` or `ResourceError`
+    ///   before the run is created, and storage errors when events cannot be stored.
     public func materialize(
         _ selection: String,
         storage: any InstanceStorage,
         defaultIOManager: any IOManager,
+        scope: ExecutionPlan.Scope = .assetsAndChecks,
+        staleOrMissingOnly: Bool = false,
         maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
         tags: [String: String] = [:],
+        runConfig: RunConfig = .empty,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        clock: any Clock<Duration> = ContinuousClock(),
         observer: (@Sendable (EventRecord) -> Void)? = nil
     ) async throws -> RunResult {
         let graph = try assetGraph
-        let selected = try AssetSelection.parse(selection).resolve(in: graph)
-        let plan = try ExecutionPlan(graph: graph, selected: selected)
-        let run = Run(selection: selection, assetKeys: plan.assetKeys, tags: tags)
+        var selected = try AssetSelection.parse(selection).resolve(in: graph)
+        if staleOrMissingOnly {
+            selected = try await graph.staleOrMissing(in: selected, storage: storage)
+            guard !selected.isEmpty else { throw PlanError.nothingStale }
+        }
+        let plan = try ExecutionPlan(graph: graph, selected: selected, scope: scope)
+        let run = Run(selection: selection, assetKeys: plan.assetKeys, tags: tags, runConfig: runConfig.json)
+        return try await launch(
+            run, plan: plan, graph: graph, storage: storage, defaultIOManager: ioManager ?? defaultIOManager,
+            maxConcurrency: maxConcurrency, environment: environment, clock: clock, observer: observer)
+    }
+
+    /// Runs an earlier run again as a new run that records it as its parent: all of its steps, or
+    /// only those that did not succeed, loading the outputs of the others through their IO managers.
+    ///
+    /// - Parameters:
+    ///   - parentID: the run to re-execute.
+    ///   - fromFailure: only the steps that failed, were skipped or never ran.
+    ///   - selection: only the parent's assets that match this selection.
+    ///   - runConfig: config to use instead of the parent's, as when a re-execution corrects it.
+    /// - Throws: `ReexecutionError` when the parent is unknown, still running, or has nothing to
+    ///   re-execute; the errors of `materialize` otherwise.
+    public func reexecute(
+        _ parentID: RunID,
+        fromFailure: Bool,
+        selection: String? = nil,
+        storage: any InstanceStorage,
+        defaultIOManager: any IOManager,
+        maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        tags: [String: String] = [:],
+        runConfig: RunConfig? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        clock: any Clock<Duration> = ContinuousClock(),
+        observer: (@Sendable (EventRecord) -> Void)? = nil
+    ) async throws -> RunResult {
+        guard var parent = try await storage.run(parentID) else { throw ReexecutionError.unknownRun(parentID) }
+        if !parent.status.isTerminal, let worker = parent.worker, !worker.isAlive {
+            try await storage.append([
+                Event(
+                    .runFailure, runID: parentID, level: .error,
+                    message: "The process that ran this run (pid \(worker.pid) on \(worker.host)) is gone; marked failed.")
+            ])
+            parent = try await storage.run(parentID) ?? parent
+        }
+        let graph: AssetGraph
+        var selected = Set<Int>()
+        var runIOManager = ioManager ?? defaultIOManager
+        if parent.jobName == Run.assetJobName {
+            graph = try assetGraph
+            for key in parent.assetKeys {
+                guard let index = graph.index(of: key) else { throw ReexecutionError.assetGone(key, run: parentID) }
+                selected.insert(index)
+            }
+        } else {
+            let job = try job(named: parent.jobName)
+            graph = try job.graph()
+            selected = Set(graph.nodes.indices)
+            runIOManager = job.ioManager ?? MemoryIOManager()
+        }
+        if let selection {
+            selected.formIntersection(try AssetSelection.parse(selection).resolve(in: graph))
+        }
+        var stepKeys: Set<String>?
+        if fromFailure {
+            guard parent.status == .failure || parent.status == .canceled else {
+                throw ReexecutionError.notFailed(parentID, parent.status)
+            }
+            let planned = try ExecutionPlan(graph: graph, selected: selected).steps.map(\.key)
+            let succeeded = try await succeededSteps(of: parentID, in: storage)
+            stepKeys = Set(planned).subtracting(succeeded)
+            guard !stepKeys!.isEmpty else { throw ReexecutionError.nothingFailed(parentID) }
+        }
+        let plan = try ExecutionPlan(graph: graph, selected: selected, stepKeys: stepKeys)
+        let root = parent.rootRunID ?? parent.id
+        let run = Run(
+            jobName: parent.jobName, selection: selection ?? parent.selection,
+            assetKeys: parent.jobName == Run.assetJobName ? plan.assetKeys : [],
+            tags: parent.tags.merging(tags) { _, new in new }.merging([
+                "cairn/parent_run_id": parent.id.rawValue, "cairn/root_run_id": root.rawValue,
+            ]) { _, new in new },
+            runConfig: runConfig?.json ?? parent.runConfig, parentRunID: parent.id, rootRunID: root)
+        return try await launch(
+            run, plan: plan, graph: graph, storage: storage, defaultIOManager: runIOManager,
+            maxConcurrency: maxConcurrency, environment: environment, clock: clock, observer: observer)
+    }
+
+    /// Runs an op job as a new run: every op, intermediate outputs in memory unless an op names an
+    /// IO manager.
+    ///
+    /// - Throws: `JobError.unknownJob`, `DefinitionsError`, `ConfigError` or `ResourceError` before
+    ///   the run is created; storage errors when events cannot be stored.
+    public func execute(
+        job name: String,
+        storage: any InstanceStorage,
+        maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        tags: [String: String] = [:],
+        runConfig: RunConfig = .empty,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        clock: any Clock<Duration> = ContinuousClock(),
+        observer: (@Sendable (EventRecord) -> Void)? = nil
+    ) async throws -> RunResult {
+        _ = try assetGraph
+        let job = try job(named: name)
+        let graph = try job.graph()
+        let plan = try ExecutionPlan(graph: graph, selected: Set(graph.nodes.indices), scope: .assetsOnly)
+        let run = Run(jobName: job.name, assetKeys: [], tags: tags, runConfig: runConfig.json)
+        return try await launch(
+            run, plan: plan, graph: graph, storage: storage, defaultIOManager: job.ioManager ?? MemoryIOManager(),
+            maxConcurrency: maxConcurrency, environment: environment, clock: clock, observer: observer)
+    }
+
+    /// The job with this name.
+    private func job(named name: String) throws(JobError) -> Job {
+        guard let job = jobs.first(where: { $0.name == name }) else {
+            throw JobError.unknownJob(name, known: jobs.map(\.name))
+        }
+        return job
+    }
+
+    /// Checks the resources the plan needs, stores the run and executes its plan.
+    ///
+    /// An unknown `CAIRN_ENV` or a missing environment variable is an error before the run exists.
+    private func launch(
+        _ run: Run, plan: ExecutionPlan, graph: AssetGraph, storage: any InstanceStorage, defaultIOManager: any IOManager,
+        maxConcurrency: Int, environment: [String: String], clock: any Clock<Duration>,
+        observer: (@Sendable (EventRecord) -> Void)?
+    ) async throws -> RunResult {
+        let resources = try self.resources.resolved(from: environment)
+        let missing = resources.missingEnvironmentVariables(for: plan.resourceKeys(in: graph), in: environment)
+        guard missing.isEmpty else { throw ResourceError.missingEnvironmentVariables(missing) }
+        var runConfig = try RunConfig(run.runConfig ?? .null)
+        if run.parentRunID != nil {
+            // A re-execution keeps the parent's config of the steps it runs again.
+            let planned = Set(plan.steps.map(\.key))
+            runConfig.ops = runConfig.ops.filter { planned.contains($0.key) }
+        }
+        let stepConfigs = try runConfig.validate(
+            against: Dictionary(
+                uniqueKeysWithValues: plan.steps.compactMap { step in
+                    guard case .assets(let definition) = step.kind, let schema = graph.definitions[definition].configSchema
+                    else { return nil }
+                    return (step.key, schema)
+                }),
+            steps: Set(plan.steps.map(\.key)))
+        var run = run
+        run.tags.merge(WorkerProcess.current.tags) { _, new in new }
+        if let name = resources.selectedEnvironment { run.tags["cairn/environment"] = name }
         try await storage.addRun(run)
         let executor = Executor(
-            graph: graph, storage: storage, defaultIOManager: ioManager ?? defaultIOManager,
-            maxConcurrency: maxConcurrency, observer: observer)
+            graph: graph, storage: storage, defaultIOManager: defaultIOManager,
+            maxConcurrency: maxConcurrency, defaultRetryPolicy: retryPolicy, resources: resources,
+            environment: environment, stepConfigs: stepConfigs, clock: clock, observer: observer)
         return try await executor.execute(plan, runID: run.id)
+    }
+
+    /// The keys of the steps of a run that succeeded.
+    private func succeededSteps(of runID: RunID, in storage: any EventLogStorage) async throws -> Set<String> {
+        var succeeded = Set<String>()
+        var cursor: Int64?
+        while true {
+            let page = try await storage.events(ofRun: runID, after: cursor, limit: 1000)
+            for record in page where record.event.type == .stepSuccess {
+                if let step = record.event.stepKey { succeeded.insert(step) }
+            }
+            guard page.count == 1000, let last = page.last else { return succeeded }
+            cursor = last.id
+        }
+    }
+}
+
+/// Why a run cannot be re-executed.
+public enum ReexecutionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No run has this id.
+    case unknownRun(RunID)
+    /// An asset of the run is no longer defined.
+    case assetGone(AssetKey, run: RunID)
+    /// The run did not fail, so there is no failure to re-execute from.
+    case notFailed(RunID, RunStatus)
+    /// Every step of the run succeeded.
+    case nothingFailed(RunID)
+
+    /// What went wrong and what to do instead.
+    public var description: String {
+        switch self {
+        case .unknownRun(let id):
+            "there is no run with id \(id); 'runs' lists the runs there are"
+        case .assetGone(let key, let run):
+            "run \(run) materialized '\(key)', which is no longer defined; re-execute a selection without it "
+                + "(--select) or start a new run with 'materialize'"
+        case .notFailed(let id, let status) where status.isTerminal:
+            "run \(id) ended \(status.rawValue), so there is nothing to re-execute from failure; "
+                + "re-execute all of it without --from-failure"
+        case .notFailed(let id, let status):
+            "run \(id) is \(status.rawValue) and its process is still alive; wait for it to end, or terminate it first"
+        case .nothingFailed(let id):
+            "every step of run \(id) succeeded; re-execute all of it without --from-failure"
+        }
+    }
+}
+
+/// Why a job cannot be run.
+public enum JobError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No job has this name; `known` are the names there are.
+    case unknownJob(String, known: [String])
+
+    /// What went wrong and what to do instead.
+    public var description: String {
+        switch self {
+        case .unknownJob(let name, let known):
+            if let suggestion = NearestName.suggestion(for: name, among: known) {
+                "there is no job named '\(name)'; did you mean '\(suggestion)'?"
+            } else if known.isEmpty {
+                "there is no job named '\(name)'; this code location defines no jobs"
+            } else {
+                "there is no job named '\(name)'; the jobs are \(known.sorted().joined(separator: ", "))"
+            }
+        }
     }
 }

@@ -1,15 +1,28 @@
+import HeapModule
+
 /// The steps a run executes and the order constraints between them.
 ///
-/// A step is one computation: an `Asset` or a whole `MultiAsset`. Source assets are never steps;
-/// their values are loaded by the steps that need them.
+/// A step is one computation (an `Asset` or a whole `MultiAsset`) or one `AssetCheck`. Source
+/// assets are never steps; their values are loaded by the steps that need them. The checks of the
+/// selected assets run after them, and the downstream steps of an asset wait for its blocking checks.
 public struct ExecutionPlan: Sendable {
+    /// What a step runs.
+    public enum StepKind: Sendable, Hashable {
+        /// A computation: the index of its definition in `AssetGraph.definitions`.
+        case assets(definitionIndex: Int)
+        /// A check: its index in `AssetGraph.checks`.
+        case check(checkIndex: Int)
+        /// An observation of a source asset: the index of its definition.
+        case observation(definitionIndex: Int)
+    }
+
     /// One step of the plan.
     public struct Step: Sendable {
-        /// The step key (`daily_temperature_highs`, `warehouse__orders`).
+        /// The step key (`daily_temperature_highs`, `warehouse__orders`, `daily_temperature_highs:sane`).
         public let key: String
-        /// The index of the computation in `AssetGraph.definitions`.
-        public let definitionIndex: Int
-        /// The assets the step materializes.
+        /// What the step runs.
+        public let kind: StepKind
+        /// The assets the step materializes, or for a check the checked asset.
         public let assetKeys: [AssetKey]
         /// Indices of the steps in this plan that must succeed first.
         public let upstream: [Int]
@@ -17,77 +30,151 @@ public struct ExecutionPlan: Sendable {
         public let downstream: [Int]
     }
 
+    /// Which steps of a selection to plan.
+    public enum Scope: Sendable, Hashable {
+        /// Materialize the assets and run their checks (`materialize`).
+        case assetsAndChecks
+        /// Only materialize the assets.
+        case assetsOnly
+        /// Only run the checks of the selected assets, on their stored values (`check`).
+        case checksOnly
+        /// Only observe the selected observable source assets (`observe`).
+        case observations
+    }
+
     /// The steps, each after all of its upstream steps.
     public let steps: [Step]
 
-    /// Plans the steps that materialize the selected assets of `graph`.
+    /// Plans the steps for the selected assets of `graph`.
     ///
-    /// - Parameter selected: node indices of `graph`; source assets among them are ignored.
-    /// - Throws: `PlanError` when nothing materializable is selected.
-    public init(graph: AssetGraph, selected: Set<Int>) throws(PlanError) {
+    /// - Parameters:
+    ///   - selected: node indices of `graph`; source assets among them are not materialized, but
+    ///     their checks run.
+    ///   - stepKeys: when given, only the steps with these keys (re-execution of some steps).
+    /// - Throws: `PlanError` when nothing is left to run.
+    public init(
+        graph: AssetGraph, selected: Set<Int>, scope: Scope = .assetsAndChecks, stepKeys: Set<String>? = nil
+    ) throws(PlanError) {
+        var kinds: [StepKind] = []
         var stepOfDefinition: [Int: Int] = [:]
-        var definitionOfStep: [Int] = []
-        for index in selected.sorted() where !graph.nodes[index].isSource {
+        var stepOfCheck: [Int: Int] = [:]
+        for index in selected.sorted() {
             let definition = graph.nodes[index].definitionIndex
-            if stepOfDefinition[definition] == nil {
-                stepOfDefinition[definition] = definitionOfStep.count
-                definitionOfStep.append(definition)
-            }
-        }
-        guard !definitionOfStep.isEmpty else {
-            throw PlanError.nothingToMaterialize(
-                selected.map { graph.nodes[$0].key }.sorted())
-        }
-
-        var upstreamSets = [Set<Int>](repeating: [], count: definitionOfStep.count)
-        for index in selected where !graph.nodes[index].isSource {
-            let step = stepOfDefinition[graph.nodes[index].definitionIndex]!
-            for parent in graph.parents[index] {
-                if let upstreamStep = stepOfDefinition[graph.nodes[parent].definitionIndex], upstreamStep != step {
-                    upstreamSets[step].insert(upstreamStep)
+            if scope == .observations {
+                if graph.definitions[definition].isObservable, stepKeys?.contains(graph.definitions[definition].name) ?? true {
+                    kinds.append(.observation(definitionIndex: definition))
                 }
+                continue
+            }
+            if scope != .checksOnly, !graph.nodes[index].isSource, stepOfDefinition[definition] == nil,
+                stepKeys?.contains(graph.definitions[definition].name) ?? true
+            {
+                stepOfDefinition[definition] = kinds.count
+                kinds.append(.assets(definitionIndex: definition))
+            }
+            guard scope != .assetsOnly else { continue }
+            for check in graph.checksOfNode[index] where stepKeys?.contains(graph.checks[check].stepName) ?? true {
+                stepOfCheck[check] = kinds.count
+                kinds.append(.check(checkIndex: check))
+            }
+        }
+        guard !kinds.isEmpty else {
+            if scope == .observations { throw PlanError.nothingToObserve }
+            throw PlanError.nothingToMaterialize(selected.map { graph.nodes[$0].key }.sorted())
+        }
+
+        var upstreamSets = [Set<Int>](repeating: [], count: kinds.count)
+        /// The steps that must succeed before a step may use the value of node `index`.
+        func producers(ofNode index: Int) -> [Int] {
+            let node = graph.nodes[index]
+            guard let producer = stepOfDefinition[node.definitionIndex] else { return [] }
+            let blocking = graph.checksOfNode[index].filter { graph.checks[$0].spec.blocking }.compactMap { stepOfCheck[$0] }
+            return [producer] + blocking
+        }
+        for (step, kind) in kinds.enumerated() {
+            switch kind {
+            case .assets(let definition):
+                for index in selected where graph.nodes[index].definitionIndex == definition {
+                    for parent in graph.parents[index] {
+                        for producer in producers(ofNode: parent) where producer != step {
+                            upstreamSets[step].insert(producer)
+                        }
+                    }
+                }
+            case .check(let check):
+                let node = graph.index(of: graph.checks[check].assetKey)!
+                if let producer = stepOfDefinition[graph.nodes[node].definitionIndex] {
+                    upstreamSets[step].insert(producer)
+                }
+            case .observation:
+                break
             }
         }
 
-        // Steps were numbered in topological node order, so an upstream step has a lower number
-        // unless a multi-asset interleaves with another step; re-sort to be safe.
-        var downstreamSets = [[Int]](repeating: [], count: definitionOfStep.count)
+        var downstreamSets = [[Int]](repeating: [], count: kinds.count)
         for (step, upstream) in upstreamSets.enumerated() {
             for parent in upstream { downstreamSets[parent].append(step) }
         }
+        // Kahn's algorithm, always taking the lowest ready step: asset steps in topological node
+        // order, each blocking check as soon as its asset is done.
         var remaining = upstreamSets.map(\.count)
         var order: [Int] = []
-        var ready = remaining.indices.filter { remaining[$0] == 0 }
-        while let next = ready.popLast() {
+        var ready = Heap(remaining.indices.filter { remaining[$0] == 0 })
+        while let next = ready.popMin() {
             order.append(next)
             for child in downstreamSets[next] {
                 remaining[child] -= 1
-                if remaining[child] == 0 { ready.append(child) }
+                if remaining[child] == 0 { ready.insert(child) }
             }
         }
-        guard order.count == definitionOfStep.count else {
-            let stuck = remaining.indices.filter { remaining[$0] > 0 }.map {
-                graph.definitions[definitionOfStep[$0]].name
-            }
+        guard order.count == kinds.count else {
+            let stuck = remaining.indices.filter { remaining[$0] > 0 }.map { Self.name(of: kinds[$0], in: graph) }
             throw PlanError.stepCycle(stuck.sorted())
         }
-        order.sort()
 
         var position = [Int](repeating: 0, count: order.count)
         for (newIndex, oldIndex) in order.enumerated() { position[oldIndex] = newIndex }
         steps = order.map { oldIndex in
-            let definition = graph.definitions[definitionOfStep[oldIndex]]
+            let kind = kinds[oldIndex]
+            let assetKeys: [AssetKey] =
+                switch kind {
+                case .assets(let definition), .observation(let definition): graph.definitions[definition].keys
+                case .check(let check): [graph.checks[check].assetKey]
+                }
             return Step(
-                key: definition.name,
-                definitionIndex: definitionOfStep[oldIndex],
-                assetKeys: definition.keys,
+                key: Self.name(of: kind, in: graph),
+                kind: kind,
+                assetKeys: assetKeys,
                 upstream: upstreamSets[oldIndex].map { position[$0] }.sorted(),
                 downstream: downstreamSets[oldIndex].map { position[$0] }.sorted())
         }
     }
 
+    /// The resources the plan's steps use, each once, in step order.
+    public func resourceKeys(in graph: AssetGraph) -> [AnyResourceKey] {
+        var seen = Set<AnyResourceKey>()
+        return steps.flatMap { step in
+            switch step.kind {
+            case .assets(let definition), .observation(let definition): graph.definitions[definition].resourceKeys
+            case .check(let check): graph.checks[check].resourceKeys
+            }
+        }.filter { seen.insert($0).inserted }
+    }
+
     /// The assets the plan materializes, in step order.
-    public var assetKeys: [AssetKey] { steps.flatMap(\.assetKeys) }
+    public var assetKeys: [AssetKey] {
+        steps.flatMap { step -> [AssetKey] in
+            guard case .assets = step.kind else { return [] }
+            return step.assetKeys
+        }
+    }
+
+    private static func name(of kind: StepKind, in graph: AssetGraph) -> String {
+        switch kind {
+        case .assets(let definition), .observation(let definition): graph.definitions[definition].name
+        case .check(let check): graph.checks[check].stepName
+        }
+    }
 }
 
 /// Why a plan could not be made.
@@ -96,6 +183,10 @@ public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
     case nothingToMaterialize([AssetKey])
     /// Multi-assets interleave with other steps so that no step order exists.
     case stepCycle([String])
+    /// The selection holds no source asset with an `observe` function.
+    case nothingToObserve
+    /// Every selected asset is fresh.
+    case nothingStale
 
     /// What went wrong and how to fix it.
     public var description: String {
@@ -105,6 +196,10 @@ public enum PlanError: Error, Sendable, Equatable, CustomStringConvertible {
         case .nothingToMaterialize(let keys):
             "the selection matches only source assets (\(keys.map(\.description).joined(separator: ", "))), "
                 + "which Cairn reads but never materializes; select the assets computed from them, e.g. 'key:x+'"
+        case .nothingStale:
+            "every selected asset is fresh: nothing is stale or missing; 'status' shows why each is fresh"
+        case .nothingToObserve:
+            "the selection has no observable source assets; give a SourceAsset an 'observe:' function to observe it"
         case .stepCycle(let steps):
             "the steps \(steps.joined(separator: ", ")) depend on each other through a multi-asset; "
                 + "select the whole multi-asset and what lies between its outputs"

@@ -20,6 +20,18 @@ public struct Executor: Sendable {
     public let maxConcurrency: Int
     /// Called with each event once it is stored, for progress output.
     public let observer: (@Sendable (EventRecord) -> Void)?
+    /// The retry policy of computations whose definitions name none; `nil`: no retries.
+    public let defaultRetryPolicy: RetryPolicy?
+    /// The clock retries wait on; tests pass one that does not really sleep.
+    public let clock: any Clock<Duration>
+    /// Random numbers in `0..<1` for retry jitter.
+    public let random: @Sendable () -> Double
+    /// The resources the steps may use; those the plan needs are set up for the run.
+    public let resources: ResourceSet
+    /// The environment variables resources read.
+    public let environment: [String: String]
+    /// The validated run config of each step that takes config, by step key.
+    public let stepConfigs: [String: any Sendable]
 
     /// Creates an executor.
     public init(
@@ -27,12 +39,24 @@ public struct Executor: Sendable {
         storage: any EventLogStorage,
         defaultIOManager: any IOManager,
         maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        defaultRetryPolicy: RetryPolicy? = nil,
+        resources: ResourceSet = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        stepConfigs: [String: any Sendable] = [:],
+        clock: any Clock<Duration> = ContinuousClock(),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         observer: (@Sendable (EventRecord) -> Void)? = nil
     ) {
         self.graph = graph
         self.storage = storage
         self.defaultIOManager = defaultIOManager
         self.maxConcurrency = max(1, maxConcurrency)
+        self.defaultRetryPolicy = defaultRetryPolicy
+        self.resources = resources
+        self.environment = environment
+        self.stepConfigs = stepConfigs
+        self.clock = clock
+        self.random = random
         self.observer = observer
     }
 
@@ -57,6 +81,28 @@ public struct Executor: Sendable {
         var pending = [
             Event(.runStart, runID: runID, message: "Started execution of run: \(plan.steps.count) steps (\(stepList))")
         ]
+        let resourceKeys = plan.resourceKeys(in: graph)
+        let scope: ResourceScope?
+        if resourceKeys.isEmpty {
+            scope = nil
+        } else {
+            do {
+                scope = try await ResourceScope.open(resources, keys: resourceKeys, environment: environment)
+            } catch {
+                try await record(
+                    pending + [
+                        Event(
+                            .runFailure, runID: runID, level: .error,
+                            message: "Execution of run failed before any step: \(error)", error: ErrorInfo(error))
+                    ])
+                let skipped = plan.steps.map {
+                    RunResult.StepResult(key: $0.key, assetKeys: $0.assetKeys, outcome: .skipped, duration: .zero)
+                }
+                return RunResult(runID: runID, status: .failure, steps: skipped, duration: clock.now - start)
+            }
+        }
+        let inputsOfStep = upstreamKeys(of: plan)
+        var known = try await latestUpstreamState(of: Set(inputsOfStep.joined()).subtracting(plan.assetKeys))
         var outcomes = [RunResult.StepOutcome?](repeating: nil, count: plan.steps.count)
         var durations = [Duration](repeating: .zero, count: plan.steps.count)
         do {
@@ -72,8 +118,15 @@ public struct Executor: Sendable {
                             Event(
                                 .stepStart, runID: runID, stepKey: step.key,
                                 message: "Started execution of step \"\(step.key)\"."))
+                        var upstream = UpstreamState()
+                        for key in inputsOfStep[index] {
+                            upstream.dataVersions[key.description] = known.dataVersions[key.description]
+                            upstream.metadata[key] = known.metadata[key]
+                        }
                         group.addTask {
-                            await self.runStep(step, index: index, runID: runID, resolver: resolver, clock: clock)
+                            await self.runStep(
+                                step, index: index, runID: runID, resolver: resolver, scope: scope,
+                                upstream: upstream, clock: clock)
                         }
                         running += 1
                     }
@@ -84,6 +137,11 @@ public struct Executor: Sendable {
                     outcomes[finished.index] = finished.outcome
                     durations[finished.index] = finished.duration
                     pending = finished.events
+                    for event in finished.events where event.type == .assetMaterialization {
+                        guard let key = event.assetKey else { continue }
+                        known.dataVersions[key.description] = event.dataVersion
+                        known.metadata[key] = event.metadata
+                    }
 
                     var queue = [finished.index]
                     while let current = queue.popLast() {
@@ -105,6 +163,7 @@ public struct Executor: Sendable {
                 }
             }
         } catch {
+            await scope?.close()
             try? await record([
                 Event(
                     .runFailure, runID: runID, level: .error,
@@ -112,6 +171,13 @@ public struct Executor: Sendable {
                     error: ErrorInfo(error))
             ])
             throw error
+        }
+        if let scope {
+            let teardownErrors = await scope.close()
+            try await record(
+                teardownErrors.map {
+                    Event(.engineEvent, runID: runID, level: .warning, message: "\($0)", error: ErrorInfo($0))
+                })
         }
 
         let results = plan.steps.enumerated().map { index, step in
@@ -137,22 +203,30 @@ public struct Executor: Sendable {
 
     /// Runs one step; returns how it ended, how long it took and the events it produced.
     private func runStep(
-        _ step: ExecutionPlan.Step, index: Int, runID: RunID, resolver: IOManagerResolver, clock: ContinuousClock
+        _ step: ExecutionPlan.Step, index: Int, runID: RunID, resolver: IOManagerResolver, scope: ResourceScope?,
+        upstream: UpstreamState, clock: ContinuousClock
     ) async -> FinishedStep {
-        let definition = graph.definitions[step.definitionIndex]
-        let events = EventCollector()
-        let context = AssetContext(runID: runID, stepKey: step.key, assetKeys: step.assetKeys, events: events)
-        let runtime = StepRuntime(context: context, events: events, ioManagers: resolver)
         let start = clock.now
+        var batch: [Event] = []
         let outcome: RunResult.StepOutcome
-        do {
-            try await definition.body?(runtime)
-            outcome = .success
-        } catch {
-            outcome = .failure(ErrorInfo(error))
+        switch step.kind {
+        case .assets(let definitionIndex):
+            let definition = graph.definitions[definitionIndex]
+            let resources = scope?.resources(for: "asset '\(step.assetKeys[0])'", declared: definition.resourceKeys)
+            outcome = await runComputation(
+                definition, step: step, runID: runID, resolver: resolver, resources: resources,
+                upstream: upstream, events: &batch)
+        case .observation(let definitionIndex):
+            let definition = graph.definitions[definitionIndex]
+            let resources = scope?.resources(for: "asset '\(step.assetKeys[0])'", declared: definition.resourceKeys)
+            outcome = await runObservation(definition, step: step, runID: runID, resources: resources, events: &batch)
+        case .check(let checkIndex):
+            let check = graph.checks[checkIndex]
+            let resources = scope?.resources(for: "check '\(check.key)'", declared: check.resourceKeys)
+            outcome = await runCheck(
+                check, step: step, runID: runID, resolver: resolver, resources: resources, events: &batch)
         }
         let duration = clock.now - start
-        var batch = events.drain()
         let timing: Metadata = ["duration_ms": .float(Self.milliseconds(duration))]
         switch outcome {
         case .failure(let error):
@@ -165,10 +239,182 @@ public struct Executor: Sendable {
             batch.append(
                 Event(
                     .stepSuccess, runID: runID, stepKey: step.key,
-                    message: "Finished execution of step \"\(step.key)\" in \(Self.format(duration)).", metadata: timing
-                ))
+                    message: "Finished execution of step \"\(step.key)\" in \(Self.format(duration)).", metadata: timing))
         }
         return FinishedStep(index: index, outcome: outcome, duration: duration, events: batch)
+    }
+
+    /// Runs a computation, retrying it as its policy says, then validates its check reports.
+    private func runComputation(
+        _ definition: AssetsDefinition, step: ExecutionPlan.Step, runID: RunID, resolver: IOManagerResolver,
+        resources: Resources?, upstream: UpstreamState, events batch: inout [Event]
+    ) async -> RunResult.StepOutcome {
+        let policy = definition.retryPolicy ?? defaultRetryPolicy
+        var retryNumber = 0
+        while true {
+            if retryNumber > 0 {
+                batch.append(
+                    Event(
+                        .stepRestarted, runID: runID, stepKey: step.key,
+                        message: "Started re-execution (attempt # \(retryNumber + 1)) of step \"\(step.key)\"."))
+            }
+            let events = EventCollector()
+            let context = AssetContext(
+                runID: runID, stepKey: step.key, assetKeys: step.assetKeys, retryNumber: retryNumber,
+                resources: resources, config: stepConfigs[step.key], events: events)
+            do {
+                try await definition.body?(
+                    StepRuntime(
+                        context: context, events: events, ioManagers: resolver, upstream: upstream,
+                        producesAssets: definition.producesAssets))
+                batch += events.drain()
+                return checkReports(of: context, against: definition, runID: runID, events: &batch)
+            } catch {
+                batch += events.drain()
+                guard let policy, retryNumber < policy.maxRetries, !(error is CancellationError) else {
+                    return .failure(ErrorInfo(error))
+                }
+                retryNumber += 1
+                let delay = policy.delay(beforeRetry: retryNumber, random: random())
+                batch.append(
+                    Event(
+                        .stepUpForRetry, runID: runID, stepKey: step.key, level: .warning,
+                        message: "Execution of step \"\(step.key)\" failed and will be retried in \(Self.format(delay)) "
+                            + "(retry \(retryNumber) of \(policy.maxRetries)): \(error)",
+                        metadata: ["delay_ms": .float(Self.milliseconds(delay))], error: ErrorInfo(error)))
+                do {
+                    try await clock.sleep(for: delay)
+                } catch {
+                    return .failure(ErrorInfo(error))
+                }
+            }
+        }
+    }
+
+    /// Observes a source asset and records its data version.
+    private func runObservation(
+        _ definition: AssetsDefinition, step: ExecutionPlan.Step, runID: RunID, resources: Resources?,
+        events batch: inout [Event]
+    ) async -> RunResult.StepOutcome {
+        let events = EventCollector()
+        let context = AssetContext(
+            runID: runID, stepKey: step.key, assetKeys: step.assetKeys, resources: resources, events: events)
+        do {
+            let result = try await definition.observe!(context)
+            batch += events.drain()
+            batch.append(
+                Event(
+                    .assetObservation, runID: runID, stepKey: step.key, assetKey: step.assetKeys[0],
+                    message: "Observed \(step.assetKeys[0]) at data version \(result.dataVersion)",
+                    metadata: context.addedMetadata(for: step.assetKeys[0]).merging(result.metadata),
+                    dataVersion: result.dataVersion))
+            return .success
+        } catch {
+            batch += events.drain()
+            return .failure(ErrorInfo(error))
+        }
+    }
+
+    /// Records the checks a computation reported itself; a blocking failure, an undeclared check
+    /// or a declared check left unreported fails the step.
+    private func checkReports(
+        of context: AssetContext, against definition: AssetsDefinition, runID: RunID, events: inout [Event]
+    ) -> RunResult.StepOutcome {
+        var declared: [CheckKey: AssetCheckSpec] = [:]
+        for spec in definition.specs {
+            for check in spec.checks { declared[CheckKey(assetKey: spec.key, name: check.name)] = check }
+        }
+        var problems: [String] = []
+        var reported = Set<CheckKey>()
+        for (key, result) in context.checkReports() {
+            guard let spec = declared[key] else {
+                problems.append(
+                    "it reported check '\(key.name)' on '\(key.assetKey)', which it does not declare; "
+                        + "add AssetCheckSpec(\"\(key.name)\") to its checks")
+                continue
+            }
+            reported.insert(key)
+            events.append(evaluationEvent(spec, key: key, result: result, runID: runID, stepKey: context.stepKey))
+            if !result.passed && spec.blocking {
+                problems.append("blocking check '\(key.name)' on '\(key.assetKey)' failed")
+            }
+        }
+        let unreported = declared.keys.filter { !reported.contains($0) }.map(\.name).sorted()
+        if !unreported.isEmpty {
+            problems.append(
+                "it declares check\(unreported.count == 1 ? "" : "s") \(unreported.joined(separator: ", ")) "
+                    + "but did not report \(unreported.count == 1 ? "it" : "them") with context.report(_:for:)")
+        }
+        guard problems.isEmpty else {
+            return .failure(ErrorInfo(type: "Cairn.CheckFailure", message: problems.joined(separator: "; ")))
+        }
+        return .success
+    }
+
+    /// Runs an asset check on the stored value of its asset.
+    private func runCheck(
+        _ check: AssetCheck, step: ExecutionPlan.Step, runID: RunID, resolver: IOManagerResolver,
+        resources: Resources?, events batch: inout [Event]
+    ) async -> RunResult.StepOutcome {
+        let events = EventCollector()
+        let context = AssetContext(
+            runID: runID, stepKey: step.key, assetKeys: [check.assetKey], resources: resources, events: events)
+        do {
+            let result = try await check.body(StepRuntime(context: context, events: events, ioManagers: resolver))
+            batch += events.drain()
+            batch.append(evaluationEvent(check.spec, key: check.key, result: result, runID: runID, stepKey: step.key))
+            if !result.passed && check.spec.blocking {
+                return .failure(
+                    ErrorInfo(
+                        type: "Cairn.CheckFailure",
+                        message: "blocking check '\(check.spec.name)' on '\(check.assetKey)' failed"
+                            + (result.description.map { ": \($0)" } ?? "")))
+            }
+            return .success
+        } catch {
+            batch += events.drain()
+            return .failure(ErrorInfo(error))
+        }
+    }
+
+    /// The ASSET_CHECK_EVALUATION event of a check result.
+    private func evaluationEvent(
+        _ spec: AssetCheckSpec, key: CheckKey, result: CheckResult, runID: RunID, stepKey: String
+    ) -> Event {
+        let severity = result.severity ?? spec.severity
+        let verdict = result.passed ? "passed" : "failed (\(severity.rawValue))"
+        return Event(
+            .assetCheckEvaluation, runID: runID, stepKey: stepKey, assetKey: key.assetKey,
+            level: result.passed ? .info : severity == .error ? .error : .warning,
+            message: "Check '\(key.name)' on '\(key.assetKey)' \(verdict)" + (result.description.map { ": \($0)" } ?? ""),
+            metadata: result.metadata,
+            checkEvaluation: CheckEvaluation(
+                checkName: key.name, passed: result.passed, severity: severity, blocking: spec.blocking,
+                description: result.description))
+    }
+
+    /// For each step, the upstream assets whose data versions its materializations record.
+    private func upstreamKeys(of plan: ExecutionPlan) -> [[AssetKey]] {
+        plan.steps.map { step in
+            guard case .assets(let definition) = step.kind else { return [] }
+            return graph.definitions[definition].specs.flatMap(\.dependencyKeys)
+        }
+    }
+
+    /// The newest data version of each asset (from its latest materialization or observation)
+    /// and the metadata of its latest materialization.
+    private func latestUpstreamState(of keys: Set<AssetKey>) async throws -> UpstreamState {
+        guard !keys.isEmpty else { return UpstreamState() }
+        let list = Array(keys)
+        let materializations = try await storage.latestMaterializations(of: list)
+        let observations = try await storage.latestObservations(of: list)
+        var state = UpstreamState()
+        for key in list {
+            let newest = [materializations[key], observations[key]].compactMap { $0 }.max { $0.id < $1.id }
+            state.dataVersions[key.description] = newest?.event.dataVersion
+            state.metadata[key] = materializations[key]?.event.metadata
+        }
+        return state
     }
 
     private func skipEvent(

@@ -14,6 +14,10 @@ public struct AssetGraph: Sendable {
     public let parents: [[Int]]
     /// For each node, the indices of the assets that depend on it.
     public let children: [[Int]]
+    /// The checks that run as steps of their own.
+    public let checks: [AssetCheck]
+    /// For each node, the indices in `checks` of the checks on it.
+    public let checksOfNode: [[Int]]
 
     private let indexByKey: [AssetKey: Int]
 
@@ -21,7 +25,7 @@ public struct AssetGraph: Sendable {
     ///
     /// - Throws: `DefinitionsError` with every invalid name, duplicate key, unknown dependency
     ///   and cycle found.
-    public init(_ definitions: [AssetsDefinition]) throws(DefinitionsError) {
+    public init(_ definitions: [AssetsDefinition], checks: [AssetCheck] = []) throws(DefinitionsError) {
         var problems: [DefinitionsError.Problem] = []
         var specs: [(spec: AssetSpec, definition: Int)] = []
         var firstIndex: [AssetKey: Int] = [:]
@@ -95,6 +99,27 @@ public struct AssetGraph: Sendable {
             }
         }
 
+        var checkNames: [AssetKey: Set<String>] = [:]
+        for entry in specs {
+            for check in entry.spec.checks {
+                Self.validateCheck(
+                    check.name, on: entry.spec.key, location: definitions[entry.definition].location,
+                    names: &checkNames, problems: &problems)
+            }
+        }
+        for check in checks {
+            guard firstIndex[check.assetKey] != nil else {
+                let hint = NearestName.hint(for: check.assetKey.description, among: firstIndex.keys.lazy.map(\.description))
+                problems.append(
+                    .init(
+                        location: check.location,
+                        message: "check '\(check.spec.name)' is on '\(check.assetKey)', which is not defined\(hint)"))
+                continue
+            }
+            Self.validateCheck(
+                check.spec.name, on: check.assetKey, location: check.location, names: &checkNames, problems: &problems)
+        }
+
         guard problems.isEmpty else { throw DefinitionsError(problems: problems) }
 
         let order: [Int]
@@ -131,11 +156,30 @@ public struct AssetGraph: Sendable {
                 children[position[parent]].append(newIndex)
             }
         }
+        var checksOfNode = [[Int]](repeating: [], count: nodes.count)
+        for (checkIndex, check) in checks.enumerated() {
+            checksOfNode[indexByKey[check.assetKey]!].append(checkIndex)
+        }
         self.definitions = definitions
         self.nodes = nodes
         self.parents = parents
         self.children = children
+        self.checks = checks
+        self.checksOfNode = checksOfNode
         self.indexByKey = indexByKey
+    }
+
+    /// Reports an invalid or duplicate check name.
+    private static func validateCheck(
+        _ name: String, on key: AssetKey, location: SourceLocation, names: inout [AssetKey: Set<String>],
+        problems: inout [DefinitionsError.Problem]
+    ) {
+        if let problem = Name.problem(with: name) {
+            problems.append(.init(location: location, message: "check name '\(name)' on '\(key)' \(problem)"))
+        } else if !names[key, default: []].insert(name).inserted {
+            problems.append(
+                .init(location: location, message: "asset '\(key)' has two checks named '\(name)'; rename one of them"))
+        }
     }
 
     /// The index of the asset with this key.

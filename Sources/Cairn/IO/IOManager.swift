@@ -53,12 +53,15 @@ public struct InputContext: Sendable {
     public let consumer: AssetKey?
     /// The run that loads it.
     public let runID: RunID
+    /// The metadata of the upstream asset's latest materialization (its path, table, row count).
+    public let upstreamMetadata: Metadata
 
     /// Creates a context; the executor does this, and tests of IO managers may too.
-    public init(assetKey: AssetKey, consumer: AssetKey? = nil, runID: RunID) {
+    public init(assetKey: AssetKey, consumer: AssetKey? = nil, runID: RunID, upstreamMetadata: Metadata = [:]) {
         self.assetKey = assetKey
         self.consumer = consumer
         self.runID = runID
+        self.upstreamMetadata = upstreamMetadata
     }
 }
 

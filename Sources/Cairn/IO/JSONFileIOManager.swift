@@ -18,7 +18,8 @@ public struct JSONFileIOManager: IOManager {
         URL(fileURLWithPath: directory).appendingPathComponent(key.path.joined(separator: "/") + ".json").path
     }
 
-    /// Writes the value as JSON and reports the path and, for arrays, the row count.
+    /// Writes the value as JSON and reports the path and, for arrays of records, the row count and
+    /// the inferred schema.
     public func handleOutput<Value: Codable & Sendable>(_ value: Value, context: OutputContext) async throws -> Metadata
     {
         let path = path(for: context.assetKey)
@@ -28,6 +29,8 @@ public struct JSONFileIOManager: IOManager {
         var metadata: Metadata = ["path": .path(path)]
         if let rows = value as? any Collection {
             metadata["row_count"] = .int(rows.count)
+            let schema = TableSchema(sampling: value, count: rows.count)
+            if !schema.columns.isEmpty { metadata["schema"] = .tableSchema(schema) }
         }
         return metadata
     }

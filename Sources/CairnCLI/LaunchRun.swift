@@ -1,0 +1,39 @@
+import ArgumentParser
+import Cairn
+import CairnSQLite
+
+/// Runs a launch against the home's storage, printing progress and a summary; exits non-zero
+/// when the run fails, and prints errors found before the run (a bad plan, a bad re-execution).
+func launchRun(
+    options: HomeOptions,
+    _ launch: (SQLiteStorage, JSONFileIOManager, @escaping @Sendable (EventRecord) -> Void) async throws -> RunResult
+) async throws {
+    let storage = try options.openStorage()
+    let progress = ProgressPrinter()
+    let result: RunResult
+    do {
+        result = try await launch(storage, JSONFileIOManager(directory: options.cairnHome.storageDirectory), progress.show)
+    } catch let error as PlanError {
+        throw fail(error.description)
+    } catch let error as ReexecutionError {
+        throw fail(error.description)
+    } catch let error as ConfigError {
+        throw fail(error.description)
+    } catch let error as ResourceError {
+        throw fail(error.description)
+    } catch let error as JobError {
+        throw fail(error.description)
+    }
+    print(progress.summary(of: result))
+    if !result.succeeded { throw ExitCode.failure }
+}
+
+/// Reads a run config file (YAML or JSON), or exits saying where it is wrong; `nil` without a path.
+func loadRunConfig(_ path: String?) throws -> RunConfig? {
+    guard let path else { return nil }
+    do {
+        return try RunConfig(RunConfigFile.load(path: path))
+    } catch {
+        throw fail("\(error)")
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Cairn
+import Foundation
+
+/// `observe --select`: records the current data version of the selected observable source assets.
+struct ObserveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "observe",
+        abstract: "Observe the selected source assets, recording the current version of their data.",
+        discussion: """
+            Only source assets declared with an 'observe:' function are observed. Assets computed \
+            from a source whose data version changed show as stale in 'status'.
+            """)
+
+    @Option(name: .long, help: "The source assets to observe, in Dagster's selection syntax.")
+    var select: String
+
+    @Option(name: .long, help: "The largest number of observations run at once (default: the number of cores).")
+    var maxConcurrency = ProcessInfo.processInfo.activeProcessorCount
+
+    @OptionGroup var options: HomeOptions
+
+    func validate() throws {
+        guard maxConcurrency >= 1 else {
+            throw ValidationError("--max-concurrency must be at least 1, got \(maxConcurrency)")
+        }
+    }
+
+    func run() async throws {
+        let graph = try validatedGraph()
+        _ = try selectedNodes(select, in: graph)
+        try await launchRun(options: options) { storage, io, observer in
+            try await CodeLocation.definitions.materialize(
+                select, storage: storage, defaultIOManager: io, scope: .observations, maxConcurrency: maxConcurrency,
+                observer: { record in
+                    observer(record)
+                    Self.show(record)
+                })
+        }
+    }
+
+    /// Prints the line for an observation, which the run's progress lines leave out.
+    private static func show(_ record: EventRecord) {
+        let event = record.event
+        guard event.type == .assetObservation else { return }
+        let version = event.dataVersion.map { " at data version \($0)" } ?? ""
+        print("  ◉ \(event.assetKey?.description ?? event.stepKey ?? "") observed\(version)")
+        fflush(nil)
+    }
+}
