@@ -13,7 +13,8 @@ struct CairnCommand: AsyncParsableCommand {
                 as JSON files under storage/.
                 """,
             subcommands: [
-                ListCommand.self, MaterializeCommand.self, CheckCommand.self, ReexecuteCommand.self, ExecuteCommand.self, RunsCommand.self,
+                ListCommand.self, MaterializeCommand.self, CheckCommand.self, ReexecuteCommand.self,
+                ExecuteCommand.self, RunsCommand.self,
                 RunCommand.self, ValidateCommand.self, StatusCommand.self, ObserveCommand.self,
             ])
     }

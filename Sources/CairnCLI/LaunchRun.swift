@@ -12,7 +12,8 @@ func launchRun(
     let progress = ProgressPrinter()
     let result: RunResult
     do {
-        result = try await launch(storage, JSONFileIOManager(directory: options.cairnHome.storageDirectory), progress.show)
+        result = try await launch(
+            storage, JSONFileIOManager(directory: options.cairnHome.storageDirectory), progress.show)
     } catch let error as PlanError {
         throw fail(error.description)
     } catch let error as ReexecutionError {

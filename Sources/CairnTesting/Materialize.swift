@@ -52,7 +52,8 @@ public func materialize(
     let storage = InMemoryStorage()
     let defaultIOManager = ioManager ?? memory
     let code = Definitions(
-        assets: definitions, checks: checks, resources: resources, ioManager: defaultIOManager, retryPolicy: retryPolicy)
+        assets: definitions, checks: checks, resources: resources, ioManager: defaultIOManager, retryPolicy: retryPolicy
+    )
     let selectedKeys = try AssetSelection.parse(selection).keys(in: try code.assetGraph)
     let given = Set(values.map(\.key))
     let toMaterialize = selectedKeys.filter { !given.contains($0) }.map { "key:\"\($0)\"" }

@@ -143,7 +143,8 @@ struct WeatherExecutable {
         #expect(again.stdout.contains("1 succeeded"))
         let latest = try weather.run("runs", "--limit", "1")
         #expect(latest.stdout.contains("SUCCESS"))
-        let notFailed = try weather.run("reexecute", String(latest.stdout.split(separator: "\n")[1].split(separator: " ")[0]), "--from-failure")
+        let notFailed = try weather.run(
+            "reexecute", String(latest.stdout.split(separator: "\n")[1].split(separator: " ")[0]), "--from-failure")
         #expect(notFailed.status != 0)
         #expect(notFailed.stderr.contains("nothing to re-execute from failure"))
     }

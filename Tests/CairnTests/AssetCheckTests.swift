@@ -79,7 +79,8 @@ import Testing
         let nonEmpty = AssetCheck("non_empty", on: counted) { _, values in CheckResult(passed: !values.isEmpty) }
         let definitions = Definitions(assets: [counted], checks: [nonEmpty])
         _ = try await definitions.materialize("*", storage: storage, defaultIOManager: memory, scope: .assetsOnly)
-        let checkRun = try await definitions.materialize("*", storage: storage, defaultIOManager: memory, scope: .checksOnly)
+        let checkRun = try await definitions.materialize(
+            "*", storage: storage, defaultIOManager: memory, scope: .checksOnly)
         #expect(checkRun.succeeded)
         #expect(checkRun.steps.map(\.key) == ["counted:non_empty"])
         #expect(counter.count("counted") == 1)
@@ -90,7 +91,8 @@ import Testing
 
     @Test func checksReportedFromInsideTheComputeFunction() async throws {
         let ids = Asset(
-            "ids", checks: [AssetCheckSpec("no_negative_ids", blocking: true), AssetCheckSpec("few_rows", severity: .warn)]
+            "ids",
+            checks: [AssetCheckSpec("no_negative_ids", blocking: true), AssetCheckSpec("few_rows", severity: .warn)]
         ) { context in
             let rows = [1, -2, 3]
             context.report(CheckResult(passed: rows.allSatisfy { $0 >= 0 }), for: "no_negative_ids")
@@ -105,7 +107,8 @@ import Testing
         #expect(result.checkEvaluation("no_negative_ids", on: ids)?.passed == false)
         #expect(result.checkEvaluation("few_rows", on: ids)?.passed == true)
         #expect(
-            result.events(ofType: .stepFailure).first?.error?.message == "blocking check 'no_negative_ids' on 'ids' failed")
+            result.events(ofType: .stepFailure).first?.error?.message
+                == "blocking check 'no_negative_ids' on 'ids' failed")
     }
 
     @Test func undeclaredOrMissingReportsFailTheStep() async throws {

@@ -21,7 +21,8 @@ private struct Required: Codable, Sendable {
     @Test func defaultsApplyAndGivenValuesOverrideThem() async throws {
         let plain = try await materialize([segments])
         #expect(try await plain.value(of: segments) == [30, 90])
-        let config = try RunConfig(.object(["ops": .object(["segments": .object(["config": .object(["activeDays": .number(14)])])])]))
+        let config = try RunConfig(
+            .object(["ops": .object(["segments": .object(["config": .object(["activeDays": .number(14)])])])]))
         let tuned = try await materialize([segments], runConfig: config)
         #expect(try await tuned.value(of: segments) == [14, 90])
         let run = try await tuned.storage.run(tuned.run.runID)
@@ -63,11 +64,14 @@ private struct Required: Codable, Sendable {
             return values.reduce(0, +)
         }
         let definitions = Definitions(assets: [segments, report])
-        let config = try RunConfig(.object(["ops": .object(["segments": .object(["config": .object(["atRiskDays": .number(60)])])])]))
-        let first = try await definitions.materialize("*", storage: storage, defaultIOManager: memory, runConfig: config)
+        let config = try RunConfig(
+            .object(["ops": .object(["segments": .object(["config": .object(["atRiskDays": .number(60)])])])]))
+        let first = try await definitions.materialize(
+            "*", storage: storage, defaultIOManager: memory, runConfig: config)
         #expect(!first.succeeded)
         broken.set(false)
-        let second = try await definitions.reexecute(first.runID, fromFailure: true, storage: storage, defaultIOManager: memory)
+        let second = try await definitions.reexecute(
+            first.runID, fromFailure: true, storage: storage, defaultIOManager: memory)
         #expect(second.succeeded)
         #expect(try await definitions.loadValue(of: report, defaultIOManager: memory) == 90)
         #expect(try await storage.run(second.runID)?.runConfig == config.json)

@@ -12,7 +12,10 @@ struct Warehouse: Resource {
     struct Connection: Sendable {
         let host: String
         let log: CallCounter
-        func rows(of table: String) -> [String] { log.record("query \(table)"); return ["\(table)@\(host)"] }
+        func rows(of table: String) -> [String] {
+            log.record("query \(table)")
+            return ["\(table)@\(host)"]
+        }
     }
 
     func setUp(_ context: ResourceContext) async throws -> Connection {

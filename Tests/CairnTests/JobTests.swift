@@ -27,7 +27,8 @@ private struct Scale: Codable, Sendable {
             Summary(count: values.count, total: values.reduce(0, +))
         }
         let definitions = Definitions(jobs: [Job("nightly", ops: [extract, scale, summarize])])
-        let config = try RunConfig(.object(["ops": .object(["scale": .object(["config": .object(["factor": .number(10)])])])]))
+        let config = try RunConfig(
+            .object(["ops": .object(["scale": .object(["config": .object(["factor": .number(10)])])])]))
         let result = try await definitions.execute(job: "nightly", storage: storage, runConfig: config)
         #expect(result.succeeded)
         #expect(result.steps.map(\.key) == ["extract", "scale", "summarize"])
@@ -82,7 +83,8 @@ private struct Scale: Codable, Sendable {
             try Definitions(jobs: [Job("broken", ops: [orphan])]).assetGraph
         }
         #expect(
-            error?.problems.first?.message.hasPrefix("job 'broken': op 'orphan' depends on 'extract', which is not defined")
+            error?.problems.first?.message.hasPrefix(
+                "job 'broken': op 'orphan' depends on 'extract', which is not defined")
                 == true)
     }
 }

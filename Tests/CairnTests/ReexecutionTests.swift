@@ -38,11 +38,13 @@ import Testing
 
     @Test func fromFailureRunsOnlyWhatDidNotSucceed() async throws {
         defer { directory.remove() }
-        let first = try await definitions.materialize("*", storage: storage, defaultIOManager: io, tags: ["team": "data"])
+        let first = try await definitions.materialize(
+            "*", storage: storage, defaultIOManager: io, tags: ["team": "data"])
         #expect(first.failedSteps.map(\.key) == ["clean"])
         broken.set(false)
 
-        let second = try await definitions.reexecute(first.runID, fromFailure: true, storage: storage, defaultIOManager: io)
+        let second = try await definitions.reexecute(
+            first.runID, fromFailure: true, storage: storage, defaultIOManager: io)
         #expect(second.succeeded)
         #expect(second.steps.map(\.key) == ["clean", "report"])
         #expect(counter.count("extract") == 1)
@@ -59,10 +61,12 @@ import Testing
     @Test func theRootStaysTheFirstRunOfAChain() async throws {
         defer { directory.remove() }
         let first = try await definitions.materialize("*", storage: storage, defaultIOManager: io)
-        let second = try await definitions.reexecute(first.runID, fromFailure: true, storage: storage, defaultIOManager: io)
+        let second = try await definitions.reexecute(
+            first.runID, fromFailure: true, storage: storage, defaultIOManager: io)
         #expect(!second.succeeded)
         broken.set(false)
-        let third = try await definitions.reexecute(second.runID, fromFailure: true, storage: storage, defaultIOManager: io)
+        let third = try await definitions.reexecute(
+            second.runID, fromFailure: true, storage: storage, defaultIOManager: io)
         #expect(third.succeeded)
         let run = try #require(try await storage.run(third.runID))
         #expect(run.parentRunID == second.runID)
@@ -73,7 +77,8 @@ import Testing
         defer { directory.remove() }
         broken.set(false)
         let first = try await definitions.materialize("*", storage: storage, defaultIOManager: io)
-        let all = try await definitions.reexecute(first.runID, fromFailure: false, storage: storage, defaultIOManager: io)
+        let all = try await definitions.reexecute(
+            first.runID, fromFailure: false, storage: storage, defaultIOManager: io)
         #expect(all.steps.count == 4)
         let some = try await definitions.reexecute(
             first.runID, fromFailure: false, selection: "key:report", storage: storage, defaultIOManager: io)
@@ -105,7 +110,8 @@ import Testing
         // A run killed after `extract` succeeded: its events stop mid-way and it stays STARTED.
         let run = Run(assetKeys: ["extract", "clean", "report", "side"], tags: dead.tags)
         try await storage.addRun(run)
-        _ = try await io.handleOutput([1, 2, 3], context: OutputContext(assetKey: "extract", runID: run.id, stepKey: "extract"))
+        _ = try await io.handleOutput(
+            [1, 2, 3], context: OutputContext(assetKey: "extract", runID: run.id, stepKey: "extract"))
         try await storage.append([
             Event(.runStart, runID: run.id), Event(.stepStart, runID: run.id, stepKey: "extract"),
             Event(.assetMaterialization, runID: run.id, stepKey: "extract", assetKey: "extract"),

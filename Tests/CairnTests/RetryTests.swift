@@ -38,7 +38,8 @@ import Testing
         }
         let clock = TestClock()
         let result = try await materialize(
-            [broken], retryPolicy: RetryPolicy(maxRetries: 2, delay: .milliseconds(500), backoff: .linear), clock: clock)
+            [broken], retryPolicy: RetryPolicy(maxRetries: 2, delay: .milliseconds(500), backoff: .linear), clock: clock
+        )
         #expect(!result.succeeded)
         #expect(counter.count("attempt") == 3)
         #expect(clock.sleeps == [.milliseconds(500), .milliseconds(1000)])
@@ -57,11 +58,13 @@ import Testing
 
     @Test func delaysFollowBackoffAndJitter() {
         let constant = RetryPolicy(maxRetries: 3, delay: .seconds(2))
-        #expect((1...3).map { constant.delay(beforeRetry: $0, random: 0.5) } == [.seconds(2), .seconds(2), .seconds(2)])
+        #expect(
+            (1...3).map { constant.delay(beforeRetry: $0, random: 0.5) } == [.seconds(2), .seconds(2), .seconds(2)])
         let linear = RetryPolicy(maxRetries: 3, delay: .seconds(2), backoff: .linear)
         #expect((1...3).map { linear.delay(beforeRetry: $0, random: 0.5) } == [.seconds(2), .seconds(4), .seconds(6)])
         let exponential = RetryPolicy(maxRetries: 3, delay: .seconds(1), backoff: .exponential)
-        #expect((1...3).map { exponential.delay(beforeRetry: $0, random: 0.5) } == [.seconds(1), .seconds(3), .seconds(7)])
+        #expect(
+            (1...3).map { exponential.delay(beforeRetry: $0, random: 0.5) } == [.seconds(1), .seconds(3), .seconds(7)])
         let full = RetryPolicy(delay: .seconds(10), jitter: .full)
         #expect(full.delay(beforeRetry: 1, random: 0.25) == .milliseconds(2500))
         let plusMinus = RetryPolicy(delay: .seconds(10), jitter: .plusMinus)

@@ -27,7 +27,8 @@ extension Definitions {
             + checks.map { ResourceRequirement("check '\($0.key)'", location: $0.location, keys: $0.resourceKeys) }
             + jobs.flatMap { job in
                 job.ops.map {
-                    ResourceRequirement("op '\($0.name)' of job '\(job.name)'", location: $0.location, keys: $0.resourceKeys)
+                    ResourceRequirement(
+                        "op '\($0.name)' of job '\(job.name)'", location: $0.location, keys: $0.resourceKeys)
                 }
             }
         return resources.problems(for: requirements.filter { !$0.keys.isEmpty })

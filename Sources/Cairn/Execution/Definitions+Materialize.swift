@@ -78,7 +78,8 @@ extension Definitions {
             try await storage.append([
                 Event(
                     .runFailure, runID: parentID, level: .error,
-                    message: "The process that ran this run (pid \(worker.pid) on \(worker.host)) is gone; marked failed.")
+                    message:
+                        "The process that ran this run (pid \(worker.pid) on \(worker.host)) is gone; marked failed.")
             ])
             parent = try await storage.run(parentID) ?? parent
         }
@@ -161,7 +162,8 @@ extension Definitions {
     ///
     /// An unknown `CAIRN_ENV` or a missing environment variable is an error before the run exists.
     private func launch(
-        _ run: Run, plan: ExecutionPlan, graph: AssetGraph, storage: any InstanceStorage, defaultIOManager: any IOManager,
+        _ run: Run, plan: ExecutionPlan, graph: AssetGraph, storage: any InstanceStorage,
+        defaultIOManager: any IOManager,
         maxConcurrency: Int, environment: [String: String], clock: any Clock<Duration>,
         observer: (@Sendable (EventRecord) -> Void)?
     ) async throws -> RunResult {
@@ -177,7 +179,8 @@ extension Definitions {
         let stepConfigs = try runConfig.validate(
             against: Dictionary(
                 uniqueKeysWithValues: plan.steps.compactMap { step in
-                    guard case .assets(let definition) = step.kind, let schema = graph.definitions[definition].configSchema
+                    guard case .assets(let definition) = step.kind,
+                        let schema = graph.definitions[definition].configSchema
                     else { return nil }
                     return (step.key, schema)
                 }),

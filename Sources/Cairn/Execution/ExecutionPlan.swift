@@ -61,7 +61,9 @@ public struct ExecutionPlan: Sendable {
         for index in selected.sorted() {
             let definition = graph.nodes[index].definitionIndex
             if scope == .observations {
-                if graph.definitions[definition].isObservable, stepKeys?.contains(graph.definitions[definition].name) ?? true {
+                if graph.definitions[definition].isObservable,
+                    stepKeys?.contains(graph.definitions[definition].name) ?? true
+                {
                     kinds.append(.observation(definitionIndex: definition))
                 }
                 continue
@@ -88,7 +90,9 @@ public struct ExecutionPlan: Sendable {
         func producers(ofNode index: Int) -> [Int] {
             let node = graph.nodes[index]
             guard let producer = stepOfDefinition[node.definitionIndex] else { return [] }
-            let blocking = graph.checksOfNode[index].filter { graph.checks[$0].spec.blocking }.compactMap { stepOfCheck[$0] }
+            let blocking = graph.checksOfNode[index].filter { graph.checks[$0].spec.blocking }.compactMap {
+                stepOfCheck[$0]
+            }
             return [producer] + blocking
         }
         for (step, kind) in kinds.enumerated() {

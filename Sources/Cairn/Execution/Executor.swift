@@ -239,7 +239,8 @@ public struct Executor: Sendable {
             batch.append(
                 Event(
                     .stepSuccess, runID: runID, stepKey: step.key,
-                    message: "Finished execution of step \"\(step.key)\" in \(Self.format(duration)).", metadata: timing))
+                    message: "Finished execution of step \"\(step.key)\" in \(Self.format(duration)).", metadata: timing
+                ))
         }
         return FinishedStep(index: index, outcome: outcome, duration: duration, events: batch)
     }
@@ -279,7 +280,8 @@ public struct Executor: Sendable {
                 batch.append(
                     Event(
                         .stepUpForRetry, runID: runID, stepKey: step.key, level: .warning,
-                        message: "Execution of step \"\(step.key)\" failed and will be retried in \(Self.format(delay)) "
+                        message:
+                            "Execution of step \"\(step.key)\" failed and will be retried in \(Self.format(delay)) "
                             + "(retry \(retryNumber) of \(policy.maxRetries)): \(error)",
                         metadata: ["delay_ms": .float(Self.milliseconds(delay))], error: ErrorInfo(error)))
                 do {
@@ -386,7 +388,8 @@ public struct Executor: Sendable {
         return Event(
             .assetCheckEvaluation, runID: runID, stepKey: stepKey, assetKey: key.assetKey,
             level: result.passed ? .info : severity == .error ? .error : .warning,
-            message: "Check '\(key.name)' on '\(key.assetKey)' \(verdict)" + (result.description.map { ": \($0)" } ?? ""),
+            message: "Check '\(key.name)' on '\(key.assetKey)' \(verdict)"
+                + (result.description.map { ": \($0)" } ?? ""),
             metadata: result.metadata,
             checkEvaluation: CheckEvaluation(
                 checkName: key.name, passed: result.passed, severity: severity, blocking: spec.blocking,

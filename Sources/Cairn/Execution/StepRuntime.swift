@@ -48,7 +48,8 @@ struct StepRuntime: StepIO {
             let outputContext = OutputContext(
                 assetKey: key, runID: runID, stepKey: stepKey, definitionMetadata: ioManagers.metadata(for: key))
             // What the asset said about its value wins over what the IO manager says.
-            for (label, value) in try await manager.handleOutput(value, context: outputContext) where metadata[label] == nil {
+            for (label, value) in try await manager.handleOutput(value, context: outputContext)
+            where metadata[label] == nil {
                 metadata[label] = value
             }
             events.add(

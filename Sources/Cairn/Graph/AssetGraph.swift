@@ -109,7 +109,8 @@ public struct AssetGraph: Sendable {
         }
         for check in checks {
             guard firstIndex[check.assetKey] != nil else {
-                let hint = NearestName.hint(for: check.assetKey.description, among: firstIndex.keys.lazy.map(\.description))
+                let hint = NearestName.hint(
+                    for: check.assetKey.description, among: firstIndex.keys.lazy.map(\.description))
                 problems.append(
                     .init(
                         location: check.location,

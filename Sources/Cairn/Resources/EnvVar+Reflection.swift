@@ -17,4 +17,3 @@ extension AnyResourceKey {
         StoredValues.find(in: value) { ($0 as? any ResourceKeyConvertible)?.erased }
     }
 }
-
