@@ -32,19 +32,7 @@ struct ObserveCommand: AsyncParsableCommand {
         try await launchRun(options: options) { storage, io, observer in
             try await CodeLocation.definitions.materialize(
                 select, storage: storage, defaultIOManager: io, scope: .observations, maxConcurrency: maxConcurrency,
-                observer: { record in
-                    observer(record)
-                    Self.show(record)
-                })
+                observer: observer)
         }
-    }
-
-    /// Prints the line for an observation, which the run's progress lines leave out.
-    private static func show(_ record: EventRecord) {
-        let event = record.event
-        guard event.type == .assetObservation else { return }
-        let version = event.dataVersion.map { " at data version \($0)" } ?? ""
-        print("  ◉ \(event.assetKey?.description ?? event.stepKey ?? "") observed\(version)")
-        fflush(nil)
     }
 }

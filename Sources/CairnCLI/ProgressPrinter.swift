@@ -24,6 +24,9 @@ struct ProgressPrinter: Sendable {
             print("  ✓ \(step) succeeded in \(duration(of: event))")
         case .stepFailure:
             print("  ✗ \(step) failed after \(duration(of: event)): \(event.error?.message ?? event.message)")
+        case .assetObservation:
+            let version = event.dataVersion.map { " at data version \($0)" } ?? ""
+            print("  ◉ \(event.assetKey?.description ?? step) observed\(version)")
         case .assetCheckEvaluation:
             print("  \(event.checkEvaluation?.passed == true ? "☑" : "☒") \(event.message)")
         case .stepUpForRetry:
