@@ -11,16 +11,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The assets whose checks run, in Dagster's selection syntax.")
     var select: String
 
-    @Option(name: .long, help: "The largest number of checks run at once (default: the number of cores).")
-    var maxConcurrency = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var concurrency: ConcurrencyOptions
 
     @OptionGroup var options: HomeOptions
-
-    func validate() throws {
-        guard maxConcurrency >= 1 else {
-            throw ValidationError("--max-concurrency must be at least 1, got \(maxConcurrency)")
-        }
-    }
 
     func run() async throws {
         let graph = try validatedGraph()
@@ -30,7 +23,8 @@ struct CheckCommand: AsyncParsableCommand {
         }
         try await launchRun(options: options) { storage, io, observer in
             try await CodeLocation.definitions.materialize(
-                select, storage: storage, defaultIOManager: io, scope: .checksOnly, maxConcurrency: maxConcurrency,
+                select, storage: storage, defaultIOManager: io, scope: .checksOnly,
+                maxConcurrency: concurrency.maxConcurrency,
                 observer: observer)
         }
     }

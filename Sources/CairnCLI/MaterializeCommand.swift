@@ -16,8 +16,7 @@ struct MaterializeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The assets to materialize, in Dagster's selection syntax.")
     var select: String
 
-    @Option(name: .long, help: "The largest number of steps run at once (default: the number of cores).")
-    var maxConcurrency = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var concurrency: ConcurrencyOptions
 
     @Option(name: .long, help: "A tag for the run as key=value; repeat for several.")
     var tag: [String] = []
@@ -31,9 +30,6 @@ struct MaterializeCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func validate() throws {
-        guard maxConcurrency >= 1 else {
-            throw ValidationError("--max-concurrency must be at least 1, got \(maxConcurrency)")
-        }
         for entry in tag where !entry.contains("=") {
             throw ValidationError("--tag takes key=value, got '\(entry)'")
         }
@@ -52,7 +48,7 @@ struct MaterializeCommand: AsyncParsableCommand {
         try await launchRun(options: options) { storage, io, observer in
             try await definitions.materialize(
                 select, storage: storage, defaultIOManager: io, staleOrMissingOnly: staleOrMissing,
-                maxConcurrency: maxConcurrency, tags: tags, runConfig: runConfig, observer: observer)
+                maxConcurrency: concurrency.maxConcurrency, tags: tags, runConfig: runConfig, observer: observer)
         }
     }
 }

@@ -15,23 +15,17 @@ struct ObserveCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The source assets to observe, in Dagster's selection syntax.")
     var select: String
 
-    @Option(name: .long, help: "The largest number of observations run at once (default: the number of cores).")
-    var maxConcurrency = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var concurrency: ConcurrencyOptions
 
     @OptionGroup var options: HomeOptions
-
-    func validate() throws {
-        guard maxConcurrency >= 1 else {
-            throw ValidationError("--max-concurrency must be at least 1, got \(maxConcurrency)")
-        }
-    }
 
     func run() async throws {
         let graph = try validatedGraph()
         _ = try selectedNodes(select, in: graph)
         try await launchRun(options: options) { storage, io, observer in
             try await CodeLocation.definitions.materialize(
-                select, storage: storage, defaultIOManager: io, scope: .observations, maxConcurrency: maxConcurrency,
+                select, storage: storage, defaultIOManager: io, scope: .observations,
+                maxConcurrency: concurrency.maxConcurrency,
                 observer: observer)
         }
     }

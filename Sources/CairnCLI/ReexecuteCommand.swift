@@ -25,16 +25,9 @@ struct ReexecuteCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Run config (YAML or JSON file) to use instead of the parent run's.")
     var config: String?
 
-    @Option(name: .long, help: "The largest number of steps run at once (default: the number of cores).")
-    var maxConcurrency = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var concurrency: ConcurrencyOptions
 
     @OptionGroup var options: HomeOptions
-
-    func validate() throws {
-        guard maxConcurrency >= 1 else {
-            throw ValidationError("--max-concurrency must be at least 1, got \(maxConcurrency)")
-        }
-    }
 
     func run() async throws {
         let graph = try validatedGraph()
@@ -44,7 +37,7 @@ struct ReexecuteCommand: AsyncParsableCommand {
         try await launchRun(options: options) { storage, io, observer in
             try await CodeLocation.definitions.reexecute(
                 parent, fromFailure: fromFailure, selection: select, storage: storage, defaultIOManager: io,
-                maxConcurrency: maxConcurrency, runConfig: runConfig, observer: observer)
+                maxConcurrency: concurrency.maxConcurrency, runConfig: runConfig, observer: observer)
         }
     }
 }
