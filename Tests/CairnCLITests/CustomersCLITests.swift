@@ -17,11 +17,6 @@ struct CustomersExecutable {
     /// The operational database, `CUSTOMERS_DB`.
     var database: URL { directory.appendingPathComponent("operational.sqlite") }
 
-    /// The built executable, next to the test bundle.
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("customers")
-    }
-
     /// A run config file shipped with the example, by its absolute path.
     static func example(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -30,25 +25,11 @@ struct CustomersExecutable {
 
     /// Runs a command; `environment` is added to the process's, without its Cairn variables.
     func run(_ arguments: String..., environment: [String: String] = [:]) throws -> CommandOutput {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
         var variables = ProcessInfo.processInfo.environment
         for name in ["CAIRN_ENV", "CUSTOMERS_PROD_DB"] { variables[name] = nil }
         variables["CAIRN_HOME"] = home.path
         variables["CUSTOMERS_DB"] = database.path
-        process.environment = variables.merging(environment) { _, new in new }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandOutput(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        return try runExample("customers", arguments, environment: variables.merging(environment) { _, new in new })
     }
 
     /// The id of the newest run.

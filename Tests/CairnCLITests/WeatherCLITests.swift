@@ -1,13 +1,6 @@
 import Foundation
 import Testing
 
-/// The output and exit status of one command of the weather example.
-struct CommandOutput {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
-
 /// Runs the built `weather` executable, as a user would, with its own Cairn home.
 struct WeatherExecutable {
     let home: URL
@@ -16,26 +9,10 @@ struct WeatherExecutable {
         home = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-cli-\(UUID())")
     }
 
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("weather")
-    }
-
     func run(_ arguments: String...) throws -> CommandOutput {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["CAIRN_HOME": home.path]) { _, new in new }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandOutput(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        var environment = ProcessInfo.processInfo.environment
+        environment["CAIRN_HOME"] = home.path
+        return try runExample("weather", arguments, environment: environment)
     }
 
     func remove() {
