@@ -10,10 +10,15 @@ func launchRun(
 ) async throws {
     let storage = try options.openStorage()
     let progress = ProgressPrinter()
+    let interrupts = InterruptHandler(storage: storage)
+    defer { interrupts.uninstall() }
+    let currentRun = interrupts.currentRun
     let result: RunResult
     do {
-        result = try await launch(
-            storage, JSONFileIOManager(directory: options.cairnHome.storageDirectory), progress.show)
+        result = try await launch(storage, JSONFileIOManager(directory: options.cairnHome.storageDirectory)) {
+            currentRun.observe($0)
+            progress.show($0)
+        }
     } catch let error as PlanError {
         throw fail(error.description)
     } catch let error as ReexecutionError {

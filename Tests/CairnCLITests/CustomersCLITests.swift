@@ -192,3 +192,45 @@ struct CustomersExecutable {
         #expect(try customers.run("runs").stdout.contains("No runs yet"))
     }
 }
+
+@Suite struct InterruptTests {
+    @Test func ctrlCCancelsTheRunAndItCanBeResumed() throws {
+        let customers = CustomersExecutable()
+        defer { customers.remove() }
+        try FileManager.default.createDirectory(at: customers.directory, withIntermediateDirectories: true)
+        let output = customers.directory.appendingPathComponent("materialize.out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+
+        // The outages make the extraction wait a second for its retries, so the run is mid-way when
+        // it is interrupted right after the extraction starts.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("customers")
+        process.arguments = [
+            "materialize", "--select", "*", "--config", CustomersExecutable.example("simulate-outages.yaml"),
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["CAIRN_HOME"] = customers.home.path
+        environment["CUSTOMERS_DB"] = customers.database.path
+        environment["CAIRN_ENV"] = nil
+        process.environment = environment
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !(try String(contentsOf: output, encoding: .utf8)).contains("raw_customer_data started") {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+
+        #expect(process.terminationStatus == 130)
+        #expect(try String(contentsOf: output, encoding: .utf8).contains("CANCELED: interrupted (Ctrl-C)"))
+        let runs = try customers.run("runs")
+        #expect(runs.stdout.contains("CANCELED"))
+        let runID = try customers.latestRunID()
+        let resumed = try customers.run(
+            "reexecute", runID, "--from-failure", "--config", CustomersExecutable.example("drop-invalid-emails.yaml"))
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.contains("raw_customer_data started"))
+    }
+}
