@@ -217,7 +217,10 @@ struct CustomersExecutable {
         process.standardOutput = try FileHandle(forWritingTo: output)
         try process.run()
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, !(try String(contentsOf: output, encoding: .utf8)).contains("raw_customer_data started") {
+        func started() throws -> Bool {
+            try String(contentsOf: output, encoding: .utf8).contains("raw_customer_data started")
+        }
+        while Date() < deadline, !(try started()) {
             Thread.sleep(forTimeInterval: 0.02)
         }
         process.interrupt()
