@@ -16,6 +16,7 @@ import Foundation
 /// - Parameters:
 ///   - assets: the assets to define; upstream assets given in `values` need not be among them.
 ///   - selection: which of them to materialize, in Dagster's selection syntax.
+///   - scope: materialize and check (the default), only check, or only observe source assets.
 ///   - values: values of upstream assets to use instead of loading them, such as test rows for a
 ///     source asset that normally reads a file.
 ///   - checks: asset checks to run after the assets they check.
@@ -29,6 +30,7 @@ import Foundation
 public func materialize(
     _ assets: [any AssetsDefinitionConvertible],
     selection: String = "*",
+    scope: ExecutionPlan.Scope = .assetsAndChecks,
     values: [AssetValue] = [],
     checks: [AssetCheck] = [],
     ioManager: (any IOManager)? = nil,
@@ -58,10 +60,33 @@ public func materialize(
     let given = Set(values.map(\.key))
     let toMaterialize = selectedKeys.filter { !given.contains($0) }.map { "key:\"\($0)\"" }
     let run = try await code.materialize(
-        toMaterialize.joined(separator: " or "), storage: storage, defaultIOManager: defaultIOManager,
+        toMaterialize.joined(separator: " or "), storage: storage, defaultIOManager: defaultIOManager, scope: scope,
         maxConcurrency: maxConcurrency, runConfig: runConfig, environment: environment, clock: clock)
-    let events = try await storage.events(ofRun: run.runID, after: nil, limit: .max)
-    return MaterializeResult(run: run, events: events, storage: storage, definitions: code)
+    return try await MaterializeResult(
+        run: run, storage: storage, definitions: code, environment: environment, clock: clock)
+}
+
+/// Runs an op job in-process on in-memory storage, keeping op outputs in memory to inspect
+/// with `value(of:)`.
+///
+/// ```swift
+/// let result = try await execute(Job("nightly", ops: [extract, summarize]))
+/// #expect(try await result.value(of: summarize) == Summary(count: 3))
+/// ```
+public func execute(
+    _ job: Job,
+    resources: ResourceSet = [],
+    runConfig: RunConfig = .empty,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    clock: any Clock<Duration> = TestClock()
+) async throws -> MaterializeResult {
+    let memory = MemoryIOManager()
+    let code = Definitions(jobs: [job.withIOManager(memory)], resources: resources, ioManager: memory)
+    let storage = InMemoryStorage()
+    let run = try await code.execute(
+        job: job.name, storage: storage, runConfig: runConfig, environment: environment, clock: clock)
+    return try await MaterializeResult(
+        run: run, storage: storage, definitions: code, environment: environment, clock: clock)
 }
 
 /// A value of an upstream asset handed to `materialize` instead of being loaded.
@@ -89,13 +114,49 @@ public struct MaterializeResult: Sendable {
     public let storage: InMemoryStorage
     /// The definitions the run used, with the test's IO managers.
     public let definitions: Definitions
+    private let environment: [String: String]
+    private let clock: any Clock<Duration>
+
+    init(
+        run: RunResult, storage: InMemoryStorage, definitions: Definitions, environment: [String: String],
+        clock: any Clock<Duration>
+    ) async throws {
+        self.run = run
+        self.events = try await storage.events(ofRun: run.runID, after: nil, limit: .max)
+        self.storage = storage
+        self.definitions = definitions
+        self.environment = environment
+        self.clock = clock
+    }
+
+    /// Re-executes this run on the same storage and values, as `reexecute` does: only what did not
+    /// succeed when `fromFailure`, with `runConfig` instead of the run's own when given.
+    public func reexecute(fromFailure: Bool = true, runConfig: RunConfig? = nil) async throws -> MaterializeResult {
+        let memory = MemoryIOManager()
+        let next = try await definitions.reexecute(
+            run.runID, fromFailure: fromFailure, storage: storage, defaultIOManager: memory, runConfig: runConfig,
+            environment: environment, clock: clock)
+        return try await MaterializeResult(
+            run: next, storage: storage, definitions: definitions, environment: environment, clock: clock)
+    }
+
+    /// The status of each asset after this run: fresh, stale with reasons, or missing.
+    public func statuses() async throws -> [AssetKey: AssetStatus] {
+        try await definitions.statuses(storage: storage)
+    }
 
     /// Whether every step succeeded.
     public var succeeded: Bool { run.succeeded }
 
-    /// The value an asset was materialized with.
+    /// The value an asset (or an op of a job) was materialized with.
     public func value<Reference: AssetReference>(of reference: Reference) async throws -> Reference.Value {
-        try await definitions.loadValue(of: reference, defaultIOManager: MemoryIOManager())
+        if let job = definitions.jobs.first {
+            let op = job.ops.first { $0.keys.contains(reference.key) }
+            let manager = op?.ioManager ?? job.ioManager ?? MemoryIOManager()
+            return try await manager.loadInput(
+                Reference.Value.self, context: InputContext(assetKey: reference.key, runID: run.runID))
+        }
+        return try await definitions.loadValue(of: reference, defaultIOManager: MemoryIOManager())
     }
 
     /// The events of one type, in order.

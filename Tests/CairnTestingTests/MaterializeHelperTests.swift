@@ -1,6 +1,7 @@
 import Cairn
 import CairnTesting
 import Foundation
+import Synchronization
 import Testing
 
 private struct Reading: Codable, Sendable, Equatable {
@@ -52,5 +53,49 @@ private let count = Asset("warm_count", from: warm) { _, rows in rows.count }
         await #expect(throws: DefinitionsError.self) {
             _ = try await materialize([warm])
         }
+    }
+}
+
+/// The error of an upstream system that is down.
+private struct Outage: Error {}
+
+/// Fails until told otherwise, for re-execution tests.
+private final class Switch: Sendable {
+    private let isOn = Synchronization.Mutex(true)
+    var on: Bool { isOn.withLock { $0 } }
+    func turnOff() { isOn.withLock { $0 = false } }
+}
+
+@Suite struct TestingHelperTests {
+    @Test func aFailedRunIsReexecutedFromFailureOnTheSameValues() async throws {
+        let failing = Switch()
+        let base = Asset("base") { _ in [1, 2, 3] }
+        let total = Asset("total", from: base) { _, values in
+            if failing.on { throw Outage() }
+            return values.reduce(0, +)
+        }
+        let first = try await materialize([base, total])
+        #expect(!first.succeeded)
+        failing.turnOff()
+        let second = try await first.reexecute()
+        #expect(second.succeeded)
+        #expect(second.run.steps.map(\.key) == ["total"])
+        #expect(try await second.value(of: total) == 6)
+        #expect(try await second.statuses()["total"] == .fresh)
+    }
+
+    @Test func sourceAssetsAreObserved() async throws {
+        let feed = SourceAsset<[Int]>("feed") { _ in ObservationResult(dataVersion: "v7") }
+        let result = try await materialize([feed], scope: .observations)
+        #expect(result.events(ofType: .assetObservation).first?.dataVersion == "v7")
+    }
+
+    @Test func jobsRunWithTheirOutputsInMemory() async throws {
+        let extract = Op("extract") { _ in [2, 3] }
+        let double = Op("double", from: extract) { _, values in values.map { $0 * 2 } }
+        let result = try await execute(Job("doubler", ops: [extract, double]))
+        #expect(result.succeeded)
+        #expect(try await result.value(of: double) == [4, 6])
+        #expect(result.events(ofType: .assetMaterialization).isEmpty)
     }
 }

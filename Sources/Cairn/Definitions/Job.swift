@@ -31,6 +31,22 @@ public struct Job: Sendable {
         self.location = SourceLocation(file: file, line: line)
     }
 
+    /// The same job storing the outputs of ops that name no IO manager through `ioManager`.
+    public func withIOManager(_ ioManager: any IOManager) -> Job {
+        Job(name: name, description: description, ops: ops, ioManager: ioManager, location: location)
+    }
+
+    private init(
+        name: String, description: String?, ops: [AssetsDefinition], ioManager: (any IOManager)?,
+        location: SourceLocation
+    ) {
+        self.name = name
+        self.description = description
+        self.ops = ops
+        self.ioManager = ioManager
+        self.location = location
+    }
+
     /// The job's validated graph of ops.
     func graph() throws(DefinitionsError) -> AssetGraph {
         do {
