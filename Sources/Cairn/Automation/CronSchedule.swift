@@ -1,0 +1,346 @@
+import Foundation
+
+/// A five-field cron expression (`minute hour day-of-month month day-of-week`) in a time zone,
+/// with the tick times Dagster's schedules use.
+///
+/// Ticks are wall-clock times in `timeZone`. Across daylight-saving changes it behaves like
+/// Dagster's `cron_string_iterator` (checked against it by `scripts/generate-cron-vectors.py`):
+/// - a wall-clock time skipped by a spring-forward gap fires at the end of the gap (02:30 in
+///   Europe/Vienna on the last Sunday of March fires at 03:00 CEST); outside 01:00–03:59, the
+///   hours Dagster expects changes in, it fires at the time read with the old offset (00:30 in a
+///   00:00–01:00 gap fires at 01:30). Schedules whose hour field is `*` skip such times;
+/// - a wall-clock time repeated by a fall-back overlap fires once, at its later occurrence
+///   (Dagster's daily, weekly and monthly schedules take the earlier one outside 01:00–03:59).
+///   Schedules whose hour field is `*` fire at both.
+///
+///     let schedule = try CronSchedule("0 6 * * 1-5", timeZone: TimeZone(identifier: "Europe/Vienna")!)
+///     let next = schedule.nextTick(after: .now)
+public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
+    /// The expression as given.
+    public let expression: String
+    /// The zone whose wall clock the expression is read in.
+    public let timeZone: TimeZone
+    /// The minutes that match, sorted.
+    public let minutes: [Int]
+    /// The hours that match, sorted.
+    public let hours: [Int]
+    /// The days of the month that match, sorted.
+    public let daysOfMonth: [Int]
+    /// The months that match, sorted.
+    public let months: [Int]
+    /// The weekdays that match (0 is Sunday), sorted.
+    public let daysOfWeek: [Int]
+
+    private let dayOfMonthRestricted: Bool
+    private let dayOfWeekRestricted: Bool
+    private let minuteSet: [Bool]
+    private let hourSet: [Bool]
+    private let dayOfMonthSet: [Bool]
+    private let monthSet: [Bool]
+    private let dayOfWeekSet: [Bool]
+
+    private static let macros: [String: String] = [
+        "@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@weekly": "0 0 * * 0",
+        "@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *",
+    ]
+
+    /// Parses `expression`, read in `timeZone`; throws a `CronError` pointing at the field at fault.
+    public init(_ expression: String, timeZone: TimeZone = .gmt) throws(CronError) {
+        self.expression = expression
+        self.timeZone = timeZone
+        let trimmed = expression.trimmingCharacters(in: .whitespaces)
+        var text = expression
+        if trimmed.hasPrefix("@") {
+            guard let expanded = Self.macros[trimmed.lowercased()] else {
+                let start = expression.distance(
+                    from: expression.startIndex, to: expression.firstIndex(of: "@") ?? expression.startIndex)
+                throw CronError(
+                    expression: expression, field: nil,
+                    reason: "unknown macro '\(trimmed)'; expected one of "
+                        + "@hourly, @daily, @midnight, @weekly, @monthly, @yearly, @annually",
+                    columns: start..<(start + trimmed.count))
+            }
+            text = expanded
+        }
+        // Split into fields, remembering where each starts in the original text.
+        var fields: [(text: Substring, column: Int)] = []
+        var column = 0
+        var current: (start: String.Index, column: Int)?
+        for index in text.indices {
+            if text[index] == " " || text[index] == "\t" {
+                if let open = current { fields.append((text[open.start..<index], open.column)) }
+                current = nil
+            } else if current == nil {
+                current = (index, column)
+            }
+            column += 1
+        }
+        if let open = current { fields.append((text[open.start...], open.column)) }
+        guard fields.count == 5 else {
+            let found = fields.count == 1 ? "1 field" : "\(fields.count) fields"
+            throw CronError(
+                expression: expression, field: nil,
+                reason: "expected 5 fields 'minute hour day-of-month month day-of-week', found \(found)",
+                columns: 0..<max(1, expression.count))
+        }
+        var parsed: [[Int]] = []
+        for field in CronField.allCases {
+            let (fieldText, fieldColumn) = fields[field.rawValue - 1]
+            let isMacro = text != expression
+            let columns = isMacro ? 0..<expression.count : fieldColumn..<(fieldColumn + fieldText.count)
+            parsed.append(
+                try field.parse(fieldText) { reason in
+                    CronError(expression: expression, field: field, reason: reason, columns: columns)
+                })
+        }
+        (minutes, hours, daysOfMonth, months, daysOfWeek) = (parsed[0], parsed[1], parsed[2], parsed[3], parsed[4])
+        func mask(_ values: [Int], _ size: Int) -> [Bool] {
+            var result = [Bool](repeating: false, count: size)
+            for value in values { result[value] = true }
+            return result
+        }
+        minuteSet = mask(minutes, 60)
+        hourSet = mask(hours, 24)
+        dayOfMonthSet = mask(daysOfMonth, 32)
+        monthSet = mask(months, 13)
+        dayOfWeekSet = mask(daysOfWeek, 7)
+        dayOfMonthRestricted = daysOfMonth.count < 31
+        dayOfWeekRestricted = daysOfWeek.count < 7
+        // With only day-of-month restricted, some listed day must exist in some listed month.
+        if dayOfMonthRestricted && !dayOfWeekRestricted {
+            let longest = months.map { [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][$0] }.max() ?? 31
+            if daysOfMonth[0] > longest {
+                let field = fields[CronField.dayOfMonth.rawValue - 1]
+                throw CronError(
+                    expression: expression, field: .dayOfMonth,
+                    reason: "day-of-month field '\(field.text)' never occurs in the months "
+                        + "'\(fields[CronField.month.rawValue - 1].text)'",
+                    columns: text != expression
+                        ? 0..<expression.count : field.column..<(field.column + field.text.count))
+            }
+        }
+    }
+
+    /// The expression, followed by the time zone when it is not GMT.
+    public var description: String {
+        timeZone == .gmt ? expression : "\(expression) (\(timeZone.identifier))"
+    }
+
+    /// Whether the schedule fires in every hour of the day (hour field `*`): such schedules skip
+    /// times in a spring-forward gap and fire twice in a fall-back overlap, as Dagster's do.
+    public var repeatsEveryHour: Bool { hours.count == 24 }
+
+    // MARK: - Ticks
+
+    /// The first tick strictly after `date`.
+    public func nextTick(after date: Date) -> Date {
+        firstTick(after: date.timeIntervalSince1970, inclusive: false)
+    }
+
+    /// The ticks at or after `start`, in order: a lazy, infinite sequence.
+    public func ticks(from start: Date) -> some Sequence<Date> {
+        let first = firstTick(after: start.timeIntervalSince1970, inclusive: true)
+        return sequence(first: first) { self.nextTick(after: $0) }
+    }
+
+    /// The last tick strictly before `date`.
+    public func previousTick(before date: Date) -> Date {
+        var window: TimeInterval = 3600
+        while true {
+            var last: Date?
+            var tick = firstTick(after: date.timeIntervalSince1970 - window, inclusive: true)
+            while tick < date {
+                last = tick
+                tick = nextTick(after: tick)
+            }
+            if let last { return last }
+            window *= 2
+        }
+    }
+
+    /// The earliest tick after `instant` (or at it, when `inclusive`).
+    private func firstTick(after instant: TimeInterval, inclusive: Bool) -> Date {
+        func qualifies(_ t: Int) -> Bool { inclusive ? Double(t) >= instant : Double(t) > instant }
+        // Near a change, start an hour of wall-clock time early so every occurrence of a
+        // repeated time is seen.
+        let whole = Int(instant.rounded(.down))
+        let steady =
+            timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(whole - 86_400)))
+            == timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(whole + 86_400)))
+        let startInstant = whole - (steady ? 60 : 3600 + 60)
+        var wall = Wall(
+            seconds: startInstant + timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(startInstant))))
+        var best: Int?
+        while true {
+            wall = nextMatch(after: wall)
+            let resolved = resolve(wall)
+            // Later wall-clock times fire later, except around a change, where the next hour of
+            // wall-clock time may still hold an earlier occurrence.
+            let margin = resolved.nearChange ? 3600 : 0
+            if let best, wall.seconds - resolved.maxOffset - margin > best { break }
+            for t in resolved.instants where qualifies(t) {
+                if best == nil || t < best! { best = t }
+            }
+        }
+        return Date(timeIntervalSince1970: Double(best!))
+    }
+
+    /// The instants a matching wall-clock time fires at, by Dagster's daylight-saving rules, the
+    /// largest UTC offset around it, and whether the offset changes within a day of it.
+    private func resolve(_ wall: Wall) -> (instants: [Int], maxOffset: Int, nearChange: Bool) {
+        let before = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(wall.seconds - 86_400)))
+        let after = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(wall.seconds + 86_400)))
+        var instants: [Int] = []
+        for offset in Set([before, after]) {
+            let t = wall.seconds - offset
+            if timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t))) == offset { instants.append(t) }
+        }
+        instants.sort()
+        let maxOffset = max(before, after)
+        let nearChange = before != after
+        if instants.isEmpty {
+            // In a spring-forward gap. Schedules that fire every hour skip it. Others fire, as
+            // Dagster's do, at the end of the gap when the time falls in 01:00–03:59 (Dagster's
+            // daylight-saving hours: the hour's start plus the shift), and otherwise at the time
+            // read with the offset before the change (the shift later).
+            if repeatsEveryHour { return ([], maxOffset, nearChange) }
+            let seconds =
+                Self.daylightSavingHours.contains(wall.hour) ? Wall.floor(wall.seconds, 3600) * 3600 : wall.seconds
+            return ([seconds - min(before, after)], maxOffset, nearChange)
+        }
+        if instants.count > 1 && !repeatsEveryHour {
+            // Repeated by a fall-back overlap: fire once, at the later occurrence; but Dagster's
+            // daily, weekly and monthly schedules take the earlier one outside 01:00–03:59.
+            if isDagsterCalendarSchedule && !Self.daylightSavingHours.contains(wall.hour) {
+                return ([instants[0]], maxOffset, nearChange)
+            }
+            return ([instants.last!], maxOffset, nearChange)
+        }
+        return (instants, maxOffset, nearChange)
+    }
+
+    /// The hours in which Dagster expects daylight-saving changes.
+    private static let daylightSavingHours = 1...3
+
+    /// Whether Dagster treats the schedule as daily, weekly or monthly (one minute, one hour, and
+    /// either every day, one weekday, or one day of the month up to the 28th).
+    private var isDagsterCalendarSchedule: Bool {
+        guard minutes.count == 1, hours.count == 1, months.count == 12 else { return false }
+        let everyDayOfMonth = daysOfMonth.count == 31
+        let everyWeekday = daysOfWeek.count == 7
+        return (everyDayOfMonth && everyWeekday) || (everyDayOfMonth && daysOfWeek.count == 1)
+            || (everyWeekday && daysOfMonth.count == 1 && daysOfMonth[0] <= 28)
+    }
+
+    /// Whether the day matches, with cron's rule: when both day fields are restricted, either may match.
+    private func dayMatches(_ wall: Wall) -> Bool {
+        let dom = dayOfMonthSet[wall.day]
+        let dow = dayOfWeekSet[wall.weekday]
+        if dayOfMonthRestricted && dayOfWeekRestricted { return dom || dow }
+        return dom && dow
+    }
+
+    /// The first matching wall-clock minute strictly after `wall`, found field by field.
+    private func nextMatch(after wall: Wall) -> Wall {
+        var w = Wall(seconds: (Wall.floor(wall.seconds, 60) + 1) * 60)
+        var (year, month, day, hour, minute) = (w.year, w.month, w.day, w.hour, w.minute)
+        while true {
+            if !monthSet[month] {
+                if let next = months.first(where: { $0 > month }) {
+                    month = next
+                } else {
+                    (year, month) = (year + 1, months[0])
+                }
+                (day, hour, minute) = (1, 0, 0)
+                continue
+            }
+            if day > Wall.daysIn(year: year, month: month) {
+                (day, hour, minute) = (1, 0, 0)
+                (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
+                continue
+            }
+            w = Wall(year: year, month: month, day: day, hour: hour, minute: minute)
+            if !dayMatches(w) {
+                (day, hour, minute) = (day + 1, 0, 0)
+                continue
+            }
+            if !hourSet[hour] {
+                if let next = hours.first(where: { $0 > hour }) {
+                    (hour, minute) = (next, 0)
+                } else {
+                    (day, hour, minute) = (day + 1, 0, 0)
+                }
+                continue
+            }
+            if !minuteSet[minute] {
+                if let next = minutes.first(where: { $0 > minute }) {
+                    minute = next
+                } else if let next = hours.first(where: { $0 > hour }) {
+                    (hour, minute) = (next, 0)
+                } else {
+                    (day, hour, minute) = (day + 1, 0, 0)
+                }
+                continue
+            }
+            return w
+        }
+    }
+}
+
+/// A wall-clock time to the minute, as seconds since 1970-01-01 00:00 of a zone-less clock.
+private struct Wall {
+    let seconds: Int
+    let year: Int
+    let month: Int
+    let day: Int
+    let hour: Int
+    let minute: Int
+
+    /// The weekday, 0 for Sunday.
+    var weekday: Int { ((Self.floor(seconds, 86_400) + 4) % 7 + 7) % 7 }
+
+    init(seconds: Int) {
+        let days = Self.floor(seconds, 86_400)
+        let rest = seconds - days * 86_400
+        self.seconds = seconds
+        (year, month, day) = Self.civil(fromDays: days)
+        (hour, minute) = (rest / 3600, rest % 3600 / 60)
+    }
+
+    init(year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        (self.year, self.month, self.day, self.hour, self.minute) = (year, month, day, hour, minute)
+        seconds = Self.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60
+    }
+
+    /// `value / divisor` rounded down, for negative values too.
+    static func floor(_ value: Int, _ divisor: Int) -> Int {
+        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
+    }
+
+    static func daysIn(year: Int, month: Int) -> Int {
+        if month == 2 { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28 }
+        return [4, 6, 9, 11].contains(month) ? 30 : 31
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
