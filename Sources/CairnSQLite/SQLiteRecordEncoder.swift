@@ -1,3 +1,4 @@
+import Cairn
 import Foundation
 import GRDB
 
@@ -6,7 +7,7 @@ import GRDB
 /// the data in memory.
 ///
 /// Integers and `Bool` become `INTEGER`, `Double` and `Float` `REAL`, `String`, `URL`, `Decimal`
-/// and `Date` (see `SQLiteTimestamp`) `TEXT`, `Data` `BLOB`, and `nil` `NULL`; types that encode
+/// and `Date` (ISO 8601 in UTC with milliseconds, `ISO8601Timestamp`) `TEXT`, `Data` `BLOB`, and `nil` `NULL`; types that encode
 /// themselves as one of these (enums with raw values, `UUID`) are stored as that value. A field
 /// with fields or elements of its own is an error naming the field.
 enum SQLiteRecordEncoder {
@@ -279,7 +280,9 @@ enum SQLiteRecordEncoder {
 
         /// The column value of a field of a type that is not a primitive of `Encoder`.
         static func value<T: Encodable>(of value: T, key: some CodingKey, stream: Stream) throws -> DatabaseValue {
-            if T.self == Date.self { return SQLiteTimestamp.format(value as! Date).databaseValue }
+            if T.self == Date.self {
+                return ISO8601Timestamp.format(value as! Date, precision: .milliseconds).databaseValue
+            }
             if T.self == URL.self { return (value as! URL).absoluteString.databaseValue }
             if T.self == Decimal.self { return (value as! Decimal).description.databaseValue }
             if T.self == Data.self { return (value as! Data).databaseValue }

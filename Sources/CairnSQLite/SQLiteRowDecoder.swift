@@ -1,3 +1,4 @@
+import Cairn
 import Foundation
 import GRDB
 
@@ -6,7 +7,7 @@ import GRDB
 ///
 /// Reads the values `SQLiteRecordEncoder` writes: integers and `Bool` (`0` or `1`) from
 /// `INTEGER`, `Double` and `Float` from `REAL` or `INTEGER`, `String`, `URL`, `Decimal` and `Date`
-/// (ISO 8601, see `SQLiteTimestamp`) from `TEXT`, `Data` from `BLOB`, and types that decode
+/// (ISO 8601, `ISO8601Timestamp`) from `TEXT`, `Data` from `BLOB`, and types that decode
 /// themselves from one of these. `NULL` is `nil` for an optional field; a missing column is `nil`
 /// for an optional field and an error otherwise.
 struct SQLiteRowDecoder {
@@ -338,7 +339,7 @@ private struct Field {
 
     func decode<T: Decodable>(_ type: T.Type, key: any CodingKey) throws -> T {
         if T.self == Date.self {
-            guard case .string(let text) = value.storage, let date = SQLiteTimestamp.parse(text) else {
+            guard case .string(let text) = value.storage, let date = ISO8601Timestamp.parse(text) else {
                 throw mismatch("an ISO 8601 date as TEXT, such as 2024-04-01T13:05:00.000Z")
             }
             return date as! T

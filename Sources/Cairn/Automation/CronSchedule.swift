@@ -205,7 +205,8 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
             // read with the offset before the change (the shift later).
             if repeatsEveryHour { return ([], maxOffset, nearChange) }
             let seconds =
-                Self.daylightSavingHours.contains(wall.hour) ? Wall.floor(wall.seconds, 3600) * 3600 : wall.seconds
+                Self.daylightSavingHours.contains(wall.hour)
+                ? GregorianDate.floorDivision(wall.seconds, 3600).quotient * 3600 : wall.seconds
             return ([seconds - min(before, after)], maxOffset, nearChange)
         }
         if instants.count > 1 && !repeatsEveryHour {
@@ -242,7 +243,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
 
     /// The first matching wall-clock minute strictly after `wall`, found field by field.
     private func nextMatch(after wall: Wall) -> Wall {
-        var w = Wall(seconds: (Wall.floor(wall.seconds, 60) + 1) * 60)
+        var w = Wall(seconds: (GregorianDate.floorDivision(wall.seconds, 60).quotient + 1) * 60)
         var (year, month, day, hour, minute) = (w.year, w.month, w.day, w.hour, w.minute)
         while true {
             if !monthSet[month] {
@@ -254,7 +255,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
                 (day, hour, minute) = (1, 0, 0)
                 continue
             }
-            if day > Wall.daysIn(year: year, month: month) {
+            if day > GregorianDate.daysInMonth(month, year: year) {
                 (day, hour, minute) = (1, 0, 0)
                 (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
                 continue
@@ -297,50 +298,18 @@ private struct Wall {
     let minute: Int
 
     /// The weekday, 0 for Sunday.
-    var weekday: Int { ((Self.floor(seconds, 86_400) + 4) % 7 + 7) % 7 }
+    var weekday: Int { ((GregorianDate.floorDivision(seconds, 86_400).quotient + 4) % 7 + 7) % 7 }
 
     init(seconds: Int) {
-        let days = Self.floor(seconds, 86_400)
+        let days = GregorianDate.floorDivision(seconds, 86_400).quotient
         let rest = seconds - days * 86_400
         self.seconds = seconds
-        (year, month, day) = Self.civil(fromDays: days)
+        (year, month, day) = GregorianDate.date(daysSince1970: days)
         (hour, minute) = (rest / 3600, rest % 3600 / 60)
     }
 
     init(year: Int, month: Int, day: Int, hour: Int, minute: Int) {
         (self.year, self.month, self.day, self.hour, self.minute) = (year, month, day, hour, minute)
-        seconds = Self.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60
-    }
-
-    /// `value / divisor` rounded down, for negative values too.
-    static func floor(_ value: Int, _ divisor: Int) -> Int {
-        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
-    }
-
-    static func daysIn(year: Int, month: Int) -> Int {
-        if month == 2 { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28 }
-        return [4, 6, 9, 11].contains(month) ? 30 : 31
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func days(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        seconds = GregorianDate.daysSince1970(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60
     }
 }

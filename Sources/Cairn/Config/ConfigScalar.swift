@@ -135,11 +135,11 @@ extension Decimal: ConfigScalar {
 extension Date: ConfigScalar {
     static var configExpectation: String { "a date such as 2024-04-01 or 2024-04-01T13:05:00Z" }
     static var configPlaceholder: Date { Date(timeIntervalSince1970: 0) }
-    var configJSON: JSONValue { .string(CSVTimestamp.format(self)) }
+    var configJSON: JSONValue { .string(ISO8601Timestamp.format(self)) }
 
     static func readConfig(_ json: JSONValue) -> Result<Date, ConfigScalarMismatch> {
         guard case .string(var text) = json else { return .failure(ConfigScalarMismatch(expected: configExpectation)) }
-        let date = text.withUTF8 { CSVTimestamp.parse($0) }
+        let date = text.withUTF8 { ISO8601Timestamp.parse($0) }
         guard let date else {
             return .failure(
                 ConfigScalarMismatch(expected: "an ISO 8601 date such as 2024-04-01 or 2024-04-01T13:05:00Z"))

@@ -332,7 +332,7 @@ extension CSVDecoder {
 
         func decode<T: Decodable>(_ type: T.Type, key: any CodingKey) throws -> T {
             if T.self == Date.self {
-                guard let date = withTrimmedBytes(CSVTimestamp.parse) else {
+                guard let date = withTrimmedBytes(ISO8601Timestamp.parse) else {
                     throw mismatch("a date such as 2024-04-01, 2024-04-01 13:05 or 2024-04-01T13:05:00Z")
                 }
                 return date as! T

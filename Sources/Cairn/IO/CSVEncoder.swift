@@ -55,7 +55,7 @@ public struct CSVEncoder: Sendable {
         case .string(let text): return escape(text)
         case .integer(let text), .float(let text): return text
         case .bool(let value): return value ? "true" : "false"
-        case .date(let date): return CSVTimestamp.format(date)
+        case .date(let date): return ISO8601Timestamp.format(date)
         case .url(let url): return escape(url.absoluteString)
         case .decimal(let value): return value.description
         case .nested(let type):
