@@ -289,19 +289,8 @@ public final class SQLiteStorage: InstanceStorage {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let indexMaterialization = try db.cachedStatement(
-            sql: """
-                INSERT INTO asset_latest_materialization (asset_key, event_id, run_id, timestamp) VALUES (?, ?, ?, ?)
-                ON CONFLICT (asset_key) DO UPDATE SET
-                    event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp
-                WHERE excluded.event_id > asset_latest_materialization.event_id
-                """)
-        let indexObservation = try db.cachedStatement(
-            sql: """
-                INSERT INTO asset_latest_observation (asset_key, event_id, run_id, timestamp) VALUES (?, ?, ?, ?)
-                ON CONFLICT (asset_key) DO UPDATE SET
-                    event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp
-                WHERE excluded.event_id > asset_latest_observation.event_id
-                """)
+            sql: Self.latestPerAssetUpsert("asset_latest_materialization"))
+        let indexObservation = try db.cachedStatement(sql: Self.latestPerAssetUpsert("asset_latest_observation"))
         let indexCheckEvaluation = try db.cachedStatement(
             sql: """
                 INSERT INTO asset_check_latest (asset_key, check_name, event_id) VALUES (?, ?, ?)
@@ -344,6 +333,16 @@ public final class SQLiteStorage: InstanceStorage {
             ])
         }
         return ids
+    }
+
+    /// The upsert that points an index table at an asset's newest event, never at an older one.
+    private static func latestPerAssetUpsert(_ table: String) -> String {
+        """
+        INSERT INTO \(table) (asset_key, event_id, run_id, timestamp) VALUES (?, ?, ?, ?)
+        ON CONFLICT (asset_key) DO UPDATE SET
+            event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp
+        WHERE excluded.event_id > \(table).event_id
+        """
     }
 
     /// What an event stores besides its columns; absent parts are left out of its JSON.
