@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "CairnTesting", targets: ["CairnTesting"]),
         .executable(name: "weather", targets: ["Weather"]),
         .executable(name: "customers", targets: ["Customers"]),
+        .executable(name: "pageviews", targets: ["Pageviews"]),
         .executable(name: "cairn-benchmarks", targets: ["CairnBenchmarks"]),
     ],
     dependencies: [
@@ -58,6 +59,7 @@ let package = Package(
             path: "Examples/Customers",
             exclude: ["drop-invalid-emails.yaml", "thresholds.yaml", "simulate-outages.yaml"]
         ),
+        .executableTarget(name: "Pageviews", dependencies: ["Cairn", "CairnCLI"], path: "Examples/Pageviews"),
         .executableTarget(
             name: "CairnBenchmarks",
             dependencies: ["Cairn", "CairnSQLite", "CairnTesting"],
@@ -69,7 +71,8 @@ let package = Package(
             dependencies: ["Cairn", "CairnSQLite", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),
-        .testTarget(name: "CairnCLITests", dependencies: ["Weather", "Customers", "CairnCLI"]),
+        .testTarget(
+            name: "CairnCLITests", dependencies: ["Weather", "Customers", "Pageviews", "CairnCLI", "CairnSQLite"]),
         .testTarget(name: "WeatherTests", dependencies: ["Weather", "Cairn", "CairnTesting"]),
         .testTarget(name: "CustomersTests", dependencies: ["Customers", "Cairn", "CairnTesting"]),
     ]

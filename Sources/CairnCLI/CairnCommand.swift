@@ -16,6 +16,7 @@ struct CairnCommand: AsyncParsableCommand {
                 ListCommand.self, MaterializeCommand.self, CheckCommand.self, ReexecuteCommand.self,
                 ExecuteCommand.self, RunsCommand.self,
                 RunCommand.self, ValidateCommand.self, StatusCommand.self, ObserveCommand.self,
+                PartitionsCommand.self, BackfillCommand.self,
             ])
     }
 }

@@ -13,6 +13,12 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var concurrency: ConcurrencyOptions
 
+    @Option(name: .long, help: "The partition to check, for partitioned assets.")
+    var partition: String?
+
+    @Option(name: .long, help: "A range of partitions FIRST...LAST to check, each in turn.")
+    var partitionRange: String?
+
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
@@ -24,6 +30,8 @@ struct CheckCommand: AsyncParsableCommand {
         try await launchRun(options: options) { storage, io, observer in
             try await CodeLocation.definitions.materialize(
                 select, storage: storage, defaultIOManager: io, scope: .checksOnly,
+                partition: partition.map { PartitionKey($0) },
+                partitionRange: partitionRange.flatMap(PartitionKeyRange.init(parsing:)),
                 maxConcurrency: concurrency.maxConcurrency,
                 observer: observer)
         }

@@ -29,6 +29,8 @@ func launchRun(
         throw fail(error.description)
     } catch let error as JobError {
         throw fail(error.description)
+    } catch let error as PartitionsError {
+        throw fail(error.description)
     }
     print(progress.summary(of: result))
     if !result.succeeded { throw ExitCode.failure }

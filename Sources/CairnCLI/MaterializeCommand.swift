@@ -27,9 +27,23 @@ struct MaterializeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Only the selected assets that are stale or were never materialized.")
     var staleOrMissing = false
 
+    @Option(name: .long, help: "The partition of the selected partitioned assets to materialize.")
+    var partition: String?
+
+    @Option(
+        name: .long,
+        help: "A range of partitions FIRST...LAST to materialize in one run (assets with backfillPolicy: .singleRun).")
+    var partitionRange: String?
+
     @OptionGroup var options: HomeOptions
 
     func validate() throws {
+        if partition != nil && partitionRange != nil {
+            throw ValidationError("give either --partition or --partition-range, not both")
+        }
+        if let partitionRange, PartitionKeyRange(parsing: partitionRange) == nil {
+            throw ValidationError("--partition-range takes FIRST...LAST, got '\(partitionRange)'")
+        }
         for entry in tag where !entry.contains("=") {
             throw ValidationError("--tag takes key=value, got '\(entry)'")
         }
@@ -48,6 +62,8 @@ struct MaterializeCommand: AsyncParsableCommand {
         try await launchRun(options: options) { storage, io, observer in
             try await definitions.materialize(
                 select, storage: storage, defaultIOManager: io, staleOrMissingOnly: staleOrMissing,
+                partition: partition.map { PartitionKey($0) },
+                partitionRange: partitionRange.flatMap(PartitionKeyRange.init(parsing:)),
                 maxConcurrency: concurrency.maxConcurrency, tags: tags, runConfig: runConfig, observer: observer)
         }
     }

@@ -19,7 +19,8 @@ struct ProgressPrinter: Sendable {
         case .assetMaterialization:
             let numbers = event.metadata.filter { $0.value.numericValue != nil }.map { "\($0.label)=\($0.value)" }
             let details = numbers.isEmpty ? "" : " (\(numbers.joined(separator: ", ")))"
-            print("  ◆ \(event.assetKey?.description ?? step) materialized\(details)")
+            let partition = event.partition.map { " partition \($0)" } ?? ""
+            print("  ◆ \(event.assetKey?.description ?? step)\(partition) materialized\(details)")
         case .stepSuccess:
             print("  ✓ \(step) succeeded in \(duration(of: event))")
         case .stepFailure:
@@ -28,7 +29,8 @@ struct ProgressPrinter: Sendable {
             let version = event.dataVersion.map { " at data version \($0)" } ?? ""
             print("  ◉ \(event.assetKey?.description ?? step) observed\(version)")
         case .assetCheckEvaluation:
-            print("  \(event.checkEvaluation?.passed == true ? "☑" : "☒") \(event.message)")
+            let partition = event.partition.map { " [partition \($0)]" } ?? ""
+            print("  \(event.checkEvaluation?.passed == true ? "☑" : "☒") \(event.message)\(partition)")
         case .stepUpForRetry:
             print("  ↻ \(step) \(event.message.components(separatedBy: " failed and ").last ?? "")")
         case .stepSkipped:

@@ -87,6 +87,49 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v3-partitions-backfills") { db in
+            // Only materializations of a partition have a row in `asset_partition_latest_materialization`.
+            // Dynamic partitions are never deleted, only flagged, so a key added again keeps its ordinal;
+            // their rows are in ordinal order, so listing a set is one range of the table.
+            // A backfill's record is its columns plus a JSON body of the rest; its run config has its own
+            // column, as in `runs`, so that a JSON `null` config stays distinct from none.
+            try db.execute(
+                sql: """
+                    ALTER TABLE event_logs ADD COLUMN partition_key TEXT;
+
+                    CREATE TABLE asset_partition_latest_materialization (
+                        asset_key TEXT NOT NULL,
+                        partition_key TEXT NOT NULL,
+                        event_id INTEGER NOT NULL REFERENCES event_logs (id) ON DELETE CASCADE,
+                        PRIMARY KEY (asset_key, partition_key)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE asset_partition_status (
+                        asset_key TEXT NOT NULL UNIQUE,
+                        cursor INTEGER NOT NULL,
+                        data BLOB NOT NULL
+                    );
+
+                    CREATE TABLE dynamic_partitions (
+                        name TEXT NOT NULL,
+                        ordinal INTEGER NOT NULL,
+                        key TEXT NOT NULL,
+                        deleted INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (name, ordinal),
+                        UNIQUE (name, key)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE backfills (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        status TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        ended_at REAL,
+                        run_config TEXT,
+                        body TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

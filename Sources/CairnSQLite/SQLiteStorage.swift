@@ -14,7 +14,8 @@ import GRDB
 public final class SQLiteStorage: InstanceStorage {
     /// The path of the database file.
     public let path: String
-    private let pool: DatabasePool
+    /// The connections to the file: one writer, several readers.
+    let pool: DatabasePool
 
     /// Opens the database at `path`, creating it and its directory if needed, and migrates it.
     ///
@@ -48,25 +49,19 @@ public final class SQLiteStorage: InstanceStorage {
 
     /// Stores a new run.
     public func addRun(_ run: Run) async throws {
-        let tags = try json(run.tags)
-        let assetKeys = try json(run.assetKeys)
-        let runConfig = try run.runConfig.map(json)
-        try await pool.write { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO runs (\(Self.runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO NOTHING
-                    """
-            ).execute(arguments: [
-                run.id.rawValue, run.jobName, run.selection, run.status.rawValue, tags, assetKeys,
-                run.createdAt.timeIntervalSince1970, run.startedAt?.timeIntervalSince1970,
-                run.endedAt?.timeIntervalSince1970, runConfig, run.parentRunID?.rawValue, run.rootRunID?.rawValue,
-            ])
-            guard db.changesCount > 0 else { throw StorageError.duplicateRun(run.id) }
-            let insertTag = try db.cachedStatement(sql: "INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)")
-            for (key, value) in run.tags {
-                try insertTag.execute(arguments: [run.id.rawValue, key, value])
-            }
+        let row = try EncodedRun(run, encoder: Self.makeEncoder())
+        try await pool.write { db in try self.insert(row, db) }
+    }
+
+    /// Appends the run-level `event` if its run's status is one of `statuses`, in one write
+    /// transaction, which no other connection or process can interleave with.
+    public func transition(_ event: Event, from statuses: Set<RunStatus>) async throws -> EventRecord? {
+        let eventBody = try body(of: event)
+        return try await pool.write { db in
+            guard let run = try self.fetchRun(event.runID, db) else { throw StorageError.unknownRun(event.runID) }
+            guard statuses.contains(run.status) else { return nil }
+            let ids = try self.insert([event], bodies: [eventBody], db)
+            return EventRecord(id: ids[0], event: event)
         }
     }
 
@@ -268,8 +263,50 @@ public final class SQLiteStorage: InstanceStorage {
 
     // MARK: - Writing
 
+    /// A run's JSON columns, encoded before a write so that the write holds its lock briefly.
+    struct EncodedRun: Sendable {
+        /// The run.
+        let run: Run
+        /// Its tags as JSON.
+        let tags: String
+        /// Its asset keys as JSON.
+        let assetKeys: String
+        /// Its run config as JSON, if any.
+        let runConfig: String?
+
+        /// Encodes the JSON columns of `run`.
+        init(_ run: Run, encoder: JSONEncoder) throws {
+            self.run = run
+            tags = String(decoding: try encoder.encode(run.tags), as: UTF8.self)
+            assetKeys = String(decoding: try encoder.encode(run.assetKeys), as: UTF8.self)
+            runConfig = try run.runConfig.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        }
+    }
+
+    /// Inserts a run and its tags with statements prepared once per connection.
+    ///
+    /// - Throws: `StorageError.duplicateRun` when a run with the same id exists.
+    func insert(_ row: EncodedRun, _ db: Database) throws {
+        let run = row.run
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO runs (\(Self.runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING
+                """
+        ).execute(arguments: [
+            run.id.rawValue, run.jobName, run.selection, run.status.rawValue, row.tags, row.assetKeys,
+            run.createdAt.timeIntervalSince1970, run.startedAt?.timeIntervalSince1970,
+            run.endedAt?.timeIntervalSince1970, row.runConfig, run.parentRunID?.rawValue, run.rootRunID?.rawValue,
+        ])
+        guard db.changesCount > 0 else { throw StorageError.duplicateRun(run.id) }
+        let insertTag = try db.cachedStatement(sql: "INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)")
+        for (key, value) in run.tags {
+            try insertTag.execute(arguments: [run.id.rawValue, key, value])
+        }
+    }
+
     /// Inserts events and applies them to runs and the indexes of latest events, returning their ids.
-    private func insert(_ events: [Event], bodies: [String?], _ db: Database) throws -> [Int64] {
+    func insert(_ events: [Event], bodies: [String?], _ db: Database) throws -> [Int64] {
         let runLevel = Set(events.lazy.filter { $0.type.runStatus != nil }.map(\.runID))
         var runs: [RunID: Run] = [:]
         var checked: Set<RunID> = []
@@ -285,11 +322,18 @@ public final class SQLiteStorage: InstanceStorage {
 
         let insertEvent = try db.cachedStatement(
             sql: """
-                INSERT INTO event_logs (run_id, type, timestamp, step_key, asset_key, level, message, body, check_name)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO event_logs
+                    (run_id, type, timestamp, step_key, asset_key, level, message, body, check_name, partition_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let indexMaterialization = try db.cachedStatement(
             sql: Self.latestPerAssetUpsert("asset_latest_materialization"))
+        let indexPartitionMaterialization = try db.cachedStatement(
+            sql: """
+                INSERT INTO asset_partition_latest_materialization (asset_key, partition_key, event_id) VALUES (?, ?, ?)
+                ON CONFLICT (asset_key, partition_key) DO UPDATE SET event_id = excluded.event_id
+                WHERE excluded.event_id > asset_partition_latest_materialization.event_id
+                """)
         let indexObservation = try db.cachedStatement(sql: Self.latestPerAssetUpsert("asset_latest_observation"))
         let indexCheckEvaluation = try db.cachedStatement(
             sql: """
@@ -304,7 +348,7 @@ public final class SQLiteStorage: InstanceStorage {
             let checkName = event.type == .assetCheckEvaluation ? event.checkEvaluation?.checkName : nil
             try insertEvent.execute(arguments: [
                 event.runID.rawValue, event.type.rawValue, timestamp, event.stepKey, event.assetKey?.description,
-                event.level.rawValue, event.message, body, checkName,
+                event.level.rawValue, event.message, body, checkName, event.partition?.rawValue,
             ])
             let id = db.lastInsertedRowID
             ids.append(id)
@@ -315,6 +359,9 @@ public final class SQLiteStorage: InstanceStorage {
             switch event.type {
             case .assetMaterialization:
                 try indexMaterialization.execute(arguments: [key, id, event.runID.rawValue, timestamp])
+                if let partition = event.partition?.rawValue {
+                    try indexPartitionMaterialization.execute(arguments: [key, partition, id])
+                }
             case .assetObservation:
                 try indexObservation.execute(arguments: [key, id, event.runID.rawValue, timestamp])
             case .assetCheckEvaluation:
@@ -355,7 +402,7 @@ public final class SQLiteStorage: InstanceStorage {
     }
 
     /// The JSON body of an event, or `nil` when it has none of the parts of a `Body`.
-    private func body(of event: Event) throws -> String? {
+    func body(of event: Event) throws -> String? {
         let body = Body(
             metadata: event.metadata.isEmpty ? nil : event.metadata, error: event.error,
             dataVersion: event.dataVersion, provenance: event.provenance, checkEvaluation: event.checkEvaluation)
@@ -367,10 +414,15 @@ public final class SQLiteStorage: InstanceStorage {
     }
 
     /// A value as compact JSON text with sorted keys.
-    private func json(_ value: some Encodable) throws -> String {
+    func json(_ value: some Encodable) throws -> String {
+        String(decoding: try Self.makeEncoder().encode(value), as: UTF8.self)
+    }
+
+    /// An encoder of compact JSON text with sorted keys, to reuse for many values.
+    static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return encoder
     }
 
     // MARK: - Reading
@@ -382,11 +434,11 @@ public final class SQLiteStorage: InstanceStorage {
         """
 
     /// The columns `decodeRecord` reads, in order, of `event_logs AS e`.
-    private static let eventColumns =
-        "e.id, e.run_id, e.type, e.timestamp, e.step_key, e.asset_key, e.level, e.message, e.body"
+    static let eventColumns =
+        "e.id, e.run_id, e.type, e.timestamp, e.step_key, e.asset_key, e.level, e.message, e.body, e.partition_key"
 
     /// How many columns `eventColumns` names: a query's further columns start at this index.
-    private static let eventColumnCount = eventColumns.split(separator: ",").count
+    static let eventColumnCount = eventColumns.split(separator: ",").count
 
     /// `WHERE a AND b`, or nothing when there are no conditions.
     private static func whereClause(_ conditions: [String]) -> String {
@@ -394,7 +446,7 @@ public final class SQLiteStorage: InstanceStorage {
     }
 
     /// The run with this id, read inside an open access.
-    private func fetchRun(_ id: RunID, _ db: Database) throws -> Run? {
+    func fetchRun(_ id: RunID, _ db: Database) throws -> Run? {
         let statement = try db.cachedStatement(sql: "SELECT \(Self.runColumns) FROM runs WHERE id = ?")
         return try Row.fetchOne(statement, arguments: [id.rawValue]).map(decodeRun)
     }
@@ -424,7 +476,7 @@ public final class SQLiteStorage: InstanceStorage {
     }
 
     /// The event records a query of `eventColumns` returns, in its order.
-    private func fetchRecords(_ db: Database, sql: String, arguments: StatementArguments) throws -> [EventRecord] {
+    func fetchRecords(_ db: Database, sql: String, arguments: StatementArguments) throws -> [EventRecord] {
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
         var records: [EventRecord] = []
         while let row = try rows.next() {
@@ -434,7 +486,7 @@ public final class SQLiteStorage: InstanceStorage {
     }
 
     /// An event record from a row of `eventColumns`.
-    private func decodeRecord(_ row: Row) throws -> EventRecord {
+    func decodeRecord(_ row: Row) throws -> EventRecord {
         let id: Int64 = row[0]
         let typeName: String = row[2]
         guard let type = EventType(rawValue: typeName) else {
@@ -451,6 +503,7 @@ public final class SQLiteStorage: InstanceStorage {
             timestamp: Date(timeIntervalSince1970: row[3]),
             stepKey: row[4],
             assetKey: (row[5] as String?).map { AssetKey($0) },
+            partition: (row[9] as String?).map { PartitionKey($0) },
             level: level,
             message: row[7],
             metadata: body?.metadata ?? [:],
@@ -462,7 +515,7 @@ public final class SQLiteStorage: InstanceStorage {
     }
 
     /// Decodes stored JSON text, naming `what` when it cannot.
-    private func decode<T: Decodable>(_ type: T.Type, from text: String, _ what: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, from text: String, _ what: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(text.utf8))
         } catch {
@@ -471,7 +524,7 @@ public final class SQLiteStorage: InstanceStorage {
     }
 
     /// The error for a stored value that cannot be read.
-    private func unreadable(_ detail: String) -> SQLiteStorageError {
+    func unreadable(_ detail: String) -> SQLiteStorageError {
         .unreadable(path: path, detail: detail)
     }
 

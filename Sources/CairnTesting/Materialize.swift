@@ -27,6 +27,9 @@ import Foundation
 ///   - environment: the environment variables resources read.
 ///   - clock: what retries wait on; a `TestClock` makes them instant.
 ///   - maxConcurrency: how many steps may run at once.
+///   - partition: the partition of partitioned assets to materialize.
+///   - partitionRange: a range of partitions to materialize in one run.
+///   - storage: the storage to use, to test a sequence of runs; a fresh in-memory one by default.
 public func materialize(
     _ assets: [any AssetsDefinitionConvertible],
     selection: String = "*",
@@ -39,7 +42,10 @@ public func materialize(
     runConfig: RunConfig = .empty,
     environment: [String: String] = ProcessInfo.processInfo.environment,
     clock: any Clock<Duration> = TestClock(),
-    maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+    maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+    partition: PartitionKey? = nil,
+    partitionRange: PartitionKeyRange? = nil,
+    storage: InMemoryStorage = InMemoryStorage()
 ) async throws -> MaterializeResult {
     let memory = MemoryIOManager()
     var definitions = assets.flatMap(\.assetsDefinitions)
@@ -51,7 +57,6 @@ public func materialize(
             definitions.append(value.sourceDefinition.withIOManager(memory))
         }
     }
-    let storage = InMemoryStorage()
     let defaultIOManager = ioManager ?? memory
     let code = Definitions(
         assets: definitions, checks: checks, resources: resources, ioManager: defaultIOManager, retryPolicy: retryPolicy
@@ -61,7 +66,8 @@ public func materialize(
     let toMaterialize = selectedKeys.filter { !given.contains($0) }.map { "key:\"\($0)\"" }
     let run = try await code.materialize(
         toMaterialize.joined(separator: " or "), storage: storage, defaultIOManager: defaultIOManager, scope: scope,
-        maxConcurrency: maxConcurrency, runConfig: runConfig, environment: environment, clock: clock)
+        partition: partition, partitionRange: partitionRange, maxConcurrency: maxConcurrency, runConfig: runConfig,
+        environment: environment, clock: clock)
     return try await MaterializeResult(
         run: run, storage: storage, definitions: code, environment: environment, clock: clock)
 }
@@ -95,11 +101,13 @@ public struct AssetValue: Sendable {
     let store: @Sendable (MemoryIOManager) -> Void
     let sourceDefinition: AssetsDefinition
 
-    /// The value `value` for the asset `reference`.
-    public static func of<Reference: AssetReference>(_ reference: Reference, _ value: Reference.Value) -> AssetValue {
+    /// The value `value` for the asset `reference`, or for one partition of it.
+    public static func of<Reference: AssetReference>(
+        _ reference: Reference, _ value: Reference.Value, partition: PartitionKey? = nil
+    ) -> AssetValue {
         AssetValue(
             key: reference.key,
-            store: { $0.set(value, for: reference.key) },
+            store: { $0.set(value, for: reference.key, partition: partition) },
             sourceDefinition: SourceAsset<Reference.Value>(reference.key).definition)
     }
 }
@@ -148,15 +156,18 @@ public struct MaterializeResult: Sendable {
     /// Whether every step succeeded.
     public var succeeded: Bool { run.succeeded }
 
-    /// The value an asset (or an op of a job) was materialized with.
-    public func value<Reference: AssetReference>(of reference: Reference) async throws -> Reference.Value {
+    /// The value an asset (or an op of a job, or a partition of an asset) was materialized with.
+    public func value<Reference: AssetReference>(
+        of reference: Reference, partition: PartitionKey? = nil
+    ) async throws -> Reference.Value {
         if let job = definitions.jobs.first {
             let op = job.ops.first { $0.keys.contains(reference.key) }
             let manager = op?.ioManager ?? job.ioManager ?? MemoryIOManager()
             return try await manager.loadInput(
                 Reference.Value.self, context: InputContext(assetKey: reference.key, runID: run.runID))
         }
-        return try await definitions.loadValue(of: reference, defaultIOManager: MemoryIOManager())
+        return try await definitions.loadValue(
+            of: reference, partition: partition, defaultIOManager: MemoryIOManager())
     }
 
     /// The events of one type, in order.

@@ -80,6 +80,39 @@ public enum StorageConformance {
         Check("latest observations and check evaluations of 40,000 keys are read at once") {
             try await latestObservationsAndChecksOfManyKeys($0)
         },
+        Check("the partition of an event round-trips") { try await partitionRoundTrip($0) },
+        Check("events of an asset come in order, filtered by type, with cursor and limit") {
+            try await eventsOfAsset($0)
+        },
+        Check("the latest materialization of each partition of an asset is the newest") {
+            try await latestPartitionMaterialization($0)
+        },
+        Check("latest materializations of 40,000 partitions are read at once") {
+            try await latestOfManyPartitions($0)
+        },
+        Check("a stored partition status round-trips and is never replaced by an older one") {
+            try await storedPartitionStatus($0)
+        },
+        Check("dynamic partitions are added once each, in order, with ordinals, per set") {
+            try await dynamicPartitionsAdded($0)
+        },
+        Check("deleted dynamic partitions get their ordinal back when added again") {
+            try await dynamicPartitionsDeleted($0)
+        },
+        Check("40,000 dynamic partitions are added, deleted and added again at once") {
+            try await manyDynamicPartitions($0)
+        },
+        Check("queued runs go through STARTING to STARTED, CANCELING to CANCELED, or end canceled") {
+            try await queuedRunLifecycle($0)
+        },
+        Check("a transition appends its event only from an allowed status") { try await transition($0) },
+        Check("concurrent transitions of a queued run let exactly one succeed") {
+            try await concurrentTransitions($0)
+        },
+        Check("a backfill is stored with its runs and read back") { try await addAndGetBackfill($0) },
+        Check("backfills are listed newest first, with limit and cursor") { try await backfillsNewestFirst($0) },
+        Check("a backfill's record is replaced by an update") { try await updateBackfill($0) },
+        Check("adding a backfill with a duplicate run or id stores nothing") { try await duplicateInBackfill($0) },
     ]
 
     /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.
@@ -1042,30 +1075,30 @@ extension StorageConformance {
 
 extension StorageConformance {
     /// A fixed instant with a fraction of a second, so lost precision shows.
-    private static func time(_ seconds: Double) -> Date {
+    static func time(_ seconds: Double) -> Date {
         Date(timeIntervalSince1970: 1_750_000_000.25 + seconds)
     }
 
-    private static func makeRun(
+    static func makeRun(
         _ id: RunID, jobName: String = Run.assetJobName, status: RunStatus = .notStarted,
         tags: [String: String] = [:], assetKeys: [AssetKey] = ["a"], createdAt: Double = 0
     ) -> Run {
         Run(id: id, jobName: jobName, assetKeys: assetKeys, tags: tags, status: status, createdAt: time(createdAt))
     }
 
-    private static func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+    static func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
         if !condition { throw Mismatch(message: message()) }
     }
 
-    private static func expectEqual<T: Equatable>(_ actual: T, _ expected: T, _ what: String) throws {
+    static func expectEqual<T: Equatable>(_ actual: T, _ expected: T, _ what: String) throws {
         try expect(actual == expected, "\(what): expected \(expected), got \(actual)")
     }
 
-    private static func expectIDs(_ runs: [Run], _ expected: [RunID], _ what: String) throws {
+    static func expectIDs(_ runs: [Run], _ expected: [RunID], _ what: String) throws {
         try expectEqual(runs.map(\.id), expected, "ids of \(what)")
     }
 
-    private static func expectThrows(
+    static func expectThrows(
         _ expected: StorageError, _ what: String, _ body: () async throws -> Void
     ) async throws {
         do {
@@ -1078,7 +1111,7 @@ extension StorageConformance {
     }
 
     /// Two instants are the same when they differ by less than a millisecond.
-    private static func sameInstant(_ lhs: Date?, _ rhs: Date?) -> Bool {
+    static func sameInstant(_ lhs: Date?, _ rhs: Date?) -> Bool {
         switch (lhs, rhs) {
         case (nil, nil): true
         case (let lhs?, let rhs?): abs(lhs.timeIntervalSince(rhs)) < 0.001
@@ -1086,16 +1119,16 @@ extension StorageConformance {
         }
     }
 
-    private static func expectInstant(_ actual: Date?, _ expected: Date?, _ what: String) throws {
+    static func expectInstant(_ actual: Date?, _ expected: Date?, _ what: String) throws {
         try expect(sameInstant(actual, expected), "\(what): expected \(describe(expected)), got \(describe(actual))")
     }
 
     /// An instant with its fraction of a second, or `nil`.
-    private static func describe(_ date: Date?) -> String {
+    static func describe(_ date: Date?) -> String {
         date.map { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format($0) } ?? "nil"
     }
 
-    private static func expectRun(_ actual: Run?, _ expected: Run, _ what: String) throws {
+    static func expectRun(_ actual: Run?, _ expected: Run, _ what: String) throws {
         guard let actual else { throw Mismatch(message: "\(what): expected run \(expected.id), got nil") }
         try expectEqual(actual.id, expected.id, "\(what): id")
         try expectEqual(actual.jobName, expected.jobName, "\(what): jobName")
@@ -1111,19 +1144,20 @@ extension StorageConformance {
         try expectEqual(actual.rootRunID, expected.rootRunID, "\(what): rootRunID")
     }
 
-    private static func expectRecords(_ actual: [EventRecord], _ expected: [EventRecord], _ what: String) throws {
+    static func expectRecords(_ actual: [EventRecord], _ expected: [EventRecord], _ what: String) throws {
         try expectEqual(actual.map(\.id), expected.map(\.id), "ids of \(what)")
         for (actual, expected) in zip(actual, expected) {
             try expectEvent(actual.event, expected.event, "\(what), event \(expected.id)")
         }
     }
 
-    private static func expectEvent(_ actual: Event, _ expected: Event, _ what: String) throws {
+    static func expectEvent(_ actual: Event, _ expected: Event, _ what: String) throws {
         try expectEqual(actual.type, expected.type, "\(what): type")
         try expectEqual(actual.runID, expected.runID, "\(what): runID")
         try expectInstant(actual.timestamp, expected.timestamp, "\(what): timestamp")
         try expectEqual(actual.stepKey, expected.stepKey, "\(what): stepKey")
         try expectEqual(actual.assetKey, expected.assetKey, "\(what): assetKey")
+        try expectEqual(actual.partition, expected.partition, "\(what): partition")
         try expectEqual(actual.level, expected.level, "\(what): level")
         try expectEqual(actual.message, expected.message, "\(what): message")
         try expectEqual(actual.error, expected.error, "\(what): error")

@@ -78,7 +78,7 @@ import Testing
             let applied = try DatabaseQueue(path: path).read { db in
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
             }
-            #expect(applied == ["v1-runs-events", "v2-checks-observations-lineage"])
+            #expect(applied == ["v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills"])
         }
     }
 
@@ -122,7 +122,7 @@ import Testing
             let applied = try await DatabaseQueue(path: path).read { db in
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
             }
-            #expect(applied == ["v1-runs-events", "v2-checks-observations-lineage"])
+            #expect(applied == ["v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills"])
 
             let run = try #require(try await storage.run("run-old"))
             #expect(run.jobName == Run.assetJobName)
@@ -169,6 +169,184 @@ import Testing
             let check = CheckKey(assetKey: "weather/daily", name: "fresh")
             #expect(try await storage.latestCheckEvaluations(of: ["weather/daily"]) == [check: appended[1]])
             #expect(try await storage.checkEvaluations(of: check, before: nil, limit: 10) == [appended[1]])
+        }
+    }
+
+    @Test func version2DatabaseIsMigratedWithItsData() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appending(path: "cairn.sqlite").path
+            // What Cairn with the v1 and v2 schemas wrote: events without partitions, and the indexes.
+            do {
+                let pool = try DatabasePool(path: path)
+                try Migrations.migrator.migrate(pool, upTo: "v2-checks-observations-lineage")
+                try await pool.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO runs (id, job_name, status, tags, asset_keys, created_at, run_config)
+                            VALUES ('run-old', '__ASSET_JOB', 'SUCCESS', '{}', '["daily"]', 1750000000.25, '{}');
+                            INSERT INTO event_logs
+                                (run_id, type, timestamp, asset_key, level, message, body, check_name)
+                            VALUES
+                                ('run-old', 'ASSET_MATERIALIZATION', 1750000001.5, 'daily', 'INFO', '',
+                                    '{"dataVersion":"1"}', NULL),
+                                ('run-old', 'ASSET_CHECK_EVALUATION', 1750000002.5, 'daily', 'INFO', '',
+                                    '{"checkEvaluation":{"blocking":false,"checkName":"fresh",'
+                                        || '"passed":true,"severity":"WARN"}}',
+                                    'fresh'),
+                                ('run-old', 'ASSET_OBSERVATION', 1750000003.5, 'daily', 'INFO', '', NULL, NULL);
+                            INSERT INTO asset_latest_materialization (asset_key, event_id, run_id, timestamp)
+                            VALUES ('daily', 1, 'run-old', 1750000001.5);
+                            INSERT INTO asset_check_latest (asset_key, check_name, event_id)
+                            VALUES ('daily', 'fresh', 2);
+                            INSERT INTO asset_latest_observation (asset_key, event_id, run_id, timestamp)
+                            VALUES ('daily', 3, 'run-old', 1750000003.5);
+                            """)
+                }
+            }
+
+            let storage = try SQLiteStorage(path: path)
+            let events = try await storage.events(ofRun: "run-old", after: nil, limit: 10)
+            #expect(events.map(\.id) == [1, 2, 3])
+            #expect(events.map(\.event.type) == [.assetMaterialization, .assetCheckEvaluation, .assetObservation])
+            #expect(events.allSatisfy { $0.event.partition == nil && $0.event.assetKey == "daily" })
+            #expect(events[0].event.dataVersion == "1")
+            #expect(events[1].event.checkEvaluation?.checkName == "fresh")
+            #expect(
+                try await storage.events(
+                    ofAsset: "daily", types: [.assetMaterialization, .assetObservation], after: nil, limit: 10)
+                    == [events[0], events[2]])
+            #expect(try await storage.latestMaterializations(of: ["daily"]) == ["daily": events[0]])
+            #expect(try await storage.latestMaterializations(of: "daily", partitions: ["2024-01-01"]).isEmpty)
+            #expect(try await storage.partitionStatus(of: "daily") == nil)
+            #expect(try await storage.dynamicPartitions("tenants") == DynamicPartitionKeys(name: "tenants"))
+            #expect(try await storage.backfills(limit: 10, after: nil).isEmpty)
+
+            // The migrated database takes partitions, dynamic partitions and backfills.
+            let appended = try await storage.append([
+                Event(
+                    .assetMaterialization, runID: "run-old", timestamp: Date(timeIntervalSince1970: 1_750_000_004.5),
+                    assetKey: "daily", partition: "2024-01-01")
+            ])
+            #expect(appended.map(\.id) == [4])
+            #expect(try await storage.events(ofRun: "run-old", after: 3, limit: 10) == appended)
+            #expect(
+                try await storage.latestMaterializations(of: "daily", partitions: ["2024-01-01", "2024-01-02"])
+                    == ["2024-01-01": appended[0]])
+            #expect(try await storage.latestMaterializations(of: ["daily"]) == ["daily": appended[0]])
+            #expect(try await storage.addDynamicPartitions(["acme"], to: "tenants") == 1)
+            let backfill = Backfill(
+                id: "bfmigrat", createdAt: Date(timeIntervalSince1970: 1_750_000_005), selection: "daily",
+                assetKeys: ["daily"], partitionSelection: "all", partitionCount: 1, runCount: 1)
+            try await storage.addBackfill(
+                backfill,
+                runs: [Run(id: "run-new", assetKeys: ["daily"], tags: [Backfill.tag: "bfmigrat"], status: .queued)])
+            #expect(try await storage.backfill("bfmigrat") == backfill)
+            #expect(
+                try await storage.runs(matching: RunFilter(tags: [Backfill.tag: "bfmigrat"]), limit: 10, after: nil)
+                    .map(\.id) == ["run-new"])
+        }
+    }
+
+    @Test func eventsOfAssetAreOneIndexRangePerType() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appending(path: "cairn.sqlite").path
+            _ = try SQLiteStorage(path: path)
+            let plan = try DatabaseQueue(path: path).read { db in
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN \(SQLiteStorage.eventsOfAssetSQL(typeCount: 3))",
+                    arguments: ["a", "X", 0, 10, "a", "Y", 0, 10, "a", "Z", 0, 10, 10]
+                ).map { $0["detail"] as String }
+            }
+            let searches = plan.filter { $0.hasPrefix("SEARCH e") }
+            #expect(searches.count == 3)
+            #expect(
+                searches.allSatisfy { $0 == "SEARCH e USING INDEX event_logs_asset (asset_key=? AND type=? AND id>?)" })
+            // Each branch reads at most `limit` rows of its range, which the merge sorts.
+            #expect(!plan.contains { $0.hasPrefix("SCAN e") }, "\(plan)")
+        }
+    }
+
+    @Test func latestPartitionMaterializationsAreOneLookupPerKey() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appending(path: "cairn.sqlite").path
+            _ = try SQLiteStorage(path: path)
+            let plan = try DatabaseQueue(path: path).read { db in
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN \(SQLiteStorage.latestPartitionMaterializationsSQL)",
+                    arguments: ["[\"p1\",\"p2\"]", "a"]
+                ).map { $0["detail"] as String }
+            }
+            #expect(plan.count == 3, "\(plan)")
+            #expect(plan.first?.hasPrefix("SCAN k VIRTUAL TABLE") == true, "\(plan)")
+            #expect(plan.contains("SEARCH l USING PRIMARY KEY (asset_key=? AND partition_key=?)"), "\(plan)")
+            #expect(plan.contains("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"), "\(plan)")
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func dynamicPartitionsAreFlaggedByIndexLookups(deleted: Bool) async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appending(path: "cairn.sqlite").path
+            _ = try SQLiteStorage(path: path)
+            let plan = try DatabaseQueue(path: path).read { db in
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN \(SQLiteStorage.setDynamicPartitionsDeletedSQL(deleted))",
+                    arguments: ["tenants", "[\"a\"]"]
+                ).map { $0["detail"] as String }
+            }
+            #expect(plan.first?.hasPrefix("SEARCH dynamic_partitions USING INDEX") == true, "\(plan)")
+            #expect(plan.first?.hasSuffix("(name=? AND key=?)") == true, "\(plan)")
+        }
+    }
+
+    @Test func transitionsOfTwoInstancesClaimEachRunOnce() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appending(path: "cairn.sqlite").path
+            let instances = [try SQLiteStorage(path: path), try SQLiteStorage(path: path)]
+            let runIDs = (0..<10).map { RunID("queued-\($0)") }
+            for id in runIDs {
+                try await instances[0].addRun(Run(id: id, assetKeys: ["a"], status: .queued))
+            }
+            let claimed = try await withThrowingTaskGroup(of: [RunID].self) { group in
+                for worker in 0..<8 {
+                    let storage = instances[worker % 2]
+                    group.addTask {
+                        var claimed: [RunID] = []
+                        for id in runIDs.shuffled() {
+                            let event = Event(.runStarting, runID: id, message: "worker \(worker)")
+                            if try await storage.transition(event, from: [.queued]) != nil { claimed.append(id) }
+                        }
+                        return claimed
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(claimed.sorted() == runIDs)
+            let starting = try await instances[1].runs(
+                matching: RunFilter(statuses: [.starting]), limit: 20, after: nil)
+            #expect(starting.count == runIDs.count)
+            #expect(try await instances[1].events(after: nil, types: [.runStarting], limit: 100).count == runIDs.count)
+        }
+    }
+
+    @Test func dynamicPartitionsAddedByTwoInstancesGetDistinctOrdinals() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appending(path: "cairn.sqlite").path
+            let instances = [try SQLiteStorage(path: path), try SQLiteStorage(path: path)]
+            let added = try await withThrowingTaskGroup(of: Int.self) { group in
+                for worker in 0..<8 {
+                    let storage = instances[worker % 2]
+                    group.addTask {
+                        let keys = (0..<50).map { PartitionKey("key-\(($0 * 8 + worker) % 300)") }
+                        return try await storage.addDynamicPartitions(keys, to: "tenants")
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            let stored = try await instances[0].dynamicPartitions("tenants")
+            #expect(added == 300)
+            #expect(stored.keys.count == 300 && Set(stored.keys).count == 300)
+            #expect(stored.ordinals == Array(0..<300))
         }
     }
 

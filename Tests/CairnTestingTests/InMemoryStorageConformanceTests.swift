@@ -34,6 +34,10 @@ private final class OldestFirstStorage: InstanceStorage {
 
     func run(_ id: RunID) async throws -> Run? { try await storage.run(id) }
 
+    func transition(_ event: Event, from statuses: Set<RunStatus>) async throws -> EventRecord? {
+        try await storage.transition(event, from: statuses)
+    }
+
     func runs(matching filter: RunFilter, limit: Int, after cursor: RunID?) async throws -> [Run] {
         try await storage.runs(matching: filter, limit: limit, after: cursor).reversed()
     }
@@ -67,4 +71,48 @@ private final class OldestFirstStorage: InstanceStorage {
     func checkEvaluations(of check: CheckKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord] {
         try await storage.checkEvaluations(of: check, before: cursor, limit: limit)
     }
+
+    func events(ofAsset key: AssetKey, types: Set<EventType>, after cursor: Int64?, limit: Int) async throws
+        -> [EventRecord]
+    {
+        try await storage.events(ofAsset: key, types: types, after: cursor, limit: limit)
+    }
+
+    func latestMaterializations(of key: AssetKey, partitions: [PartitionKey]) async throws
+        -> [PartitionKey: EventRecord]
+    {
+        try await storage.latestMaterializations(of: key, partitions: partitions)
+    }
+
+    func partitionStatus(of key: AssetKey) async throws -> StoredPartitionStatus? {
+        try await storage.partitionStatus(of: key)
+    }
+
+    func storePartitionStatus(_ status: StoredPartitionStatus, of key: AssetKey) async throws {
+        try await storage.storePartitionStatus(status, of: key)
+    }
+
+    func addDynamicPartitions(_ keys: [PartitionKey], to name: String) async throws -> Int {
+        try await storage.addDynamicPartitions(keys, to: name)
+    }
+
+    func deleteDynamicPartitions(_ keys: [PartitionKey], from name: String) async throws -> Int {
+        try await storage.deleteDynamicPartitions(keys, from: name)
+    }
+
+    func dynamicPartitions(_ name: String) async throws -> DynamicPartitionKeys {
+        try await storage.dynamicPartitions(name)
+    }
+
+    func addBackfill(_ backfill: Backfill, runs: [Run]) async throws {
+        try await storage.addBackfill(backfill, runs: runs)
+    }
+
+    func backfill(_ id: BackfillID) async throws -> Backfill? { try await storage.backfill(id) }
+
+    func backfills(limit: Int, after cursor: BackfillID?) async throws -> [Backfill] {
+        try await storage.backfills(limit: limit, after: cursor)
+    }
+
+    func updateBackfill(_ backfill: Backfill) async throws { try await storage.updateBackfill(backfill) }
 }

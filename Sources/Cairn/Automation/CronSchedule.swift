@@ -313,3 +313,21 @@ private struct Wall {
         seconds = GregorianDate.daysSince1970(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60
     }
 }
+
+extension CronSchedule {
+    /// The instants (seconds since 1970) at which the matching wall-clock time `seconds` (seconds
+    /// since 1970-01-01 00:00 of a zone-less clock) fires, by the daylight-saving rules of
+    /// `ticks(from:)`: none in a gap for schedules that fire every hour, two in an overlap for them,
+    /// and otherwise one.
+    func instants(firingAtWallClock seconds: Int) -> [Int] {
+        resolve(Wall(seconds: seconds)).instants
+    }
+
+    /// Whether the wall-clock time `seconds` (seconds since 1970-01-01 00:00 of a zone-less clock)
+    /// is a whole minute that matches every field.
+    func matches(wallClock seconds: Int) -> Bool {
+        let wall = Wall(seconds: seconds)
+        return GregorianDate.floorDivision(seconds, 60).remainder == 0 && minuteSet[wall.minute]
+            && hourSet[wall.hour] && monthSet[wall.month] && dayMatches(wall)
+    }
+}

@@ -32,11 +32,14 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
     ///   - key: the asset's key, such as `"orders"` or `"warehouse/orders"`.
     ///   - upstream: the assets whose values `compute` receives, in order.
     ///   - checks: checks the compute function evaluates itself with `context.report(_:for:)`.
+    ///   - partitions: how the asset is partitioned (`.daily(start: "2024-01-01")`); `nil` for none.
     ///   - deps: assets that must be materialized first but whose values are not passed in.
     ///   - io: the IO manager that stores the value; the Definitions' default when `nil`.
     ///   - resources: the resources `compute` uses through `context.resource(_:)`.
     ///   - config: the run config it takes (`.defaults(Thresholds())`), read with `context.config(_:)`.
     ///   - retryPolicy: how a failure is retried; the Definitions' default when `nil`.
+    ///   - backfillPolicy: whether a backfill materializes several partitions in one run, which
+    ///     then gets `context.partitionKeyRange`; only for assets that store their own data (`Nothing`).
     ///   - compute: computes the value from the context and the upstream values.
     public init<each Upstream: AssetReference>(
         _ key: AssetKey,
@@ -48,12 +51,14 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
         codeVersion: String? = nil,
         metadata: Metadata = [:],
         checks: [AssetCheckSpec] = [],
+        partitions: PartitionsDefinition? = nil,
         from upstream: repeat each Upstream,
         deps: [AssetKey] = [],
         io: (any IOManager)? = nil,
         resources: [any ResourceKeyConvertible] = [],
         config: ConfigSchema? = nil,
         retryPolicy: RetryPolicy? = nil,
+        backfillPolicy: BackfillPolicy? = nil,
         file: String = #fileID,
         line: Int = #line,
         compute: @escaping @Sendable (AssetContext, repeat (each Upstream).Value) async throws -> Output
@@ -61,7 +66,8 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
         let dependencies = AssetDependency.list(data: repeat each upstream, order: deps)
         let spec = AssetSpec(
             key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
-            codeVersion: codeVersion, metadata: metadata, dependencies: dependencies, checks: checks)
+            codeVersion: codeVersion, metadata: metadata, dependencies: dependencies, checks: checks,
+            partitions: partitions)
         let references = (repeat each upstream)
         definition = AssetsDefinition(
             name: AssetsDefinition.stepName(for: key),
@@ -70,6 +76,8 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
             retryPolicy: retryPolicy,
             resourceKeys: resources.map(\.erased),
             configSchema: config,
+            backfillPolicy: backfillPolicy,
+            storesNothing: Output.self == Nothing.self,
             location: SourceLocation(file: file, line: line)
         ) { step in
             let value = try await compute(step.context, repeat try await step.load(each references))

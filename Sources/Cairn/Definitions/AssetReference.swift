@@ -9,11 +9,16 @@ public protocol AssetReference<Value>: Sendable {
     var key: AssetKey { get }
     /// The IO manager that loads the value for this use, instead of the upstream asset's own.
     var inputIOManager: (any IOManager)? { get }
+    /// Which upstream partitions this use loads; the default mapping when `nil`.
+    var inputPartitionMapping: PartitionMapping? { get }
 }
 
 extension AssetReference {
     /// References load through the upstream asset's IO manager unless `loaded(with:)` says otherwise.
     public var inputIOManager: (any IOManager)? { nil }
+
+    /// References use the default partition mapping unless `partition(_:)` or `partitions(_:)` say otherwise.
+    public var inputPartitionMapping: PartitionMapping? { nil }
 
     /// This input loaded through another IO manager, e.g. a faster or narrower reader of the same data.
     ///
@@ -36,6 +41,8 @@ public struct LoadedInput<Upstream: AssetReference>: AssetReference {
 
     /// The upstream asset's key.
     public var key: AssetKey { upstream.key }
+    /// The upstream reference's partition mapping.
+    public var inputPartitionMapping: PartitionMapping? { upstream.inputPartitionMapping }
 }
 
 /// Anything that contributes asset definitions to `Definitions`: an asset, a source asset, a

@@ -20,6 +20,8 @@ public struct AssetSpec: Sendable {
     public var dependencies: [AssetDependency]
     /// The checks the asset evaluates itself inside its compute function.
     public var checks: [AssetCheckSpec]
+    /// How the asset is divided into partitions; `nil` when it is not partitioned.
+    public var partitions: PartitionsDefinition?
 
     /// Creates a spec; the parameters mirror those of `Asset`.
     public init(
@@ -32,7 +34,8 @@ public struct AssetSpec: Sendable {
         codeVersion: String? = nil,
         metadata: Metadata = [:],
         dependencies: [AssetDependency] = [],
-        checks: [AssetCheckSpec] = []
+        checks: [AssetCheckSpec] = [],
+        partitions: PartitionsDefinition? = nil
     ) {
         self.key = key
         self.description = description
@@ -44,6 +47,7 @@ public struct AssetSpec: Sendable {
         self.metadata = metadata
         self.dependencies = dependencies
         self.checks = checks
+        self.partitions = partitions
     }
 
     /// The group of assets that name none: `default`, as in Dagster.
@@ -67,11 +71,14 @@ public struct AssetDependency: Hashable, Sendable {
     public var key: AssetKey
     /// How this asset uses it.
     public var kind: Kind
+    /// Which upstream partitions each partition of this asset depends on; the default when `nil`.
+    public var partitionMapping: PartitionMapping?
 
     /// Creates a dependency.
-    public init(_ key: AssetKey, kind: Kind) {
+    public init(_ key: AssetKey, kind: Kind, partitionMapping: PartitionMapping? = nil) {
         self.key = key
         self.kind = kind
+        self.partitionMapping = partitionMapping
     }
 }
 
@@ -82,7 +89,8 @@ extension AssetDependency {
     ) -> [AssetDependency] {
         var dependencies: [AssetDependency] = []
         for reference in repeat each upstream {
-            dependencies.append(AssetDependency(reference.key, kind: .data))
+            dependencies.append(
+                AssetDependency(reference.key, kind: .data, partitionMapping: reference.inputPartitionMapping))
         }
         return dependencies + deps.map { AssetDependency($0, kind: .order) }
     }

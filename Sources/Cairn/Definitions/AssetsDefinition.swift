@@ -15,6 +15,10 @@ public struct AssetsDefinition: Sendable {
     public let configSchema: ConfigSchema?
     /// Whether its outputs are assets (recorded as materializations) rather than op outputs.
     public let producesAssets: Bool
+    /// How backfills split its partitions into runs; one partition per run when `nil`.
+    public let backfillPolicy: BackfillPolicy?
+    /// Whether it returns `Nothing`, storing its data itself, so one run can cover many partitions.
+    public let storesNothing: Bool
     /// Where the definition was written.
     public let location: SourceLocation
     /// Computes the assets; `nil` for a source asset, which Cairn only reads.
@@ -31,6 +35,8 @@ public struct AssetsDefinition: Sendable {
         resourceKeys: [AnyResourceKey] = [],
         configSchema: ConfigSchema? = nil,
         producesAssets: Bool = true,
+        backfillPolicy: BackfillPolicy? = nil,
+        storesNothing: Bool = false,
         location: SourceLocation,
         observe: (@Sendable (AssetContext) async throws -> ObservationResult)? = nil,
         body: (@Sendable (any StepIO) async throws -> Void)?
@@ -42,6 +48,8 @@ public struct AssetsDefinition: Sendable {
         self.resourceKeys = resourceKeys
         self.configSchema = configSchema
         self.producesAssets = producesAssets
+        self.backfillPolicy = backfillPolicy
+        self.storesNothing = storesNothing
         self.location = location
         self.observe = observe
         self.body = body
@@ -67,9 +75,10 @@ public struct AssetsDefinition: Sendable {
 protocol StepIO: Sendable {
     /// The context passed to the user's compute function.
     var context: AssetContext { get }
-    /// Loads the value of an upstream asset through `ioManager`, or that asset's own when `nil`.
+    /// Loads the value of an upstream asset through `ioManager`, or that asset's own when `nil`:
+    /// of the upstream partitions `mapping` picks when the upstream asset is partitioned.
     func load<Value: Codable & Sendable>(
-        _ type: Value.Type, from key: AssetKey, using ioManager: (any IOManager)?
+        _ type: Value.Type, from key: AssetKey, using ioManager: (any IOManager)?, mapping: PartitionMapping?
     ) async throws -> Value
     /// Stores the value of a produced asset through its IO manager.
     func store<Value: Codable & Sendable>(_ value: Value, as key: AssetKey) async throws
@@ -78,7 +87,9 @@ protocol StepIO: Sendable {
 extension StepIO {
     /// Loads the value an asset reference points at.
     func load<Reference: AssetReference>(_ reference: Reference) async throws -> Reference.Value {
-        try await load(Reference.Value.self, from: reference.key, using: reference.inputIOManager)
+        try await load(
+            Reference.Value.self, from: reference.key, using: reference.inputIOManager,
+            mapping: reference.inputPartitionMapping)
     }
 }
 

@@ -24,6 +24,7 @@ public struct MultiAsset: AssetsDefinitionConvertible {
     ///   - name: the computation's name, used as its step key.
     ///   - outs: the produced assets; `compute` returns their values in the same order.
     ///   - group: the group of outputs that name none.
+    ///   - partitions: how all outputs are partitioned; `nil` for none.
     ///   - upstream: the assets whose values `compute` receives, in order.
     ///   - deps: assets that must be materialized first but whose values are not passed in.
     ///   - io: the IO manager for all outputs; the Definitions' default when `nil`.
@@ -34,6 +35,7 @@ public struct MultiAsset: AssetsDefinitionConvertible {
         _ name: String,
         outs: repeat AssetOut<each Output>,
         group: String? = nil,
+        partitions: PartitionsDefinition? = nil,
         from upstream: repeat each Upstream,
         deps: [AssetKey] = [],
         io: (any IOManager)? = nil,
@@ -53,6 +55,7 @@ public struct MultiAsset: AssetsDefinitionConvertible {
             var spec = out.spec
             if !out.groupWasGiven, let group { spec.group = group }
             spec.dependencies = dependencies
+            spec.partitions = partitions
             specs.append(spec)
         }
         let references = (repeat each upstream)

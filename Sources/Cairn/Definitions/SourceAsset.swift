@@ -32,6 +32,7 @@ public struct SourceAsset<Value: Codable & Sendable>: AssetReference, AssetsDefi
         owners: [String] = [],
         kinds: [String] = [],
         metadata: Metadata = [:],
+        partitions: PartitionsDefinition? = nil,
         io: (any IOManager)? = nil,
         file: String = #fileID,
         line: Int = #line,
@@ -39,7 +40,7 @@ public struct SourceAsset<Value: Codable & Sendable>: AssetReference, AssetsDefi
     ) {
         let spec = AssetSpec(
             key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
-            metadata: metadata)
+            metadata: metadata, partitions: partitions)
         definition = AssetsDefinition(
             name: AssetsDefinition.stepName(for: key), specs: [spec], ioManager: io,
             location: SourceLocation(file: file, line: line), observe: observe, body: nil)

@@ -19,6 +19,8 @@ public final class AssetContext: Sendable {
     private let resources: Resources?
     /// The step's run config, validated before the run started.
     private let stepConfig: (any Sendable)?
+    /// The partitions the step materializes, when its assets are partitioned.
+    let partitionTarget: PartitionTarget?
 
     private let metadata = Mutex<[AssetKey: Metadata]>([:])
     private let dataVersions = Mutex<[AssetKey: String]>([:])
@@ -26,9 +28,10 @@ public final class AssetContext: Sendable {
 
     init(
         runID: RunID, stepKey: String, assetKeys: [AssetKey], retryNumber: Int = 0, resources: Resources? = nil,
-        config: (any Sendable)? = nil, events: EventCollector
+        config: (any Sendable)? = nil, partitionTarget: PartitionTarget? = nil, events: EventCollector
     ) {
         self.stepConfig = config
+        self.partitionTarget = partitionTarget
         self.runID = runID
         self.stepKey = stepKey
         self.assetKeys = assetKeys
@@ -79,6 +82,57 @@ public final class AssetContext: Sendable {
                 message: "the step's config is a \(Swift.type(of: stepConfig)), not a \(Config.self)")
         }
         return config
+    }
+
+    /// Whether the step materializes partitions of its assets.
+    public var isPartitioned: Bool { partitionTarget != nil }
+
+    /// The partition being materialized.
+    ///
+    /// - Throws: `PartitionsError.partitionMismatch` when the asset is not partitioned, or the run
+    ///   covers a range of several partitions (read `partitionKeyRange` then).
+    public var partitionKey: PartitionKey {
+        get throws(PartitionsError) {
+            let target = try requireTarget()
+            guard target.keys.count == 1 else {
+                throw .partitionMismatch(
+                    "step '\(stepKey)' materializes the \(target.keys.count) partitions \(target.range) in one run; "
+                        + "read context.partitionKeyRange or context.partitionKeys instead of context.partitionKey")
+            }
+            return target.keys[0]
+        }
+    }
+
+    /// The first and last partitions being materialized: the same key when there is one.
+    public var partitionKeyRange: PartitionKeyRange {
+        get throws(PartitionsError) { try requireTarget().range }
+    }
+
+    /// Every partition being materialized, in order.
+    public var partitionKeys: [PartitionKey] {
+        get throws(PartitionsError) { try requireTarget().keys }
+    }
+
+    /// The time window of the partitions being materialized, from the start of the first to the
+    /// end of the last.
+    ///
+    /// - Throws: when the asset is not partitioned by time.
+    public var partitionTimeWindow: TimeWindow {
+        get throws(PartitionsError) {
+            guard let window = try requireTarget().timeWindow else {
+                throw .partitionMismatch(
+                    "asset '\(assetKey)' is not partitioned by time windows, so it has no time window")
+            }
+            return window
+        }
+    }
+
+    private func requireTarget() throws(PartitionsError) -> PartitionTarget {
+        guard let partitionTarget else {
+            throw .partitionMismatch(
+                "asset '\(assetKey)' is not partitioned; give it `partitions:` to read its partition key")
+        }
+        return partitionTarget
     }
 
     /// Reports the result of a check the asset declares in `checks:`, evaluated inside its compute

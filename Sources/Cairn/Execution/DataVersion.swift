@@ -21,6 +21,14 @@ enum DataVersion {
         return hash(Data(([codeVersion] + inputs).joined(separator: "\n").utf8))
     }
 
+    /// The version of several upstream partitions read together: the one partition's version, or
+    /// a hash of every `key=version`; `missing` stands for a partition never materialized.
+    static func combined(_ versions: [PartitionKey: String?]) -> String {
+        if versions.count == 1, let version = versions.first!.value { return version }
+        let lines = versions.map { "\($0.key)=\($0.value ?? "missing")" }.sorted()
+        return hash(Data(lines.joined(separator: "\n").utf8))
+    }
+
     /// 16 hex digits of the 64-bit FNV-1a hash of `data`.
     static func hash(_ data: Data) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -15,6 +15,9 @@ extension Definitions {
     ///   - defaultIOManager: for assets whose definitions, and these Definitions, name none.
     ///   - scope: materialize and check (the default), only materialize, or only check.
     ///   - staleOrMissingOnly: only the selected assets that are stale or were never materialized.
+    ///   - partition: the partition of the selected partitioned assets to materialize.
+    ///   - partitionRange: a range of partitions to materialize in one run, for assets whose
+    ///     backfill policy allows it.
     ///   - maxConcurrency: how many steps may run at once.
     ///   - tags: labels stored with the run.
     ///   - runConfig: config of the steps that take some, validated before the run is created.
@@ -30,6 +33,8 @@ extension Definitions {
         defaultIOManager: any IOManager,
         scope: ExecutionPlan.Scope = .assetsAndChecks,
         staleOrMissingOnly: Bool = false,
+        partition: PartitionKey? = nil,
+        partitionRange: PartitionKeyRange? = nil,
         maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
         tags: [String: String] = [:],
         runConfig: RunConfig = .empty,
@@ -44,6 +49,10 @@ extension Definitions {
             guard !selected.isEmpty else { throw PlanError.nothingStale }
         }
         let plan = try ExecutionPlan(graph: graph, selected: selected, scope: scope)
+        var tags = tags
+        if let range = partitionRange ?? partition.map({ PartitionKeyRange($0, $0) }) {
+            tags.merge(Run.partitionTags(range)) { _, new in new }
+        }
         let run = Run(selection: selection, assetKeys: plan.assetKeys, tags: tags, runConfig: runConfig.json)
         return try await launch(
             run, plan: plan, graph: graph, storage: storage, defaultIOManager: ioManager ?? defaultIOManager,
@@ -150,6 +159,42 @@ extension Definitions {
             maxConcurrency: maxConcurrency, environment: environment, clock: clock, observer: observer)
     }
 
+    /// Executes a stored run that this process claimed from the queue (its RUN_STARTING is stored),
+    /// as the backfill driver does: its assets, its partitions (from its tags), its run config.
+    ///
+    /// A problem found before the first step (an asset no longer defined, a partition that no
+    /// longer exists, a missing resource) ends the run as failed with that error.
+    public func executeClaimedRun(
+        _ run: Run, storage: any InstanceStorage, defaultIOManager: any IOManager,
+        maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        clock: any Clock<Duration> = ContinuousClock(), observer: (@Sendable (EventRecord) -> Void)? = nil
+    ) async throws -> RunResult {
+        let plan: ExecutionPlan
+        let graph: AssetGraph
+        do {
+            graph = try assetGraph
+            var selected = Set<Int>()
+            for key in run.assetKeys {
+                guard let index = graph.index(of: key) else { throw ReexecutionError.assetGone(key, run: run.id) }
+                selected.insert(index)
+            }
+            plan = try ExecutionPlan(graph: graph, selected: selected)
+            return try await launch(
+                run, plan: plan, graph: graph, storage: storage, defaultIOManager: ioManager ?? defaultIOManager,
+                maxConcurrency: maxConcurrency, environment: environment, clock: clock, observer: observer,
+                isStored: true)
+        } catch let error where !(error is StorageError) {
+            let records = try await storage.append([
+                Event(
+                    .runFailure, runID: run.id, level: .error,
+                    message: "Execution of run failed before any step: \(error)", error: ErrorInfo(error))
+            ])
+            if let observer { records.forEach(observer) }
+            return RunResult(runID: run.id, status: .failure, steps: [], duration: .zero)
+        }
+    }
+
     /// The job with this name.
     private func job(named name: String) throws(JobError) -> Job {
         guard let job = jobs.first(where: { $0.name == name }) else {
@@ -158,14 +203,15 @@ extension Definitions {
         return job
     }
 
-    /// Checks the resources the plan needs, stores the run and executes its plan.
+    /// Checks the resources the plan needs, stores the run (unless `isStored`) and executes its
+    /// plan, then brings the partition status of its partitioned assets up to date.
     ///
     /// An unknown `CAIRN_ENV` or a missing environment variable is an error before the run exists.
     private func launch(
         _ run: Run, plan: ExecutionPlan, graph: AssetGraph, storage: any InstanceStorage,
         defaultIOManager: any IOManager,
         maxConcurrency: Int, environment: [String: String], clock: any Clock<Duration>,
-        observer: (@Sendable (EventRecord) -> Void)?
+        observer: (@Sendable (EventRecord) -> Void)?, isStored: Bool = false
     ) async throws -> RunResult {
         let resources = try self.resources.resolved(from: environment)
         let missing = resources.missingEnvironmentVariables(for: plan.resourceKeys(in: graph), in: environment)
@@ -185,15 +231,25 @@ extension Definitions {
                     return (step.key, schema)
                 }),
             steps: Set(plan.steps.map(\.key)))
-        var run = run
-        run.tags.merge(WorkerProcess.current.tags) { _, new in new }
-        if let name = resources.selectedEnvironment { run.tags["cairn/environment"] = name }
-        try await storage.addRun(run)
+        let partitions = try await Self.runPartitions(
+            for: run.partitionRange, plan: plan, graph: graph, storage: storage, now: Date())
+        if !isStored {
+            var run = run
+            run.tags.merge(WorkerProcess.current.tags) { _, new in new }
+            if let name = resources.selectedEnvironment { run.tags["cairn/environment"] = name }
+            try await storage.addRun(run)
+        }
         let executor = Executor(
             graph: graph, storage: storage, defaultIOManager: defaultIOManager,
             maxConcurrency: maxConcurrency, defaultRetryPolicy: retryPolicy, resources: resources,
-            environment: environment, stepConfigs: stepConfigs, clock: clock, observer: observer)
-        return try await executor.execute(plan, runID: run.id)
+            environment: environment, stepConfigs: stepConfigs, partitions: partitions, clock: clock,
+            observer: observer)
+        let result = try await executor.execute(plan, runID: run.id)
+        for (key, _) in partitions?.targets ?? [:] {
+            guard let space = partitions?.spaces[key] else { continue }
+            _ = try await Self.updatedPartitionStatus(of: key, space: space, storage: storage)
+        }
+        return result
     }
 
     /// The keys of the steps of a run that succeeded.

@@ -13,7 +13,7 @@ public struct Executor: Sendable {
     /// The validated graph the plan was made from.
     public let graph: AssetGraph
     /// Where events go.
-    public let storage: any EventLogStorage
+    public let storage: any InstanceStorage
     /// The IO manager of assets whose definitions name none.
     public let defaultIOManager: any IOManager
     /// How many steps may run at once.
@@ -32,11 +32,13 @@ public struct Executor: Sendable {
     public let environment: [String: String]
     /// The validated run config of each step that takes config, by step key.
     public let stepConfigs: [String: any Sendable]
+    /// The partitions the run materializes; `nil` when it touches no partitioned asset.
+    let partitions: RunPartitions?
 
     /// Creates an executor.
     public init(
         graph: AssetGraph,
-        storage: any EventLogStorage,
+        storage: any InstanceStorage,
         defaultIOManager: any IOManager,
         maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
         defaultRetryPolicy: RetryPolicy? = nil,
@@ -47,6 +49,21 @@ public struct Executor: Sendable {
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         observer: (@Sendable (EventRecord) -> Void)? = nil
     ) {
+        self.init(
+            graph: graph, storage: storage, defaultIOManager: defaultIOManager, maxConcurrency: maxConcurrency,
+            defaultRetryPolicy: defaultRetryPolicy, resources: resources, environment: environment,
+            stepConfigs: stepConfigs, partitions: nil, clock: clock, random: random, observer: observer)
+    }
+
+    /// Creates an executor for a run that materializes partitions.
+    init(
+        graph: AssetGraph, storage: any InstanceStorage, defaultIOManager: any IOManager, maxConcurrency: Int,
+        defaultRetryPolicy: RetryPolicy?, resources: ResourceSet, environment: [String: String],
+        stepConfigs: [String: any Sendable], partitions: RunPartitions?, clock: any Clock<Duration>,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        observer: (@Sendable (EventRecord) -> Void)?
+    ) {
+        self.partitions = partitions
         self.graph = graph
         self.storage = storage
         self.defaultIOManager = defaultIOManager
@@ -81,6 +98,7 @@ public struct Executor: Sendable {
         var pending = [
             Event(.runStart, runID: runID, message: "Started execution of run: \(plan.steps.count) steps (\(stepList))")
         ]
+        pending += plannedEvents(of: plan, runID: runID)
         let resourceKeys = plan.resourceKeys(in: graph)
         let scope: ResourceScope?
         if resourceKeys.isEmpty {
@@ -103,6 +121,7 @@ public struct Executor: Sendable {
         }
         let inputsOfStep = upstreamKeys(of: plan)
         var known = try await latestUpstreamState(of: Set(inputsOfStep.joined()).subtracting(plan.assetKeys))
+        try await loadPartitionVersions(of: plan, into: &known)
         var outcomes = [RunResult.StepOutcome?](repeating: nil, count: plan.steps.count)
         var durations = [Duration](repeating: .zero, count: plan.steps.count)
         do {
@@ -120,7 +139,8 @@ public struct Executor: Sendable {
                                 message: "Started execution of step \"\(step.key)\"."))
                         var upstream = UpstreamState()
                         for key in inputsOfStep[index] {
-                            upstream.dataVersions[key.description] = known.dataVersions[key.description]
+                            upstream.dataVersions[key.description] =
+                                partitionVersion(of: key, for: step, in: known) ?? known.dataVersions[key.description]
                             upstream.metadata[key] = known.metadata[key]
                         }
                         group.addTask {
@@ -141,7 +161,11 @@ public struct Executor: Sendable {
                         guard let key = event.assetKey else { continue }
                         known.dataVersions[key.description] = event.dataVersion
                         known.metadata[key] = event.metadata
+                        if let partition = event.partition {
+                            known.partitionVersions[key, default: [:]][partition] = event.dataVersion
+                        }
                     }
+                    pending += failedMaterializations(of: plan.steps[finished.index], in: finished.events, runID: runID)
 
                     var queue = [finished.index]
                     while let current = queue.popLast() {
@@ -154,6 +178,7 @@ public struct Executor: Sendable {
                                 outcomes[child] = .skipped
                                 pending.append(
                                     skipEvent(for: plan.steps[child], plan: plan, outcomes: outcomes, runID: runID))
+                                pending += failedMaterializations(of: plan.steps[child], in: [], runID: runID)
                                 queue.append(child)
                             } else {
                                 ready.append(child)
@@ -262,12 +287,14 @@ public struct Executor: Sendable {
             let events = EventCollector()
             let context = AssetContext(
                 runID: runID, stepKey: step.key, assetKeys: step.assetKeys, retryNumber: retryNumber,
-                resources: resources, config: stepConfigs[step.key], events: events)
+                resources: resources, config: stepConfigs[step.key],
+                partitionTarget: partitions?.targets[step.assetKeys[0]],
+                events: events)
             do {
                 try await definition.body?(
                     StepRuntime(
                         context: context, events: events, ioManagers: resolver, upstream: upstream,
-                        producesAssets: definition.producesAssets))
+                        producesAssets: definition.producesAssets, partitions: partitions))
                 batch += events.drain()
                 return checkReports(of: context, against: definition, runID: runID, events: &batch)
             } catch {
@@ -353,30 +380,50 @@ public struct Executor: Sendable {
         return .success
     }
 
-    /// Runs an asset check on the stored value of its asset.
+    /// Runs an asset check on the stored value of its asset: once per partition the run
+    /// materializes, when the asset is partitioned.
     private func runCheck(
         _ check: AssetCheck, step: ExecutionPlan.Step, runID: RunID, resolver: IOManagerResolver,
         resources: Resources?, events batch: inout [Event]
     ) async -> RunResult.StepOutcome {
-        let events = EventCollector()
-        let context = AssetContext(
-            runID: runID, stepKey: step.key, assetKeys: [check.assetKey], resources: resources, events: events)
-        do {
-            let result = try await check.body(StepRuntime(context: context, events: events, ioManagers: resolver))
-            batch += events.drain()
-            batch.append(evaluationEvent(check.spec, key: check.key, result: result, runID: runID, stepKey: step.key))
-            if !result.passed && check.spec.blocking {
-                return .failure(
-                    ErrorInfo(
-                        type: "Cairn.CheckFailure",
-                        message: "blocking check '\(check.spec.name)' on '\(check.assetKey)' failed"
-                            + (result.description.map { ": \($0)" } ?? "")))
+        let space = partitions?.spaces[check.assetKey]
+        let target = partitions?.targets[check.assetKey]
+        var failures: [String] = []
+        for partition in target?.keys.map(Optional.some) ?? [nil] {
+            var runPartitions = partitions
+            var partitionTarget: PartitionTarget?
+            if let partition, let space, let position = space.position(of: partition) {
+                var single = PartitionSubset()
+                single.insert(position)
+                partitionTarget = PartitionTarget(single, in: space)
+                runPartitions?.targets[check.assetKey] = partitionTarget
             }
-            return .success
-        } catch {
-            batch += events.drain()
-            return .failure(ErrorInfo(error))
+            let events = EventCollector()
+            let context = AssetContext(
+                runID: runID, stepKey: step.key, assetKeys: [check.assetKey], resources: resources,
+                partitionTarget: partitionTarget, events: events)
+            do {
+                let result = try await check.body(
+                    StepRuntime(context: context, events: events, ioManagers: resolver, partitions: runPartitions))
+                batch += events.drain()
+                var event = evaluationEvent(check.spec, key: check.key, result: result, runID: runID, stepKey: step.key)
+                event.partition = partition
+                batch.append(event)
+                if !result.passed && check.spec.blocking {
+                    failures.append(
+                        "blocking check '\(check.spec.name)' on '\(check.assetKey)'"
+                            + (partition.map { " (partition \($0))" } ?? "") + " failed"
+                            + (result.description.map { ": \($0)" } ?? ""))
+                }
+            } catch {
+                batch += events.drain()
+                return .failure(ErrorInfo(error))
+            }
         }
+        guard failures.isEmpty else {
+            return .failure(ErrorInfo(type: "Cairn.CheckFailure", message: failures.joined(separator: "; ")))
+        }
+        return .success
     }
 
     /// The ASSET_CHECK_EVALUATION event of a check result.
@@ -418,6 +465,88 @@ public struct Executor: Sendable {
             state.metadata[key] = materializations[key]?.event.metadata
         }
         return state
+    }
+
+    /// An ASSET_MATERIALIZATION_PLANNED event for each partition each step will materialize.
+    private func plannedEvents(of plan: ExecutionPlan, runID: RunID) -> [Event] {
+        guard let partitions else { return [] }
+        return plan.steps.flatMap { step -> [Event] in
+            guard case .assets = step.kind else { return [] }
+            return step.assetKeys.flatMap { key in
+                (partitions.targets[key]?.keys ?? []).map { partition in
+                    Event(
+                        .assetMaterializationPlanned, runID: runID, stepKey: step.key, assetKey: key,
+                        partition: partition, level: .debug,
+                        message: "\(runID.short) intends to materialize partition '\(partition)' of \(key)")
+                }
+            }
+        }
+    }
+
+    /// An ASSET_FAILED_TO_MATERIALIZE event for each partition a failed or skipped asset step
+    /// planned but did not materialize.
+    private func failedMaterializations(of step: ExecutionPlan.Step, in events: [Event], runID: RunID) -> [Event] {
+        guard let partitions, case .assets = step.kind else { return [] }
+        var done = Set<AssetKey>()
+        var materialized = Set<PartitionKey>()
+        for event in events where event.type == .assetMaterialization {
+            if let partition = event.partition {
+                materialized.insert(partition)
+            } else if let key = event.assetKey {
+                done.insert(key)
+            }
+        }
+        return step.assetKeys.flatMap { key -> [Event] in
+            guard !done.contains(key), let target = partitions.targets[key] else { return [] }
+            return target.keys.filter { !materialized.contains($0) }.map { partition in
+                Event(
+                    .assetFailedToMaterialize, runID: runID, stepKey: step.key, assetKey: key, partition: partition,
+                    level: .warning, message: "Partition '\(partition)' of \(key) was not materialized")
+            }
+        }
+    }
+
+    /// The latest data versions of the upstream partitions the steps of the plan read.
+    private func loadPartitionVersions(of plan: ExecutionPlan, into known: inout UpstreamState) async throws {
+        guard let partitions else { return }
+        var wanted: [AssetKey: Set<PartitionKey>] = [:]
+        for step in plan.steps {
+            for (input, consumer) in partitionedInputs(of: step) {
+                let keys = try partitions.upstreamKeys(
+                    of: input.key, for: consumer, mapping: input.partitionMapping, ownAssets: step.assetKeys)
+                wanted[input.key, default: []].formUnion(keys ?? [])
+            }
+        }
+        for (key, partitionKeys) in wanted where !partitionKeys.isEmpty {
+            let records = try await storage.latestMaterializations(of: key, partitions: Array(partitionKeys))
+            known.partitionVersions[key] = records.compactMapValues(\.event.dataVersion)
+        }
+    }
+
+    /// The data dependencies on partitioned assets of a step's assets, with the consuming asset.
+    private func partitionedInputs(of step: ExecutionPlan.Step) -> [(AssetDependency, AssetKey)] {
+        guard let partitions, case .assets(let definition) = step.kind else { return [] }
+        return graph.definitions[definition].specs.flatMap { spec in
+            spec.dependencies.filter { partitions.spaces[$0.key] != nil }.map { ($0, spec.key) }
+        }
+    }
+
+    /// The data version of the upstream partitions a step reads of `key`: the version of the one
+    /// partition, or a hash of all of them; `nil` when `key` is not partitioned.
+    private func partitionVersion(of key: AssetKey, for step: ExecutionPlan.Step, in known: UpstreamState)
+        -> String?
+    {
+        guard let partitions else { return nil }
+        var versions: [PartitionKey: String?] = [:]
+        for (input, consumer) in partitionedInputs(of: step) where input.key == key {
+            let keys =
+                (try? partitions.upstreamKeys(
+                    of: key, for: consumer, mapping: input.partitionMapping, ownAssets: step.assetKeys)) ?? nil
+            for partition in keys ?? [] {
+                versions.updateValue(known.partitionVersions[key]?[partition], forKey: partition)
+            }
+        }
+        return versions.isEmpty ? nil : DataVersion.combined(versions)
     }
 
     private func skipEvent(

@@ -9,24 +9,54 @@ struct StepRuntime: StepIO {
     /// Whether stored outputs are assets, recorded as materializations (false for ops).
     var producesAssets = true
 
+    /// What the run knows of partitions; `nil` when nothing it touches is partitioned.
+    var partitions: RunPartitions?
+
     func load<Value: Codable & Sendable>(
-        _ type: Value.Type, from key: AssetKey, using ioManager: (any IOManager)?
+        _ type: Value.Type, from key: AssetKey, using ioManager: (any IOManager)?, mapping: PartitionMapping?
     ) async throws -> Value {
         if let nothing = Nothing() as? Value { return nothing }
         let manager = ioManager ?? ioManagers.manager(for: key)
+        let keys: [PartitionKey]?
+        do {
+            keys = try partitions?.upstreamKeys(
+                of: key, for: context.assetKey, mapping: mapping, ownAssets: context.assetKeys)
+        } catch {
+            throw InputLoadError(input: key, consumer: context.assetKey, underlying: error)
+        }
+        guard let keys else { return try await load(type, from: key, partition: nil, using: manager) }
+        if let many = Value.self as? any PartitionedValuesLoadable.Type {
+            let loader = PartitionLoader(runtime: self, key: key, manager: manager)
+            return try await many.load(keys: keys, with: loader) as! Value
+        }
+        guard keys.count == 1 else {
+            let problem =
+                keys.isEmpty
+                ? PartitionInputError.noPartition(upstream: key, partitions: context.partitionTarget?.range)
+                : PartitionInputError.severalPartitions(upstream: key, count: keys.count)
+            throw InputLoadError(input: key, consumer: context.assetKey, underlying: problem)
+        }
+        return try await load(type, from: key, partition: keys[0], using: manager)
+    }
+
+    /// Loads the value of one partition of an upstream asset (of the whole asset when `nil`).
+    fileprivate func load<Value: Codable & Sendable>(
+        _ type: Value.Type, from key: AssetKey, partition: PartitionKey?, using manager: any IOManager
+    ) async throws -> Value {
         let value: Value
         do {
             let inputContext = InputContext(
                 assetKey: key, consumer: context.assetKey, runID: context.runID,
-                upstreamMetadata: upstream.metadata[key] ?? [:])
+                upstreamMetadata: upstream.metadata[key] ?? [:], partitionKey: partition)
             value = try await manager.loadInput(type, context: inputContext)
         } catch {
             throw InputLoadError(input: key, consumer: context.assetKey, underlying: error)
         }
+        let what = partition.map { "partition '\($0)' of input '\(key)'" } ?? "input '\(key)'"
         events.add(
             Event(
-                .loadedInput, runID: context.runID, stepKey: context.stepKey, assetKey: key, level: .debug,
-                message: "Loaded input '\(key)' using \(Swift.type(of: manager))"))
+                .loadedInput, runID: context.runID, stepKey: context.stepKey, assetKey: key, partition: partition,
+                level: .debug, message: "Loaded \(what) using \(Swift.type(of: manager))"))
         return value
     }
 
@@ -37,32 +67,69 @@ struct StepRuntime: StepIO {
             Event(
                 .stepOutput, runID: runID, stepKey: stepKey, assetKey: key, level: .debug,
                 message: "Yielded output '\(key)' of type \(Value.self)"))
-        var metadata = context.addedMetadata(for: key)
+        let partitionKeys: [PartitionKey?] = partitions?.targets[key]?.keys ?? [nil]
         let provenance = DataProvenance(
             codeVersion: ioManagers.graph[key]?.spec.codeVersion, inputDataVersions: upstream.dataVersions)
         let dataVersion =
             try context.chosenDataVersion(for: key)
             ?? (value is Nothing ? DataVersion.derived(from: provenance, runID: runID) : DataVersion.of(value))
-        if !(value is Nothing) {
-            let manager = ioManagers.manager(for: key)
-            let outputContext = OutputContext(
-                assetKey: key, runID: runID, stepKey: stepKey, definitionMetadata: ioManagers.metadata(for: key))
-            // What the asset said about its value wins over what the IO manager says.
-            for (label, value) in try await manager.handleOutput(value, context: outputContext)
-            where metadata[label] == nil {
-                metadata[label] = value
+        for partition in partitionKeys {
+            var metadata = context.addedMetadata(for: key)
+            if !(value is Nothing) {
+                let manager = ioManagers.manager(for: key)
+                let outputContext = OutputContext(
+                    assetKey: key, runID: runID, stepKey: stepKey, definitionMetadata: ioManagers.metadata(for: key),
+                    partitionKey: partition)
+                // What the asset said about its value wins over what the IO manager says.
+                for (label, value) in try await manager.handleOutput(value, context: outputContext)
+                where metadata[label] == nil {
+                    metadata[label] = value
+                }
+                events.add(
+                    Event(
+                        .handledOutput, runID: runID, stepKey: stepKey, assetKey: key, partition: partition,
+                        level: .debug, message: "Handled output '\(key)' using \(Swift.type(of: manager))"))
             }
+            guard producesAssets else { continue }
+            let what = partition.map { "partition '\($0)' of \(key)" } ?? "value \(key)"
             events.add(
                 Event(
-                    .handledOutput, runID: runID, stepKey: stepKey, assetKey: key, level: .debug,
-                    message: "Handled output '\(key)' using \(Swift.type(of: manager))"))
+                    .assetMaterialization, runID: runID, stepKey: stepKey, assetKey: key, partition: partition,
+                    message: "Materialized \(what)", metadata: metadata, dataVersion: dataVersion,
+                    provenance: provenance))
         }
-        guard producesAssets else { return }
-        events.add(
-            Event(
-                .assetMaterialization, runID: runID, stepKey: stepKey, assetKey: key,
-                message: "Materialized value \(key)", metadata: metadata, dataVersion: dataVersion,
-                provenance: provenance))
+    }
+}
+
+/// Loads the partitions of a `PartitionedValues` input through a step's runtime.
+private struct PartitionLoader: PartitionValueLoader {
+    let runtime: StepRuntime
+    let key: AssetKey
+    let manager: any IOManager
+
+    func loadPartition<Value: Codable & Sendable>(_ type: Value.Type, _ partition: PartitionKey) async throws
+        -> Value
+    {
+        try await runtime.load(type, from: key, partition: partition, using: manager)
+    }
+}
+
+/// Why a partitioned input cannot be loaded as one value.
+enum PartitionInputError: Error, CustomStringConvertible {
+    case noPartition(upstream: AssetKey, partitions: PartitionKeyRange?)
+    case severalPartitions(upstream: AssetKey, count: Int)
+
+    var description: String {
+        switch self {
+        case .noPartition(let upstream, let partitions):
+            "no partition of '\(upstream)' maps to "
+                + (partitions.map { "partition \($0)" } ?? "this asset")
+                + " (for example the day before the first one); load it with `.partitions(...)` to get an empty "
+                + "set in that case"
+        case .severalPartitions(let upstream, let count):
+            "\(count) partitions of '\(upstream)' map to this asset's partition, but the input takes one value; "
+                + "load it with `\(upstream.path.last ?? "upstream").partitions(...)` to receive them all by key"
+        }
     }
 }
 
@@ -71,6 +138,8 @@ struct StepRuntime: StepIO {
 struct UpstreamState: Sendable {
     var dataVersions: [String: String] = [:]
     var metadata: [AssetKey: Metadata] = [:]
+    /// The latest data version of each partition of partitioned upstream assets.
+    var partitionVersions: [AssetKey: [PartitionKey: String]] = [:]
 }
 
 /// Chooses the IO manager of each asset: its definition's, or the run's default.

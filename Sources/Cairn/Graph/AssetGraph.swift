@@ -99,6 +99,8 @@ public struct AssetGraph: Sendable {
             }
         }
 
+        problems += Self.partitionProblems(specs: specs, firstIndex: firstIndex, definitions: definitions)
+
         var checkNames: [AssetKey: Set<String>] = [:]
         for entry in specs {
             for check in entry.spec.checks {

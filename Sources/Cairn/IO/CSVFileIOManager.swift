@@ -34,14 +34,23 @@ public struct CSVFileIOManager: IOManager {
         location = .directory(directory)
     }
 
-    /// The absolute path of the file that holds an asset's value.
-    public func path(for key: AssetKey) -> String {
-        let url =
+    /// The absolute path of the file that holds an asset's value, or the value of one of its
+    /// partitions: `<file without .csv>/<partition>.csv` or `<directory>/<asset/key>/<partition>.csv`.
+    public func path(for key: AssetKey, partition: PartitionKey? = nil) -> String {
+        let base =
             switch location {
             case .file(let path):
-                URL(fileURLWithPath: path)
+                URL(fileURLWithPath: path).deletingPathExtension()
             case .directory(let directory):
-                URL(fileURLWithPath: directory).appendingPathComponent(key.path.joined(separator: "/") + ".csv")
+                URL(fileURLWithPath: directory).appendingPathComponent(key.path.joined(separator: "/"))
+            }
+        let url =
+            if let partition {
+                base.appendingPathComponent(partition.relativePath + ".csv")
+            } else if case .file(let path) = location {
+                URL(fileURLWithPath: path)
+            } else {
+                base.appendingPathExtension("csv")
             }
         return url.standardizedFileURL.path
     }
@@ -49,7 +58,7 @@ public struct CSVFileIOManager: IOManager {
     /// Writes the records as CSV and reports the path, the row count and the inferred schema.
     public func handleOutput<Value: Codable & Sendable>(_ value: Value, context: OutputContext) async throws -> Metadata
     {
-        let path = path(for: context.assetKey)
+        let path = path(for: context.assetKey, partition: context.partitionKey)
         let table: (text: String, rowCount: Int)
         do {
             table = try CSVEncoder().encodeTable(value)
@@ -67,7 +76,7 @@ public struct CSVFileIOManager: IOManager {
 
     /// Reads and decodes the records of an asset's file.
     public func loadInput<Value: Codable & Sendable>(_ type: Value.Type, context: InputContext) async throws -> Value {
-        let path = path(for: context.assetKey)
+        let path = path(for: context.assetKey, partition: context.partitionKey)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw IOManagerError.missingValue(context.assetKey, location: path)
         }

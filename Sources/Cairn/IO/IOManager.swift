@@ -35,13 +35,19 @@ public struct OutputContext: Sendable {
     public let stepKey: String
     /// The static metadata of the asset's definition.
     public let definitionMetadata: Metadata
+    /// The partition whose value is stored, for a partitioned asset: each partition has its own place.
+    public let partitionKey: PartitionKey?
 
     /// Creates a context; the executor does this, and tests of IO managers may too.
-    public init(assetKey: AssetKey, runID: RunID, stepKey: String, definitionMetadata: Metadata = [:]) {
+    public init(
+        assetKey: AssetKey, runID: RunID, stepKey: String, definitionMetadata: Metadata = [:],
+        partitionKey: PartitionKey? = nil
+    ) {
         self.assetKey = assetKey
         self.runID = runID
         self.stepKey = stepKey
         self.definitionMetadata = definitionMetadata
+        self.partitionKey = partitionKey
     }
 }
 
@@ -55,13 +61,19 @@ public struct InputContext: Sendable {
     public let runID: RunID
     /// The metadata of the upstream asset's latest materialization (its path, table, row count).
     public let upstreamMetadata: Metadata
+    /// The partition of the upstream asset to load, for a partitioned asset.
+    public let partitionKey: PartitionKey?
 
     /// Creates a context; the executor does this, and tests of IO managers may too.
-    public init(assetKey: AssetKey, consumer: AssetKey? = nil, runID: RunID, upstreamMetadata: Metadata = [:]) {
+    public init(
+        assetKey: AssetKey, consumer: AssetKey? = nil, runID: RunID, upstreamMetadata: Metadata = [:],
+        partitionKey: PartitionKey? = nil
+    ) {
         self.assetKey = assetKey
         self.consumer = consumer
         self.runID = runID
         self.upstreamMetadata = upstreamMetadata
+        self.partitionKey = partitionKey
     }
 }
 
@@ -89,6 +101,7 @@ extension Optional where Wrapped == any IOManager {
     /// Keeps values in memory for the life of the process: fast, for tests and intermediate values.
     public static var memory: Self { MemoryIOManager() }
 
-    /// Stores each value as a JSON file under `directory` (`<directory>/<asset/key>.json`).
+    /// Stores each value as a JSON file under `directory` (`<directory>/<asset/key>.json`, and
+    /// `<directory>/<asset/key>/<partition>.json` for each partition of a partitioned asset).
     public static func json(directory: String) -> Self { JSONFileIOManager(directory: directory) }
 }

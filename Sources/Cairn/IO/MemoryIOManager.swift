@@ -1,8 +1,14 @@
 import Synchronization
 
-/// Keeps asset values in memory, shared by the runs of one process.
+/// Keeps asset values in memory, shared by the runs of one process; each partition of a
+/// partitioned asset separately.
 public final class MemoryIOManager: IOManager {
-    private let values = Mutex<[AssetKey: any Sendable]>([:])
+    private struct Slot: Hashable {
+        let key: AssetKey
+        let partition: PartitionKey?
+    }
+
+    private let values = Mutex<[Slot: any Sendable]>([:])
 
     /// Creates an empty store.
     public init() {}
@@ -10,13 +16,13 @@ public final class MemoryIOManager: IOManager {
     /// Keeps the value.
     public func handleOutput<Value: Codable & Sendable>(_ value: Value, context: OutputContext) async throws -> Metadata
     {
-        values.withLock { $0[context.assetKey] = value }
+        values.withLock { $0[Slot(key: context.assetKey, partition: context.partitionKey)] = value }
         return [:]
     }
 
     /// Returns the kept value.
     public func loadInput<Value: Codable & Sendable>(_ type: Value.Type, context: InputContext) async throws -> Value {
-        guard let stored = values.withLock({ $0[context.assetKey] }) else {
+        guard let stored = values.withLock({ $0[Slot(key: context.assetKey, partition: context.partitionKey)] }) else {
             throw IOManagerError.missingValue(context.assetKey, location: "memory")
         }
         guard let value = stored as? Value else {
@@ -28,7 +34,7 @@ public final class MemoryIOManager: IOManager {
     }
 
     /// Puts a value in place directly, as tests do for source assets.
-    public func set<Value: Codable & Sendable>(_ value: Value, for key: AssetKey) {
-        values.withLock { $0[key] = value }
+    public func set<Value: Codable & Sendable>(_ value: Value, for key: AssetKey, partition: PartitionKey? = nil) {
+        values.withLock { $0[Slot(key: key, partition: partition)] = value }
     }
 }

@@ -12,6 +12,8 @@ public struct Event: Hashable, Sendable, Codable {
     public var stepKey: String?
     /// The asset it concerns, if any.
     public var assetKey: AssetKey?
+    /// The partition of the asset it concerns, if the asset is partitioned.
+    public var partition: PartitionKey?
     /// How important it is.
     public var level: LogLevel
     /// A human-readable message.
@@ -34,6 +36,7 @@ public struct Event: Hashable, Sendable, Codable {
         timestamp: Date = Date(),
         stepKey: String? = nil,
         assetKey: AssetKey? = nil,
+        partition: PartitionKey? = nil,
         level: LogLevel = .info,
         message: String = "",
         metadata: Metadata = [:],
@@ -47,6 +50,7 @@ public struct Event: Hashable, Sendable, Codable {
         self.timestamp = timestamp
         self.stepKey = stepKey
         self.assetKey = assetKey
+        self.partition = partition
         self.level = level
         self.message = message
         self.metadata = metadata

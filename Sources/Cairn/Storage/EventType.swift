@@ -1,5 +1,11 @@
 /// The kind of an event in the event log, with Dagster's names.
 public enum EventType: String, Hashable, Sendable, Codable, CaseIterable {
+    /// The run was put in the run queue.
+    case runEnqueued = "RUN_ENQUEUED"
+    /// The run was taken from the queue and its worker is starting.
+    case runStarting = "RUN_STARTING"
+    /// The run was asked to stop.
+    case runCanceling = "RUN_CANCELING"
     /// The run began executing.
     case runStart = "RUN_START"
     /// The run finished with every step successful.
@@ -16,6 +22,10 @@ public enum EventType: String, Hashable, Sendable, Codable, CaseIterable {
     case stepOutput = "STEP_OUTPUT"
     /// An IO manager stored a step's output.
     case handledOutput = "HANDLED_OUTPUT"
+    /// A run will materialize an asset (a partition of it): the partition is in progress.
+    case assetMaterializationPlanned = "ASSET_MATERIALIZATION_PLANNED"
+    /// A planned materialization did not happen: its step failed or was skipped.
+    case assetFailedToMaterialize = "ASSET_FAILED_TO_MATERIALIZE"
     /// A new value of an asset was stored.
     case assetMaterialization = "ASSET_MATERIALIZATION"
     /// A step finished successfully.
@@ -40,6 +50,9 @@ public enum EventType: String, Hashable, Sendable, Codable, CaseIterable {
     /// The run status this event moves its run to, for run-level events.
     public var runStatus: RunStatus? {
         switch self {
+        case .runEnqueued: .queued
+        case .runStarting: .starting
+        case .runCanceling: .canceling
         case .runStart: .started
         case .runSuccess: .success
         case .runFailure: .failure

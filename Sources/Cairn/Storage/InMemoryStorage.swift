@@ -2,32 +2,98 @@ import Synchronization
 
 /// Storage that keeps everything in memory: for tests and in-process `materialize`.
 public final class InMemoryStorage: InstanceStorage {
-    private struct State {
+    /// Everything the storage holds, guarded by one lock.
+    struct State {
         var runs: [RunID: Run] = [:]
         var runOrder: [RunID] = []
         var events: [EventRecord] = []
+        /// The ids of the events of each asset, in increasing order.
+        var eventIDsByAsset: [AssetKey: [Int64]] = [:]
         var latestMaterialization: [AssetKey: EventRecord] = [:]
+        var latestPartitionMaterialization: [AssetKey: [PartitionKey: EventRecord]] = [:]
         var latestObservation: [AssetKey: EventRecord] = [:]
         var latestCheckEvaluation: [AssetKey: [String: EventRecord]] = [:]
+        var partitionStatus: [AssetKey: StoredPartitionStatus] = [:]
+        var dynamicPartitions: [String: DynamicPartitionSet] = [:]
+        var backfills: [BackfillID: Backfill] = [:]
+        var backfillOrder: [BackfillID] = []
+
+        /// Stores a new run.
+        mutating func add(_ run: Run) throws {
+            guard runs[run.id] == nil else { throw StorageError.duplicateRun(run.id) }
+            runs[run.id] = run
+            runOrder.append(run.id)
+        }
+
+        /// Appends events, updating runs and the indexes, after checking that every run exists.
+        mutating func append(_ events: [Event]) throws -> [EventRecord] {
+            for event in events where runs[event.runID] == nil {
+                throw StorageError.unknownRun(event.runID)
+            }
+            var records: [EventRecord] = []
+            records.reserveCapacity(events.count)
+            for event in events {
+                let record = EventRecord(id: Int64(self.events.count + 1), event: event)
+                self.events.append(record)
+                records.append(record)
+                if event.type.runStatus != nil, let run = runs[event.runID] {
+                    runs[event.runID] = run.applying(event)
+                }
+                guard let key = event.assetKey else { continue }
+                eventIDsByAsset[key, default: []].append(record.id)
+                switch event.type {
+                case .assetMaterialization:
+                    latestMaterialization[key] = record
+                    if let partition = event.partition {
+                        latestPartitionMaterialization[key, default: [:]][partition] = record
+                    }
+                case .assetObservation:
+                    latestObservation[key] = record
+                case .assetCheckEvaluation:
+                    if let name = event.checkEvaluation?.checkName {
+                        latestCheckEvaluation[key, default: [:]][name] = record
+                    }
+                default:
+                    break
+                }
+            }
+            return records
+        }
     }
 
-    private let state = Mutex(State())
+    /// The keys of one dynamic partition set, including removed ones, which keep their ordinals.
+    struct DynamicPartitionSet {
+        /// Every key ever added; a key's ordinal is its index.
+        var keys: [PartitionKey] = []
+        /// The ordinal of every key ever added.
+        var ordinals: [PartitionKey: Int] = [:]
+        /// The ordinals of the keys removed and not added again.
+        var removed: Set<Int> = []
+    }
+
+    /// The storage's contents.
+    let state = Mutex(State())
 
     /// Creates empty storage.
     public init() {}
 
     /// Stores a new run.
     public func addRun(_ run: Run) async throws {
-        try state.withLock { state in
-            guard state.runs[run.id] == nil else { throw StorageError.duplicateRun(run.id) }
-            state.runs[run.id] = run
-            state.runOrder.append(run.id)
-        }
+        try state.withLock { try $0.add(run) }
     }
 
     /// The run with this id, or `nil`.
     public func run(_ id: RunID) async throws -> Run? {
         state.withLock { $0.runs[id] }
+    }
+
+    /// Appends the run-level `event` if its run's status is one of `statuses`.
+    public func transition(_ event: Event, from statuses: Set<RunStatus>) async throws -> EventRecord? {
+        try state.withLock { state in
+            guard let run = state.runs[event.runID] else { throw StorageError.unknownRun(event.runID) }
+            guard statuses.contains(run.status) else { return nil }
+            return try state.append([event]).first
+        }
     }
 
     /// Runs matching `filter`, newest first.
@@ -49,37 +115,10 @@ public final class InMemoryStorage: InstanceStorage {
         }
     }
 
-    /// Appends events, updating runs and the materialization index.
+    /// Appends events, updating runs and the indexes of latest events.
     @discardableResult
     public func append(_ events: [Event]) async throws -> [EventRecord] {
-        try state.withLock { state in
-            for event in events where state.runs[event.runID] == nil {
-                throw StorageError.unknownRun(event.runID)
-            }
-            var records: [EventRecord] = []
-            records.reserveCapacity(events.count)
-            for event in events {
-                let record = EventRecord(id: Int64(state.events.count + 1), event: event)
-                state.events.append(record)
-                records.append(record)
-                if event.type.runStatus != nil, let run = state.runs[event.runID] {
-                    state.runs[event.runID] = run.applying(event)
-                }
-                switch (event.type, event.assetKey) {
-                case (.assetMaterialization, let key?):
-                    state.latestMaterialization[key] = record
-                case (.assetObservation, let key?):
-                    state.latestObservation[key] = record
-                case (.assetCheckEvaluation, let key?):
-                    if let name = event.checkEvaluation?.checkName {
-                        state.latestCheckEvaluation[key, default: [:]][name] = record
-                    }
-                default:
-                    break
-                }
-            }
-            return records
-        }
+        try state.withLock { try $0.append(events) }
     }
 
     /// The events of one run after `cursor`.

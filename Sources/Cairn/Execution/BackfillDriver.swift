@@ -1,0 +1,168 @@
+import Foundation
+
+/// Carries out a stored backfill: launches its queued runs in this process, each once a run
+/// producing the upstream partitions it maps to has succeeded, up to a number at a time, until
+/// every run has ended; handles cancellation.
+///
+/// Driving is safe to repeat and to run in several processes: a run is claimed with an atomic
+/// QUEUED → STARTING transition before it is launched, so no run is ever launched twice. After a
+/// driver was killed, `drive` again resumes: runs that the dead driver had started are marked
+/// failed (their process is gone), and the queued ones are launched.
+public struct BackfillDriver: Sendable {
+    /// The code location's definitions.
+    public let definitions: Definitions
+    /// Where the backfill and its runs are.
+    public let storage: any InstanceStorage
+    /// The IO manager of assets whose definitions name none.
+    public let defaultIOManager: any IOManager
+    /// How many runs may execute at once.
+    public let maxConcurrentRuns: Int
+    /// How many steps each run may execute at once.
+    public let maxConcurrency: Int
+    /// The environment variables resources read.
+    public let environment: [String: String]
+    /// Called with each event of the backfill's runs once it is stored.
+    public let observer: (@Sendable (EventRecord) -> Void)?
+
+    /// Creates a driver.
+    public init(
+        definitions: Definitions, storage: any InstanceStorage, defaultIOManager: any IOManager,
+        maxConcurrentRuns: Int = 1, maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        observer: (@Sendable (EventRecord) -> Void)? = nil
+    ) {
+        self.definitions = definitions
+        self.storage = storage
+        self.defaultIOManager = defaultIOManager
+        self.maxConcurrentRuns = max(1, maxConcurrentRuns)
+        self.maxConcurrency = maxConcurrency
+        self.environment = environment
+        self.observer = observer
+    }
+
+    /// Launches the backfill's queued runs until every run has ended, and records its final status.
+    ///
+    /// - Returns: the backfill as it ended.
+    /// - Throws: `StorageError.unknownBackfill`, `DefinitionsError`, and storage errors.
+    @discardableResult
+    public func drive(_ id: BackfillID) async throws -> Backfill {
+        guard var backfill = try await storage.backfill(id) else { throw StorageError.unknownBackfill(id) }
+        guard !backfill.status.isTerminal else { return backfill }
+        var state = try await BackfillState.load(backfill, definitions: definitions, storage: storage)
+        try await failRunsOfDeadDrivers(&state)
+        try await withThrowingTaskGroup(of: (Int, RunStatus).self) { group in
+            var running = 0
+            while true {
+                backfill = try await storage.backfill(id) ?? backfill
+                if backfill.status == .canceling {
+                    for index in state.queued { try await cancel(&state, index, reason: "the backfill was canceled") }
+                } else {
+                    while running < maxConcurrentRuns, let index = try await nextReadyRun(&state) {
+                        guard try await claim(state.runs[index]) else {
+                            let current = try await storage.run(state.runs[index].id)?.status ?? .starting
+                            state.finish(index, with: current == .queued ? .starting : current)
+                            continue
+                        }
+                        state.finish(index, with: .started)
+                        let run = state.runs[index]
+                        group.addTask {
+                            let result = try await definitions.executeClaimedRun(
+                                run, storage: storage, defaultIOManager: defaultIOManager,
+                                maxConcurrency: maxConcurrency, environment: environment, observer: observer)
+                            return (index, result.status)
+                        }
+                        running += 1
+                    }
+                }
+                guard running > 0, let (index, status) = try await group.next() else { break }
+                running -= 1
+                state.finish(index, with: status)
+            }
+        }
+        let statuses = try await BackfillState.runs(of: id, storage: storage).map(\.status)
+        guard statuses.allSatisfy(\.isTerminal) else {
+            // Runs claimed by another live driver are still going; that driver finishes the backfill.
+            return backfill
+        }
+        backfill.status =
+            backfill.status == .canceling
+            ? .canceled : statuses.allSatisfy({ $0 == .success }) ? .completedSuccess : .completedFailed
+        backfill.endedAt = Date()
+        try await storage.updateBackfill(backfill)
+        return backfill
+    }
+
+    /// Asks a backfill to stop: queued runs are canceled at once when no driver runs it; a
+    /// driving process cancels them and lets running runs finish.
+    public func cancel(_ id: BackfillID) async throws -> Backfill {
+        guard var backfill = try await storage.backfill(id) else { throw StorageError.unknownBackfill(id) }
+        guard !backfill.status.isTerminal else { return backfill }
+        backfill.status = .canceling
+        try await storage.updateBackfill(backfill)
+        var state = try await BackfillState.load(backfill, definitions: definitions, storage: storage)
+        for index in state.queued { try await cancel(&state, index, reason: "the backfill was canceled") }
+        try await failRunsOfDeadDrivers(&state)
+        if try await BackfillState.runs(of: id, storage: storage).allSatisfy(\.status.isTerminal) {
+            backfill.status = .canceled
+            backfill.endedAt = Date()
+            try await storage.updateBackfill(backfill)
+        }
+        return backfill
+    }
+
+    /// The next queued run whose upstream partitions are done, canceling on the way runs whose
+    /// upstream partitions failed.
+    private func nextReadyRun(_ state: inout BackfillState) async throws -> Int? {
+        for index in state.queued {
+            switch state.readiness(of: index) {
+            case .ready: return index
+            case .waiting: continue
+            case .blocked(let reason): try await cancel(&state, index, reason: reason)
+            }
+        }
+        return nil
+    }
+
+    /// Claims a queued run for this process: QUEUED → STARTING, atomically.
+    private func claim(_ run: Run) async throws -> Bool {
+        let worker = WorkerProcess.current
+        let event = Event(
+            .runStarting, runID: run.id, message: "Launched by backfill \(run.tags[Backfill.tag] ?? "")",
+            metadata: [WorkerProcess.pidTag: .int(Int(worker.pid)), WorkerProcess.hostTag: .text(worker.host)])
+        guard let record = try await storage.transition(event, from: [.queued]) else { return false }
+        observer?(record)
+        return true
+    }
+
+    private func cancel(_ state: inout BackfillState, _ index: Int, reason: String) async throws {
+        let event = Event(.runCanceled, runID: state.runs[index].id, level: .warning, message: "Canceled: \(reason)")
+        if let record = try await storage.transition(event, from: [.queued, .notStarted]) {
+            observer?(record)
+            state.finish(index, with: .canceled)
+        } else if let run = try await storage.run(state.runs[index].id) {
+            state.status[index] = run.status
+        }
+    }
+
+    /// Marks failed the runs of the backfill that a process claimed but which are not ended while
+    /// that process is gone.
+    private func failRunsOfDeadDrivers(_ state: inout BackfillState) async throws {
+        for index in state.runs.indices where [.starting, .started].contains(state.status[index]) {
+            let runID = state.runs[index].id
+            let first = try await storage.events(ofRun: runID, after: nil, limit: 50)
+            guard let starting = first.first(where: { $0.event.type == .runStarting })?.event,
+                case .int(let pid)? = starting.metadata[WorkerProcess.pidTag],
+                case .text(let host)? = starting.metadata[WorkerProcess.hostTag],
+                !WorkerProcess(pid: Int32(pid), host: host).isAlive
+            else { continue }
+            let event = Event(
+                .runFailure, runID: runID, level: .error,
+                message: "The process that ran this run (pid \(pid) on \(host)) is gone; marked failed. "
+                    + "Backfill it again with `backfill launch --partitions failed` to retry its partitions.")
+            if let record = try await storage.transition(event, from: [.starting, .started]) {
+                observer?(record)
+                state.finish(index, with: .failure)
+            }
+        }
+    }
+}

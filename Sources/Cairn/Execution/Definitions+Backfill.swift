@@ -1,0 +1,171 @@
+import Foundation
+
+extension Definitions {
+    /// Plans a backfill of the selected partitioned assets over `partitions` and stores it with
+    /// all its runs queued, in one transaction; `BackfillDriver` then launches them.
+    ///
+    /// Assets with the same partitions share runs: one run per partition, or per range of
+    /// partitions when every asset of the run has a backfill policy that allows it. Runs of
+    /// assets downstream of other runs' assets come later in the order.
+    ///
+    /// - Throws: `SelectionError`, `PartitionsError` for an unpartitioned asset, an unknown key or
+    ///   an empty target, and storage errors.
+    public func launchBackfill(
+        _ selection: String, partitions: PartitionSelection, storage: any InstanceStorage,
+        tags: [String: String] = [:], runConfig: RunConfig = .empty, now: Date = Date()
+    ) async throws -> Backfill {
+        let graph = try assetGraph
+        let selected = try AssetSelection.parse(selection).resolve(in: graph).sorted().filter {
+            !graph.nodes[$0].isSource
+        }
+        let unpartitioned = selected.filter { graph.nodes[$0].spec.partitions == nil }.map { graph.nodes[$0].key }
+        guard unpartitioned.isEmpty else {
+            throw PartitionsError.partitionMismatch(
+                "backfills materialize partitions, but \(unpartitioned.map { "'\($0)'" }.joined(separator: ", ")) "
+                    + "\(unpartitioned.count == 1 ? "is" : "are") not partitioned; leave "
+                    + "\(unpartitioned.count == 1 ? "it" : "them") out of the selection and materialize "
+                    + "\(unpartitioned.count == 1 ? "it" : "them") with `materialize`")
+        }
+        guard !selected.isEmpty else { throw PlanError.nothingToMaterialize([]) }
+        let backfillID = BackfillID.random()
+        let groups = BackfillGroup.groups(of: selected, in: graph)
+        var spaces: [PartitionSpace] = []
+        var targets: [PartitionSubset?] = []
+        var firstError: (any Error)?
+        for group in groups {
+            let definition = graph.nodes[group.nodes[0]].spec.partitions!
+            let space = try await PartitionSpace.resolve(definition, now: now, storage: storage)
+            spaces.append(space)
+            do {
+                let keys = group.nodes.map { graph.nodes[$0].key }
+                targets.append(try await targetSubset(partitions, keys: keys, space: space, storage: storage))
+            } catch let error as PartitionsError {
+                targets.append(nil)
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError {
+            // Keys of one partitions definition: assets partitioned otherwise by time get the
+            // partitions that lie within the same time span; others cannot be backfilled with them.
+            guard
+                let window = zip(spaces, targets).lazy.compactMap({ space, target in
+                    target.flatMap { space.timeWindow(spanning: $0) }
+                }).first
+            else { throw firstError }
+            for index in groups.indices where targets[index] == nil {
+                guard spaces[index].isTimeWindowed else {
+                    let key = graph.nodes[groups[index].nodes[0]].key
+                    throw PartitionsError.partitionMismatch(
+                        "'\(key)' is not partitioned by time, so the partitions '\(partitions)' mean nothing to it; "
+                            + "leave it out of the selection and backfill it separately")
+                }
+                targets[index] = spaces[index].subset(within: window)
+            }
+        }
+        var runs: [Run] = []
+        var partitionCount = 0
+        for (index, group) in groups.enumerated() {
+            let space = spaces[index]
+            let keys = group.nodes.map { graph.nodes[$0].key }
+            let target = targets[index]!
+            partitionCount += target.count
+            // One partition per run unless every asset of the group allows more; no limit for single runs.
+            var limit: Int?
+            for node in group.nodes {
+                let policy = graph.definitions[graph.nodes[node].definitionIndex].backfillPolicy
+                if let maximum = policy.map(\.maxPartitionsPerRun) ?? 1 { limit = Swift.min(limit ?? .max, maximum) }
+            }
+            for range in Self.chunks(of: target, in: space, limit: limit) {
+                runs.append(
+                    Run(
+                        selection: selection, assetKeys: keys,
+                        tags: tags.merging(Run.partitionTags(range)) { _, new in new }.merging([
+                            Backfill.tag: backfillID.rawValue
+                        ]) { _, new in new },
+                        status: .queued, createdAt: now, runConfig: runConfig.json))
+            }
+        }
+        guard !runs.isEmpty else {
+            throw PartitionsError.partitionMismatch(
+                "no partition of the selected assets matches '\(partitions)'; nothing to backfill")
+        }
+        let backfill = Backfill(
+            id: backfillID, createdAt: now, selection: selection, assetKeys: selected.map { graph.nodes[$0].key },
+            partitionSelection: partitions.description, partitionCount: partitionCount, runCount: runs.count,
+            tags: tags, runConfig: runConfig.json)
+        try await storage.addBackfill(backfill, runs: runs)
+        return backfill
+    }
+
+    /// The partitions of `space` that a partition selection means for the assets `keys`.
+    private func targetSubset(
+        _ selection: PartitionSelection, keys: [AssetKey], space: PartitionSpace, storage: any InstanceStorage
+    ) async throws -> PartitionSubset {
+        switch selection {
+        case .all:
+            return space.all
+        case .range(let range):
+            return try space.subset(of: range, asset: keys[0])
+        case .keys(let list):
+            return try space.subset(of: list, asset: keys[0])
+        case .missing, .failed:
+            var result = PartitionSubset()
+            for key in keys {
+                let status = try await Self.updatedPartitionStatus(of: key, space: space, storage: storage)
+                let summary = status.summary(in: space)
+                result = result.union(
+                    selection == .missing
+                        ? space.all.subtracting(status.materialized).subtracting(summary.inProgress) : summary.failed)
+            }
+            return result
+        }
+    }
+
+    /// The ranges of `subset` cut into runs of at most `limit` consecutive partitions (no limit when `nil`).
+    static func chunks(of subset: PartitionSubset, in space: PartitionSpace, limit: Int?) -> [PartitionKeyRange] {
+        var result: [PartitionKeyRange] = []
+        for slice in subset.slices.keys.sorted() {
+            for range in subset.slices[slice]!.ranges {
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let end = limit.map { Swift.min(range.upperBound, start + $0) } ?? range.upperBound
+                    result.append(
+                        PartitionKeyRange(
+                            space.key(at: PartitionPosition(slice: slice, index: start)),
+                            space.key(at: PartitionPosition(slice: slice, index: end - 1))))
+                    start = end
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Assets of a backfill that share runs: the same partitions, and no path between two of them
+/// through an asset of a later group, so that runs only wait for runs of the same or earlier groups.
+struct BackfillGroup {
+    /// The node indices, in topological order.
+    var nodes: [Int]
+
+    /// Groups the selected nodes (in topological order), in an order where every group comes
+    /// after the groups its assets depend on.
+    static func groups(of selected: [Int], in graph: AssetGraph) -> [BackfillGroup] {
+        var groups: [BackfillGroup] = []
+        var groupOf: [Int: Int] = [:]
+        for node in selected {
+            let definition = graph.nodes[node].spec.partitions
+            let earliest = graph.parents[node].compactMap { groupOf[$0] }.max() ?? 0
+            let existing = groups.indices.last {
+                $0 >= earliest && graph.nodes[groups[$0].nodes[0]].spec.partitions == definition
+            }
+            if let existing {
+                groups[existing].nodes.append(node)
+                groupOf[node] = existing
+            } else {
+                groupOf[node] = groups.count
+                groups.append(BackfillGroup(nodes: [node]))
+            }
+        }
+        return groups
+    }
+}

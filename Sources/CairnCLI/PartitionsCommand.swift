@@ -1,0 +1,167 @@
+import ArgumentParser
+import Cairn
+import Foundation
+
+/// `partitions`: the partition status of assets, and the keys of dynamic partition sets.
+struct PartitionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "partitions",
+        abstract: "Show partition status; add and remove dynamic partition keys.",
+        subcommands: [
+            PartitionStatusCommand.self, AddPartitionsCommand.self, RemovePartitionsCommand.self,
+            ListPartitionsCommand.self,
+        ],
+        defaultSubcommand: PartitionStatusCommand.self)
+}
+
+/// `partitions status`: one status bar per partitioned asset, with counts and missing ranges.
+struct PartitionStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "One line per partitioned asset: a status bar, counts, and the missing ranges.",
+        discussion: """
+            In the bar, █ is materialized, ▒ in progress, x failed and ░ missing; each character \
+            stands for an equal share of the partitions, and shows the worst state within it.
+            """)
+
+    @Option(name: .long, help: "Only assets matching this selection.")
+    var select = "*"
+
+    @Option(name: .long, help: "How many missing ranges to list per asset.")
+    var ranges = 3
+
+    @OptionGroup var options: HomeOptions
+
+    func run() async throws {
+        let definitions = CodeLocation.definitions
+        let graph = try validatedGraph()
+        let indices = try selectedNodes(select, in: graph).sorted().filter { graph.nodes[$0].spec.partitions != nil }
+        guard !indices.isEmpty else {
+            print("No partitioned assets match '\(select)'.")
+            return
+        }
+        let storage = try options.openStorage()
+        let width = indices.map { graph.nodes[$0].key.description.count }.max() ?? 0
+        for index in indices {
+            let key = graph.nodes[index].key
+            let (status, space) = try await definitions.partitionStatus(of: key, storage: storage)
+            let summary = status.summary(in: space)
+            let name = key.description.padding(toLength: width, withPad: " ", startingAt: 0)
+            var parts = ["\(summary.materialized.count)/\(summary.total) materialized"]
+            if !summary.failed.isEmpty { parts.append("\(summary.failed.count) failed") }
+            if !summary.inProgress.isEmpty { parts.append("\(summary.inProgress.count) in progress") }
+            if !summary.missing.isEmpty {
+                let shown = summary.ranges(of: summary.missing, in: space, limit: ranges)
+                let more = summary.missing.slices.values.reduce(0) { $0 + $1.ranges.count } - shown.count
+                parts.append(
+                    "\(summary.missing.count) missing: "
+                        + shown.map { $0.start == $0.end ? $0.start.rawValue : $0.description }.joined(separator: ", ")
+                        + (more > 0 ? " (+\(more) more ranges)" : ""))
+            }
+            print("\(name)  [\(StatusBar(summary: summary, space: space).rendered)]  \(parts.joined(separator: " · "))")
+        }
+    }
+}
+
+/// The status of an asset's partitions drawn as a line of characters.
+struct StatusBar {
+    let summary: PartitionStatusSummary
+    let space: PartitionSpace
+    var width = 40
+
+    /// The characters: each covers an equal share of the positions and shows the worst state in it.
+    var rendered: String {
+        let positions = summary.materialized.union(summary.failed).union(summary.inProgress).union(summary.missing)
+        let bounds = positions.slices.values.compactMap { ranges -> Range<Int>? in
+            guard let first = ranges.ranges.first, let last = ranges.ranges.last else { return nil }
+            return first.lowerBound..<last.upperBound
+        }
+        guard let low = bounds.map(\.lowerBound).min(), let high = bounds.map(\.upperBound).max() else {
+            return String(repeating: " ", count: width)
+        }
+        let cells = Swift.min(width, high - low)
+        return String(
+            (0..<cells).map { cell -> Character in
+                let cellRange = (low + (high - low) * cell / cells)..<(low + (high - low) * (cell + 1) / cells)
+                if Self.touches(summary.failed, cellRange) { return "x" }
+                if Self.touches(summary.inProgress, cellRange) { return "▒" }
+                if Self.touches(summary.missing, cellRange) { return "░" }
+                return "█"
+            })
+    }
+
+    private static func touches(_ subset: PartitionSubset, _ range: Range<Int>) -> Bool {
+        subset.slices.values.contains { !$0.clamped(to: range).isEmpty }
+    }
+}
+
+/// `partitions add <name> <keys>`: adds keys to a dynamic partition set.
+struct AddPartitionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add keys to a dynamic partition set.")
+
+    @Argument(help: "The name of the dynamic partition set.")
+    var name: String
+
+    @Argument(help: "The keys to add; keys it holds already are left alone.")
+    var keys: [String]
+
+    @OptionGroup var options: HomeOptions
+
+    func validate() throws {
+        guard !keys.isEmpty else { throw ValidationError("give at least one key to add") }
+    }
+
+    func run() async throws {
+        let storage = try options.openStorage()
+        let added = try await storage.addDynamicPartitions(try validatedDynamicKeys(keys, set: name), to: name)
+        print("Added \(added) key\(added == 1 ? "" : "s") to '\(name)' (\(keys.count - added) already there).")
+    }
+}
+
+/// `partitions remove <name> <keys>`: removes keys from a dynamic partition set.
+struct RemovePartitionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "Remove keys from a dynamic partition set.")
+
+    @Argument(help: "The name of the dynamic partition set.")
+    var name: String
+
+    @Argument(help: "The keys to remove.")
+    var keys: [String]
+
+    @OptionGroup var options: HomeOptions
+
+    func run() async throws {
+        let storage = try options.openStorage()
+        let removed = try await storage.deleteDynamicPartitions(keys.map { PartitionKey($0) }, from: name)
+        print("Removed \(removed) key\(removed == 1 ? "" : "s") from '\(name)'.")
+    }
+}
+
+/// `partitions list <name>`: the keys of a dynamic partition set.
+struct ListPartitionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the keys of a dynamic partition set, oldest first.")
+
+    @Argument(help: "The name of the dynamic partition set.")
+    var name: String
+
+    @OptionGroup var options: HomeOptions
+
+    func run() async throws {
+        let storage = try options.openStorage()
+        let keys = try await storage.dynamicPartitions(name).keys
+        if keys.isEmpty { print("'\(name)' holds no keys. Add some with 'partitions add \(name) <keys>'.") }
+        for key in keys { print(key.rawValue) }
+    }
+}
+
+/// The keys, or an exit naming the first that cannot be a partition key.
+func validatedDynamicKeys(_ keys: [String], set name: String) throws -> [PartitionKey] {
+    do {
+        return try DynamicPartitions(name).validatedKeys(keys)
+    } catch {
+        throw fail(error.description)
+    }
+}
