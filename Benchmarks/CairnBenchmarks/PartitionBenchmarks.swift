@@ -17,7 +17,7 @@ extension CairnBenchmarks {
     /// the compact status stored in SQLite and summarized with every missing range as keys.
     static func partitionStatusBenchmark() async throws {
         let hourly = PartitionsDefinition.hourly(start: "2010-01-01-00:00", end: "2026-10-09-00:00")  // 147,000 hours
-        let definitions = try Definitions(assets: [Asset<Int>("events", partitions: hourly) { _ in 1 }])
+        let definitions = Definitions(assets: [Asset<Int>("events", partitions: hourly) { _ in 1 }])
         let space = try PartitionSpace(hourly, now: partitionsNow)
         try await withTemporaryStorage { storage in
             let run = Run(assetKeys: ["events"])
@@ -72,7 +72,7 @@ extension CairnBenchmarks {
         let c = Asset("c", partitions: partitions, from: b) { _, value in value }
         let d = Asset("d", partitions: partitions, from: c) { _, value in value }
         let e = Asset("e", partitions: partitions, from: d) { _, value in value }
-        let definitions = try Definitions(assets: [a, b, c, d, e])
+        let definitions = Definitions(assets: [a, b, c, d, e])
         var times: [Double] = []
         for _ in 0..<5 {
             try await withTemporaryStorage { storage in

@@ -35,7 +35,16 @@ struct StatusCommand: AsyncParsableCommand {
             let key = graph.nodes[index].key
             let status = statuses[key] ?? .missing
             counts[status.description, default: 0] += 1
-            let why = status.reasons.map(\.description).joined(separator: "; ")
+            var why = status.reasons.map(\.description).joined(separator: "; ")
+            if graph.nodes[index].spec.partitions != nil {
+                let (partitionStatus, space) = try await CodeLocation.definitions.partitionStatus(
+                    of: key, storage: storage)
+                let summary = partitionStatus.summary(in: space)
+                let counts =
+                    "\(summary.materialized.count)/\(summary.total) partitions materialized"
+                    + (summary.failed.isEmpty ? "" : ", \(summary.failed.count) failed")
+                why = why.isEmpty ? counts : "\(counts); \(why)"
+            }
             let last: String
             if let record = materializations[key] {
                 last = "\(Formatting.timestamp(record.event.timestamp)) (run \(record.event.runID.short))"

@@ -88,8 +88,9 @@ enum Migrations {
                     """)
         }
         migrator.registerMigration("v3-partitions-backfills") { db in
-            // Only materializations of a partition have a row in `asset_partition_latest_materialization`.
-            // Dynamic partitions are never deleted, only flagged, so a key added again keeps its ordinal;
+            // `partition_key`, since `PARTITION` is an SQL keyword. Only materializations of a partition have a
+            // row in `asset_partition_latest_materialization`. Partition statuses, whose data can be large, are
+            // kept in a table with rowids, as SQLite advises for large rows. Dynamic partitions are never deleted, only flagged, so a key added again keeps its ordinal;
             // their rows are in ordinal order, so listing a set is one range of the table.
             // A backfill's record is its columns plus a JSON body of the rest; its run config has its own
             // column, as in `runs`, so that a JSON `null` config stays distinct from none.

@@ -17,9 +17,7 @@ extension SQLiteStorage {
                     """
             ).execute(arguments: row.arguments)
             guard db.changesCount > 0 else { throw StorageError.duplicateBackfill(backfill.id) }
-            for runRow in runRows {
-                try self.insert(runRow, db)
-            }
+            try self.insert(runRows, db)
         }
     }
 

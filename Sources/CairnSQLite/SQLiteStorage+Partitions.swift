@@ -82,28 +82,47 @@ extension SQLiteStorage {
         }
     }
 
-    /// Adds the keys the set `name` does not hold yet, in order, in one transaction of two
-    /// statements that read the keys from one JSON array; returns how many were added.
+    /// Adds the keys the set `name` does not hold yet, in order, in one transaction whose
+    /// statements each read the keys from one JSON array; returns how many were added.
+    ///
+    /// New keys get the next ordinals in the order of their JSON array, so the insert needs no sort.
     @discardableResult
     public func addDynamicPartitions(_ keys: [PartitionKey], to name: String) async throws -> Int {
-        guard !keys.isEmpty else { return 0 }
-        let keyList = try json(keys)
+        var seen: Set<PartitionKey> = []
+        let unique = keys.filter { seen.insert($0).inserted }
+        guard !unique.isEmpty else { return 0 }
+        let keyList = try json(unique)
         return try await pool.write { db in
-            try db.cachedStatement(sql: Self.setDynamicPartitionsDeletedSQL(false)).execute(arguments: [name, keyList])
-            let restored = db.changesCount
-            // New keys, each once at its first position, get the next ordinals in that order.
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT d.key, d.deleted FROM json_each(?2) AS k
+                        CROSS JOIN dynamic_partitions AS d ON d.name = ?1 AND d.key = k.value
+                        """),
+                arguments: [name, keyList])
+            var known: Set<String> = []
+            var deleted: [String] = []
+            while let row = try rows.next() {
+                let key: String = row[0]
+                known.insert(key)
+                if row[1] { deleted.append(key) }
+            }
+            if !deleted.isEmpty {
+                try db.cachedStatement(sql: Self.setDynamicPartitionsDeletedSQL(false)).execute(
+                    arguments: [name, try self.json(deleted)])
+            }
+            let added = known.isEmpty ? unique : unique.filter { !known.contains($0.rawValue) }
+            guard !added.isEmpty else { return deleted.count }
+            let next = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT coalesce(max(ordinal), -1) + 1 FROM dynamic_partitions WHERE name = ?"),
+                arguments: [name])
             try db.cachedStatement(
                 sql: """
                     INSERT INTO dynamic_partitions (name, ordinal, key)
-                    SELECT ?1,
-                        (SELECT coalesce(max(ordinal), -1) FROM dynamic_partitions WHERE name = ?1)
-                            + row_number() OVER (ORDER BY k.position),
-                        k.value
-                    FROM (SELECT value, min(key) AS position FROM json_each(?2) GROUP BY value) AS k
-                    WHERE NOT EXISTS (SELECT 1 FROM dynamic_partitions AS d WHERE d.name = ?1 AND d.key = k.value)
+                    SELECT ?1, ?2 + k.key, k.value FROM json_each(?3) AS k
                     """
-            ).execute(arguments: [name, keyList])
-            return restored + db.changesCount
+            ).execute(arguments: [name, next, known.isEmpty ? keyList : try self.json(added)])
+            return deleted.count + added.count
         }
     }
 

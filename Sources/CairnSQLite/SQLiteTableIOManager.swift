@@ -28,6 +28,10 @@ import Synchronization
 /// cursor, so no second copy of the data is held in memory. The file is opened in WAL mode on
 /// first use, together with its directory; keep it apart from Cairn's own database.
 ///
+/// Each partition of a partitioned asset has a table of its own, named after the asset's table
+/// with the partition key in brackets (`daily_sales[2024-01-05]`), so runs of different partitions
+/// never replace each other's rows.
+///
 /// Keys map to table names one way only: `a/b__c` and `a__b/c` share the table `a__b__c`.
 public struct SQLiteTableIOManager: IOManager {
     /// The absolute path of the database file.
@@ -41,16 +45,17 @@ public struct SQLiteTableIOManager: IOManager {
         connection = Connection(path: self.path)
     }
 
-    /// The name of the table that holds an asset's value: its key's components joined by `__`.
-    public static func tableName(for key: AssetKey) -> String {
-        key.path.joined(separator: "__")
+    /// The name of the table that holds an asset's value: its key's components joined by `__`,
+    /// followed by the partition key in brackets for a partition.
+    public static func tableName(for key: AssetKey, partition: PartitionKey? = nil) -> String {
+        key.path.joined(separator: "__") + (partition.map { "[\($0)]" } ?? "")
     }
 
     /// Writes the records as a new table that replaces the asset's table, and reports the path,
     /// the table, the row count and the columns with their SQLite types (`?` where `NULL` occurs).
     public func handleOutput<Value: Codable & Sendable>(_ value: Value, context: OutputContext) async throws -> Metadata
     {
-        let table = Self.tableName(for: context.assetKey)
+        let table = Self.tableName(for: context.assetKey, partition: context.partitionKey)
         let pool = try connection.open()
         let written: (rowCount: Int, schema: TableSchema)
         do {
@@ -76,7 +81,7 @@ public struct SQLiteTableIOManager: IOManager {
 
     /// Reads the asset's table and decodes its rows, by column name, into an array of records.
     public func loadInput<Value: Codable & Sendable>(_ type: Value.Type, context: InputContext) async throws -> Value {
-        let table = Self.tableName(for: context.assetKey)
+        let table = Self.tableName(for: context.assetKey, partition: context.partitionKey)
         let missing = IOManagerError.missingValue(context.assetKey, location: "\(path) table \(table)")
         guard let pool = try connection.openIfExists() else { throw missing }
         do {

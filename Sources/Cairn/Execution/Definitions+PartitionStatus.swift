@@ -40,7 +40,7 @@ extension Definitions {
         while true {
             let page = try await storage.events(
                 ofAsset: key, types: AssetPartitionStatus.eventTypes, after: cursor, limit: pageSize)
-            for record in page { status.apply(record.event, in: space) }
+            status.apply(page.lazy.map(\.event), in: space)
             cursor = page.last?.id ?? cursor
             if page.count < pageSize { break }
         }

@@ -26,22 +26,30 @@ public struct AssetPartitionStatus: Sendable, Codable {
         .assetMaterializationPlanned, .assetMaterialization, .assetFailedToMaterialize,
     ]
 
-    /// Applies one event of the asset; events of partitions `space` does not hold are ignored.
-    public mutating func apply(_ event: Event, in space: PartitionSpace) {
-        guard let key = event.partition, let position = space.position(of: key) else { return }
-        switch event.type {
-        case .assetMaterializationPlanned:
-            inProgress[event.runID, default: PartitionSubset()].insert(position)
-        case .assetMaterialization:
-            materialized.insert(position)
-            failed.remove(position)
-            finish(position, of: event.runID)
-        case .assetFailedToMaterialize:
-            failed.insert(position)
-            finish(position, of: event.runID)
-        default:
-            break
+    /// Applies events of the asset, in order; events of partitions `space` does not hold are ignored.
+    public mutating func apply(_ events: some Sequence<Event>, in space: PartitionSpace) {
+        // Materialized partitions only ever grow: they are merged at the end in one pass rather
+        // than inserted one by one, which in random order would move the ranges every time.
+        var newlyMaterialized: [String: [Int]] = [:]
+        for event in events {
+            guard let key = event.partition, let position = space.position(of: key) else { continue }
+            switch event.type {
+            case .assetMaterializationPlanned:
+                inProgress[event.runID, default: PartitionSubset()].insert(position)
+            case .assetMaterialization:
+                newlyMaterialized[position.slice, default: []].append(position.index)
+                failed.remove(position)
+                finish(position, of: event.runID)
+            case .assetFailedToMaterialize:
+                failed.insert(position)
+                finish(position, of: event.runID)
+            default:
+                break
+            }
         }
+        guard !newlyMaterialized.isEmpty else { return }
+        materialized = materialized.union(
+            PartitionSubset(slices: newlyMaterialized.mapValues { PartitionRanges(positions: $0) }))
     }
 
     /// Marks the partitions still in progress in an ended run as failed: its process died or it

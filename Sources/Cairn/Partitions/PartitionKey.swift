@@ -4,9 +4,7 @@ import Foundation
 ///
 /// Keys of multi-dimensional partitions join the dimensions' keys with `|`, ordered by
 /// dimension name, as in Dagster: `2024-01-05|eu`.
-public struct PartitionKey: Hashable, Comparable, Sendable, Codable, CustomStringConvertible,
-    ExpressibleByStringLiteral
-{
+public struct PartitionKey: StringIdentifier {
     /// The key's text.
     public let rawValue: String
 
@@ -15,19 +13,11 @@ public struct PartitionKey: Hashable, Comparable, Sendable, Codable, CustomStrin
         self.rawValue = rawValue
     }
 
-    /// Wraps a key written as a literal.
-    public init(stringLiteral value: String) {
-        self.init(value)
-    }
-
     /// The key of a multi-dimensional partition from each dimension's key, joined by `|` in the
     /// order of the dimensions' names.
     public init(dimensions: [String: PartitionKey]) {
         self.init(dimensions.sorted { $0.key < $1.key }.map(\.value.rawValue).joined(separator: "|"))
     }
-
-    /// The key's text.
-    public var description: String { rawValue }
 
     /// The relative path at which IO managers store the partition's value: one directory level per
     /// dimension (`2024-01-05/eu` for `2024-01-05|eu`), with `/` inside a key escaped as `%2F`
@@ -37,20 +27,6 @@ public struct PartitionKey: Hashable, Comparable, Sendable, Codable, CustomStrin
             let escaped = part.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
             return escaped == "." || escaped == ".." || escaped.isEmpty ? "%" + escaped : escaped
         }.joined(separator: "/")
-    }
-
-    /// Orders keys by their text.
-    public static func < (lhs: PartitionKey, rhs: PartitionKey) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    /// Decodes the key's text.
-    public init(from decoder: any Decoder) throws {
-        self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    /// Encodes the key's text.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 }
 

@@ -16,6 +16,8 @@ struct PartitionKeyFormat: Hashable, Sendable {
     /// Whether the format writes the zone's name (`%Z`).
     let writesZoneName: Bool
     private let tokens: [Token]
+    /// The most bytes a key takes.
+    private let capacity: Int
 
     /// One piece of a format.
     private enum Token: Hashable, Sendable {
@@ -23,8 +25,20 @@ struct PartitionKeyFormat: Hashable, Sendable {
         case literal(UInt8)
         /// Whitespace, written as is and read as one or more whitespace characters.
         case whitespace([UInt8])
-        /// A `%` directive.
-        case directive(Directive)
+        /// A `%` directive, and how it reads.
+        case directive(Directive, Matcher)
+    }
+
+    /// How a directive reads: the ways it matches, in the order Python's regular expression tries them.
+    private enum Matcher: Hashable, Sendable {
+        /// Alternatives of character classes, such as `1[0-2]|0[1-9]|[1-9]`.
+        case alternatives([[ClosedRange<UInt8>]])
+        /// Lowercase names, longest first.
+        case names([[UInt8]])
+        /// One to six digits, as many as there are.
+        case microsecond
+        /// A UTC offset.
+        case offset
     }
 
     /// The directives, named by their letter.
@@ -84,13 +98,22 @@ struct PartitionKeyFormat: Hashable, Sendable {
                         "format '\(pattern)' uses '%\(directive.letter)' twice, so its keys cannot be read back; "
                             + "use each directive once")
                 }
-                tokens.append(.directive(directive))
+                tokens.append(.directive(directive, Self.matcher(for: directive)))
             } else {
                 throw .invalidTimeWindow(
                     "format '\(pattern)' ends with a lone '%'; write '%%' for a percent sign")
             }
         }
         self.tokens = tokens
+        capacity = tokens.reduce(0) { total, token in
+            switch token {
+            case .literal: total + 1
+            case .whitespace(let run): total + run.count
+            case .directive(.zoneName, _): total + zoneName.utf8.count
+            case .directive(.year, _): total + 20
+            case .directive: total + 9
+            }
+        }
         writesOffset = seen.contains(.offset)
         writesZoneName = seen.contains(.zoneName)
     }
@@ -110,65 +133,90 @@ struct PartitionKeyFormat: Hashable, Sendable {
         let weekday = GregorianDate.floorDivision(days + 4, 7).remainder  // 0 is Sunday
         let dayOfYear = days - GregorianDate.daysSince1970(year: year, month: 1, day: 1)  // 0-based
         let hour = secondOfDay / 3600
-        var out: [UInt8] = []
-        out.reserveCapacity(pattern.utf8.count + 16)
-        for token in tokens {
-            switch token {
-            case .literal(let byte): out.append(byte)
-            case .whitespace(let run): out.append(contentsOf: run)
-            case .directive(let directive):
-                switch directive {
-                case .year: out.append(contentsOf: String(year).utf8)
-                case .shortYear: Self.append(GregorianDate.floorDivision(year, 100).remainder, width: 2, to: &out)
-                case .month: Self.append(month, width: 2, to: &out)
-                case .day: Self.append(day, width: 2, to: &out)
-                case .hour: Self.append(hour, width: 2, to: &out)
-                case .hour12: Self.append(hour % 12 == 0 ? 12 : hour % 12, width: 2, to: &out)
-                case .amPM: out.append(contentsOf: (hour < 12 ? "AM" : "PM").utf8)
-                case .minute: Self.append(secondOfDay / 60 % 60, width: 2, to: &out)
-                case .second: Self.append(secondOfDay % 60, width: 2, to: &out)
-                case .microsecond: Self.append(microsecond, width: 6, to: &out)
-                case .dayOfYear: Self.append(dayOfYear + 1, width: 3, to: &out)
-                case .sundayWeek: Self.append((dayOfYear + 7 - weekday) / 7, width: 2, to: &out)
-                case .mondayWeek: Self.append((dayOfYear + 7 - (weekday + 6) % 7) / 7, width: 2, to: &out)
-                case .weekday: Self.append(weekday, width: 1, to: &out)
-                case .isoWeekday: Self.append(weekday == 0 ? 7 : weekday, width: 1, to: &out)
-                case .shortWeekdayName: out.append(contentsOf: Self.weekdayNames[weekday].prefix(3).utf8)
-                case .weekdayName: out.append(contentsOf: Self.weekdayNames[weekday].utf8)
-                case .shortMonthName: out.append(contentsOf: Self.monthNames[month - 1].prefix(3).utf8)
-                case .monthName: out.append(contentsOf: Self.monthNames[month - 1].utf8)
-                case .offset: Self.appendOffset(offset, to: &out)
-                case .zoneName: out.append(contentsOf: zoneName.utf8)
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var out = ByteWriter(buffer: buffer)
+            for token in tokens {
+                switch token {
+                case .literal(let byte): out.append(byte)
+                case .whitespace(let run): out.append(contentsOf: run)
+                case .directive(let directive, _):
+                    switch directive {
+                    case .year:
+                        if year < 0 { out.append(UInt8(ascii: "-")) }
+                        out.append(abs(year), width: 1)
+                    case .shortYear: out.append(GregorianDate.floorDivision(year, 100).remainder, width: 2)
+                    case .month: out.append(month, width: 2)
+                    case .day: out.append(day, width: 2)
+                    case .hour: out.append(hour, width: 2)
+                    case .hour12: out.append(hour % 12 == 0 ? 12 : hour % 12, width: 2)
+                    case .amPM: out.append(contentsOf: hour < 12 ? Self.am : Self.pm)
+                    case .minute: out.append(secondOfDay / 60 % 60, width: 2)
+                    case .second: out.append(secondOfDay % 60, width: 2)
+                    case .microsecond: out.append(microsecond, width: 6)
+                    case .dayOfYear: out.append(dayOfYear + 1, width: 3)
+                    case .sundayWeek: out.append((dayOfYear + 7 - weekday) / 7, width: 2)
+                    case .mondayWeek: out.append((dayOfYear + 7 - (weekday + 6) % 7) / 7, width: 2)
+                    case .weekday: out.append(weekday, width: 1)
+                    case .isoWeekday: out.append(weekday == 0 ? 7 : weekday, width: 1)
+                    case .shortWeekdayName: out.append(contentsOf: Self.weekdayBytes[weekday].prefix(3))
+                    case .weekdayName: out.append(contentsOf: Self.weekdayBytes[weekday])
+                    case .shortMonthName: out.append(contentsOf: Self.monthBytes[month - 1].prefix(3))
+                    case .monthName: out.append(contentsOf: Self.monthBytes[month - 1])
+                    case .offset:
+                        // As Python writes `%z`: `+0100`, `-0430`, `+010101` with seconds.
+                        out.append(UInt8(ascii: offset < 0 ? "-" : "+"))
+                        let magnitude = abs(offset)
+                        out.append(magnitude / 3600, width: 2)
+                        out.append(magnitude / 60 % 60, width: 2)
+                        if magnitude % 60 != 0 { out.append(magnitude % 60, width: 2) }
+                    case .zoneName: out.append(contentsOf: zoneName.utf8)
+                    }
                 }
             }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Appends `value` in decimal with at least `width` digits.
-    private static func append(_ value: Int, width: Int, to out: inout [UInt8]) {
-        var digits = 1
-        var limit = 10
-        while value >= limit && digits < 19 {
-            digits += 1
-            limit &*= 10
-        }
-        for _ in digits..<max(digits, width) { out.append(UInt8(ascii: "0")) }
-        var divisor = limit / 10
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
+            return out.count
         }
     }
 
-    /// Appends a UTC offset as Python writes `%z`: `+0100`, `-0430`, `+010101` with seconds.
-    private static func appendOffset(_ offset: Int, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: offset < 0 ? "-" : "+"))
-        let magnitude = abs(offset)
-        append(magnitude / 3600, width: 2, to: &out)
-        append(magnitude / 60 % 60, width: 2, to: &out)
-        if magnitude % 60 != 0 { append(magnitude % 60, width: 2, to: &out) }
+    /// Writes bytes into a buffer that is large enough.
+    private struct ByteWriter {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var count = 0
+
+        mutating func append(_ byte: UInt8) {
+            buffer[count] = byte
+            count += 1
+        }
+
+        mutating func append(contentsOf bytes: some Sequence<UInt8>) {
+            for byte in bytes { append(byte) }
+        }
+
+        /// Appends a non-negative `value` in decimal with at least `width` digits.
+        mutating func append(_ value: Int, width: Int) {
+            if width == 2 && value < 100 {
+                append(UInt8(ascii: "0") + UInt8(value / 10))
+                append(UInt8(ascii: "0") + UInt8(value % 10))
+                return
+            }
+            var digits = 1
+            var limit = 10
+            while value >= limit && digits < 18 {
+                digits += 1
+                limit *= 10
+            }
+            for _ in digits..<max(digits, width) { append(UInt8(ascii: "0")) }
+            var divisor = limit / 10
+            while divisor > 0 {
+                append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
     }
+
+    private static let am = Array("AM".utf8)
+    private static let pm = Array("PM".utf8)
+    private static let weekdayBytes = weekdayNames.map { Array($0.utf8) }
+    private static let monthBytes = monthNames.map { Array($0.utf8) }
 
     private static let weekdayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
     private static let monthNames = [
@@ -218,9 +266,9 @@ struct PartitionKeyFormat: Hashable, Sendable {
                 end -= 1
             }
             return nil
-        case .directive(let directive):
+        case .directive(_, let matcher):
             var found: Int?
-            Self.forEachLength(of: directive, in: bytes, at: position) { length in
+            Self.forEachLength(of: matcher, in: bytes, at: position) { length in
                 captures[token * 2] = position
                 captures[token * 2 + 1] = length
                 found = match(bytes, token: token + 1, at: position + length, captures: &captures)
@@ -230,26 +278,36 @@ struct PartitionKeyFormat: Hashable, Sendable {
         }
     }
 
-    /// Calls `body` with the length of each way `directive` matches at `position`, in the order
+    /// Calls `body` with the length of each way `matcher` matches at `position`, in the order
     /// Python's regular expression tries them, until `body` returns `true`.
     private static func forEachLength(
-        of directive: Directive, in bytes: UnsafeBufferPointer<UInt8>, at position: Int, _ body: (Int) -> Bool
+        of matcher: Matcher, in bytes: UnsafeBufferPointer<UInt8>, at position: Int, _ body: (Int) -> Bool
     ) {
-        switch directive {
+        switch matcher {
+        case .alternatives(let alternatives):
+            for alternative in alternatives where matches(alternative, bytes, at: position) {
+                if body(alternative.count) { return }
+            }
+        case .names(let names):
+            for name in names where matchesName(name, bytes, at: position) {
+                if body(name.count) { return }
+            }
         case .microsecond:
             var digits = 0
             while digits < 6, position + digits < bytes.count, isDigit(bytes[position + digits]) { digits += 1 }
             for length in stride(from: digits, to: 0, by: -1) where body(length) { return }
         case .offset:
             for length in offsetLengths(bytes, at: position) where body(length) { return }
-        case .shortWeekdayName, .weekdayName, .shortMonthName, .monthName, .amPM, .zoneName:
-            for name in names[directive]! where matchesName(name, bytes, at: position) {
-                if body(name.count) { return }
-            }
-        default:
-            for alternative in numericAlternatives[directive]! where matches(alternative, bytes, at: position) {
-                if body(alternative.count) { return }
-            }
+        }
+    }
+
+    /// How `directive` reads.
+    private static func matcher(for directive: Directive) -> Matcher {
+        switch directive {
+        case .microsecond: .microsecond
+        case .offset: .offset
+        case .shortWeekdayName, .weekdayName, .shortMonthName, .monthName, .amPM, .zoneName: .names(names[directive]!)
+        default: .alternatives(numericAlternatives[directive]!)
         }
     }
 
@@ -276,7 +334,9 @@ struct PartitionKeyFormat: Hashable, Sendable {
                 if byte(seconds + 2) == UInt8(ascii: ".") {
                     var count = 0
                     while count < 6, let next = byte(seconds + 3 + count), isDigit(next) { count += 1 }
-                    for fraction in stride(from: count, to: 0, by: -1) { lengths.append(seconds + 3 + fraction - position) }
+                    for fraction in stride(from: count, to: 0, by: -1) {
+                        lengths.append(seconds + 3 + fraction - position)
+                    }
                 }
                 lengths.append(seconds + 2 - position)
             }
@@ -296,7 +356,7 @@ struct PartitionKeyFormat: Hashable, Sendable {
         var hour12: Int?
         var pm: Bool?
         for (index, token) in tokens.enumerated() {
-            guard case .directive(let directive) = token else { continue }
+            guard case .directive(let directive, _) = token else { continue }
             let field = bytes[captures[index * 2]..<(captures[index * 2] + captures[index * 2 + 1])]
             let number = field.reduce(0) { Self.isDigit($1) ? $0 * 10 + Int($1 - 0x30) : $0 }
             switch directive {
@@ -331,7 +391,8 @@ struct PartitionKeyFormat: Hashable, Sendable {
         let leapYearFix = year == nil && month == 2 && day == 29
         var resolvedYear = year ?? (leapYearFix ? 1904 : 1900)
         if dayOfYear == nil, let weekday, let week {
-            var julian = Self.julianDay(year: resolvedYear, week: week.number, weekday: weekday, startsMonday: week.startsMonday)
+            var julian = Self.julianDay(
+                year: resolvedYear, week: week.number, weekday: weekday, startsMonday: week.startsMonday)
             if julian <= 0 {
                 resolvedYear -= 1
                 julian += GregorianDate.isLeapYear(resolvedYear) ? 366 : 365
@@ -357,8 +418,9 @@ struct PartitionKeyFormat: Hashable, Sendable {
     /// Python's `_calc_julian_from_U_or_W`: the day of the year of a weekday (0 is Monday) in a week.
     private static func julianDay(year: Int, week: Int, weekday: Int, startsMonday: Bool) -> Int {
         // 1970-01-01 was a Thursday (3 with Monday as 0).
-        var firstWeekday = (GregorianDate.floorDivision(GregorianDate.daysSince1970(year: year, month: 1, day: 1), 7)
-            .remainder + 3) % 7
+        var firstWeekday =
+            (GregorianDate.floorDivision(GregorianDate.daysSince1970(year: year, month: 1, day: 1), 7)
+                .remainder + 3) % 7
         var weekday = weekday
         if !startsMonday {
             firstWeekday = (firstWeekday + 1) % 7

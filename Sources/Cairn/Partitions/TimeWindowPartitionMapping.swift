@@ -1,11 +1,15 @@
 import Foundation
 
 extension TimeWindowPartitions {
-    /// The indices of the partitions of `upstream` that the downstream partitions `downstreamIndices` of `self` map to, with Dagster's TimeWindowPartitionMapping(start_offset:, end_offset:) semantics (allow_nonexistent_upstream_partitions = true: windows before the upstream's first are dropped, so the result may be empty).
+    /// The indices of the partitions of `upstream` that the downstream partitions
+    /// `downstreamIndices` of `self` map to.
     ///
-    /// The downstream windows' start moves by `startOffset` windows and their end by `endOffset`;
-    /// the result is every upstream window that overlaps the span between. Indices past the
-    /// upstream's last existing partition are kept: intersect with its partitions at the time.
+    /// Dagster's `TimeWindowPartitionMapping(start_offset:end_offset:)` with
+    /// `allow_nonexistent_upstream_partitions=True`: the downstream windows' start moves by
+    /// `startOffset` windows and their end by `endOffset`, and the result is every upstream window
+    /// that overlaps the span between. Windows before the upstream's first are dropped, so the
+    /// result may be empty; indices past the upstream's last existing partition are kept, so
+    /// intersect with its partitions at the time.
     public func upstreamIndices(
         of downstreamIndices: Range<Int>, in upstream: TimeWindowPartitions, startOffset: Int, endOffset: Int
     ) -> Range<Int> {
@@ -15,7 +19,8 @@ extension TimeWindowPartitions {
         return upstream.aligned(start: start, end: end, offsets: (0, 0))
     }
 
-    /// The reverse: the downstream indices (of self) whose mapped upstream windows include any of `upstreamIndices` of `upstream`.
+    /// The reverse: the downstream indices (of self) whose mapped upstream windows include any of
+    /// `upstreamIndices` of `upstream`, as Dagster's `get_downstream_partitions_for_partitions`.
     public func downstreamIndices(
         of upstreamIndices: Range<Int>, in upstream: TimeWindowPartitions, startOffset: Int, endOffset: Int
     ) -> Range<Int> {

@@ -64,7 +64,7 @@ struct TickSequence: Sendable {
 
 extension TimeZone {
     /// The UTC offset in seconds at `instant` (seconds since 1970).
-    func offset(atSecond instant: Int) -> Int {
+    fileprivate func offset(atSecond instant: Int) -> Int {
         secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant)))
     }
 }
@@ -276,7 +276,8 @@ private struct HourlyTicks: Sendable {
             var following = table.segments[0]
             for start in starts.reversed() {
                 let offset = zone.offset(atSecond: start)
-                let base = following.base + grid(following.offset, following.start - 1) - grid(offset, following.start - 1)
+                let base =
+                    following.base + grid(following.offset, following.start - 1) - grid(offset, following.start - 1)
                 following = Segment(start: start, offset: offset, base: base)
                 earlier.append(following)
             }
@@ -396,9 +397,7 @@ struct ZoneOffsets: Sendable {
             if table.starts.isEmpty || instant < table.starts[0] {
                 // Start again a year earlier; transitions are looked up forwards only.
                 let low = instant - 366 * 86_400
-                let high = table.starts.first ?? low
                 table = ([low], [zone.offset(atSecond: low)], Self.change(of: zone, after: low))
-                while let next = table.next, next <= max(instant, high) { Self.append(next, to: &table, zone: zone) }
             }
             while let next = table.next, next <= instant { Self.append(next, to: &table, zone: zone) }
             var (low, high) = (0, table.starts.count - 1)
@@ -424,7 +423,9 @@ struct ZoneOffsets: Sendable {
         return wall - before
     }
 
-    private static func append(_ start: Int, to table: inout (starts: [Int], offsets: [Int], next: Int?), zone: TimeZone) {
+    private static func append(
+        _ start: Int, to table: inout (starts: [Int], offsets: [Int], next: Int?), zone: TimeZone
+    ) {
         table.starts.append(start)
         table.offsets.append(zone.offset(atSecond: start))
         table.next = change(of: zone, after: start)

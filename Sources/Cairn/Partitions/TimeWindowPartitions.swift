@@ -16,23 +16,51 @@ import Foundation
 /// days.index(of: "2024-02-01")   // 31
 /// ```
 public struct TimeWindowPartitions: Hashable, Sendable {
+    /// The definition, which copies share: a copy costs one reference count.
+    private let parts: Parts
+
     /// The cron schedule whose ticks bound the windows, with its time zone.
-    public let schedule: CronSchedule
+    public var schedule: CronSchedule { parts.schedule }
     /// The first window starts at the first tick at or after this.
-    public let start: Date
+    public var start: Date { parts.start }
     /// No window ends after this.
-    public let end: Date?
+    public var end: Date? { parts.end }
     /// The strftime-style format of the keys, e.g. `%Y-%m-%d`.
-    public let format: String
+    public var format: String { parts.format }
     /// Dagster's `end_offset`: extra (positive) or fewer (negative) windows beyond the last complete one.
-    public let endOffset: Int
+    public var endOffset: Int { parts.endOffset }
     /// The zone the schedule and the keys are read in.
-    public var timeZone: TimeZone { schedule.timeZone }
+    public var timeZone: TimeZone { parts.schedule.timeZone }
 
     /// The keys' format.
-    let keyFormat: PartitionKeyFormat
+    var keyFormat: PartitionKeyFormat { parts.keyFormat }
     /// The schedule's ticks, numbered from the first window's start.
-    let ticks: TickSequence
+    var ticks: TickSequence { parts.ticks }
+    /// The zone's UTC offsets.
+    var offsets: ZoneOffsets { parts.offsets }
+
+    /// The parts of a definition.
+    private final class Parts: Sendable {
+        let schedule: CronSchedule
+        let start: Date
+        let end: Date?
+        let format: String
+        let endOffset: Int
+        let keyFormat: PartitionKeyFormat
+        let ticks: TickSequence
+        let offsets: ZoneOffsets
+
+        init(
+            schedule: CronSchedule, start: Date, end: Date?, format: String, endOffset: Int,
+            keyFormat: PartitionKeyFormat, offsets: ZoneOffsets
+        ) {
+            (self.schedule, self.start, self.end, self.format, self.endOffset) = (
+                schedule, start, end, format, endOffset
+            )
+            (self.keyFormat, self.offsets) = (keyFormat, offsets)
+            ticks = TickSequence(schedule: schedule, start: start)
+        }
+    }
 
     /// Partitions between ticks of `cron` in `timeZone` (an IANA name); `start` and `end` are
     /// written in `format`, as Dagster reads them, or in ISO 8601 (`2024-01-01T06:00:00Z`; without
@@ -41,6 +69,8 @@ public struct TimeWindowPartitions: Hashable, Sendable {
         cron: String, start: String, end: String? = nil, timeZone: String = "UTC", format: String, endOffset: Int = 0
     ) throws(PartitionsError) {
         let zone = try Self.zone(named: timeZone)
+        let offsets = ZoneOffsets(zone)
+        let schedule: CronSchedule
         do {
             schedule = try CronSchedule(cron, timeZone: zone)
         } catch {
@@ -50,25 +80,24 @@ public struct TimeWindowPartitions: Hashable, Sendable {
             throw .invalidTimeWindow("the key format is empty; use a strftime format such as '%Y-%m-%d'")
         }
         let zoneName = Self.universalZoneNames[timeZone]
-        keyFormat = try PartitionKeyFormat(format, zoneName: zoneName ?? timeZone)
+        let keyFormat = try PartitionKeyFormat(format, zoneName: zoneName ?? timeZone)
         if keyFormat.writesZoneName && zoneName == nil {
             throw .invalidTimeWindow(
                 "format '\(format)' writes the zone name with %Z, which keys in '\(timeZone)' cannot be read back "
                     + "from; use %z for the UTC offset")
         }
-        self.format = format
-        self.endOffset = endOffset
-        let keyFormat = keyFormat
-        self.start = try Self.instant(start, named: "start", format: keyFormat, zone: zone)
-        self.end = try end.map { (text) throws(PartitionsError) in
-            try Self.instant(text, named: "end", format: keyFormat, zone: zone)
+        let first = try Self.instant(start, named: "start", format: keyFormat, offsets: offsets)
+        let last = try end.map { (text) throws(PartitionsError) in
+            try Self.instant(text, named: "end", format: keyFormat, offsets: offsets)
         }
-        if let last = self.end, last < self.start {
+        if let last, last < first {
             throw .invalidTimeWindow(
                 "end '\(end!)' is before start '\(start)'; give an end after the start, or none for partitions "
                     + "that go on")
         }
-        ticks = TickSequence(schedule: schedule, start: self.start)
+        parts = Parts(
+            schedule: schedule, start: first, end: last, format: format, endOffset: endOffset, keyFormat: keyFormat,
+            offsets: offsets)
         if key(at: 0) == key(at: 1) {
             throw .invalidTimeWindow(
                 "format '\(format)' writes the same key '\(key(at: 0))' for two windows of '\(cron)'; "
@@ -148,9 +177,10 @@ public struct TimeWindowPartitions: Hashable, Sendable {
         PartitionKey(keyText(ofTick: ticks.tick(index)))
     }
 
-    /// The index of the partition with this key; nil when the key does not parse with the format or is not the start of a window at or after start.
+    /// The index of the partition with this key; nil when the key does not parse with the format
+    /// or is not the start of a window at or after start.
     public func index(of key: PartitionKey) -> Int? {
-        guard let instant = Self.instant(reading: key.rawValue, with: keyFormat, in: timeZone) else { return nil }
+        guard let instant = Self.instant(reading: key.rawValue, with: keyFormat, offsets: offsets) else { return nil }
         let index = ticks.firstIndex(atOrAfter: instant)
         guard index >= 0, keyText(ofTick: ticks.tick(index)) == key.rawValue else { return nil }
         return index
@@ -171,8 +201,9 @@ public struct TimeWindowPartitions: Hashable, Sendable {
 
     /// Compares the definitions.
     public static func == (lhs: TimeWindowPartitions, rhs: TimeWindowPartitions) -> Bool {
-        lhs.schedule == rhs.schedule && lhs.start == rhs.start && lhs.end == rhs.end && lhs.format == rhs.format
-            && lhs.endOffset == rhs.endOffset
+        lhs.parts === rhs.parts
+            || lhs.schedule == rhs.schedule && lhs.start == rhs.start && lhs.end == rhs.end && lhs.format == rhs.format
+                && lhs.endOffset == rhs.endOffset
     }
 
     /// Hashes the definition.
@@ -188,18 +219,18 @@ public struct TimeWindowPartitions: Hashable, Sendable {
 
     /// The key of the window starting at `tick`, as Dagster's `dst_safe_strftime` writes it.
     private func keyText(ofTick tick: Int) -> String {
-        let offset = timeZone.offset(atSecond: tick)
+        let offset = offsets.offset(at: tick)
         let wall = tick + offset
         if schedule.repeatsEveryHour {
             // The second occurrence of a repeated wall-clock time gets its UTC offset appended.
-            let earlier = timeZone.offset(atSecond: tick - 86_400)
-            if !keyFormat.writesOffset && earlier > offset && timeZone.offset(atSecond: wall - earlier) == earlier {
+            let earlier = offsets.offset(at: tick - 86_400)
+            if !keyFormat.writesOffset && earlier > offset && offsets.offset(at: wall - earlier) == earlier {
                 return keyFormat.withOffset().format(wall: wall, offset: offset)
             }
         } else if !schedule.matches(wallClock: wall) {
             // A time skipped by a gap fires after it. Outside 01:00–03:59 Dagster writes the skipped
             // wall-clock time with the offset before the gap.
-            let before = timeZone.offset(atSecond: tick - 86_400)
+            let before = offsets.offset(at: tick - 86_400)
             let skipped = tick + before
             if !(1...3).contains(GregorianDate.floorDivision(skipped, 86_400).remainder / 3600) {
                 return keyFormat.format(wall: skipped, offset: before)
@@ -211,21 +242,21 @@ public struct TimeWindowPartitions: Hashable, Sendable {
     /// The instant a key written in `format` stands for, as Dagster's `dst_safe_strptime` reads it:
     /// with the format, else with the format and a UTC offset; a wall-clock time without an offset
     /// that a gap skips or an overlap repeats is read with the offset before the change.
-    static func instant(reading text: String, with format: PartitionKeyFormat, in zone: TimeZone) -> Date? {
+    static func instant(reading text: String, with format: PartitionKeyFormat, offsets: ZoneOffsets) -> Date? {
         guard let reading = format.read(text) ?? format.withOffset().read(text) else { return nil }
-        let seconds = reading.offset.map { reading.wall - $0 } ?? zone.instant(ofWallClock: reading.wall)
+        let seconds = reading.offset.map { reading.wall - $0 } ?? offsets.instant(ofWallClock: reading.wall)
         return Date(timeIntervalSince1970: Double(seconds) + Double(reading.microsecond) / 1_000_000)
     }
 
     /// `text` read with the key format, or as ISO 8601; throws naming `role` (start or end) otherwise.
     private static func instant(
-        _ text: String, named role: String, format: PartitionKeyFormat, zone: TimeZone
+        _ text: String, named role: String, format: PartitionKeyFormat, offsets: ZoneOffsets
     ) throws(PartitionsError) -> Date {
-        if let instant = instant(reading: text, with: format, in: zone) { return instant }
+        if let instant = instant(reading: text, with: format, offsets: offsets) { return instant }
         for iso in isoFormats {
-            if let instant = instant(reading: text, with: iso, in: zone) { return instant }
+            if let instant = instant(reading: text, with: iso, offsets: offsets) { return instant }
         }
-        let example = format.format(wall: 1_704_067_200, offset: zone.offset(atSecond: 1_704_067_200))
+        let example = format.format(wall: 1_704_067_200, offset: offsets.offset(at: 1_704_067_200))
         throw .invalidTimeWindow(
             "\(role) '\(text)' does not match the format '\(format.pattern)'; write it like '\(example)' "
                 + "(2024-01-01), or in ISO 8601 such as '2024-01-01T00:00:00Z'")
@@ -249,7 +280,8 @@ public struct TimeWindowPartitions: Hashable, Sendable {
         if name == "UTC" || name == "utc" { return .gmt }
         if let zone = TimeZone(identifier: name) { return zone }
         let lowered = name.lowercased()
-        let suggestion = TimeZone.knownTimeZoneIdentifiers.first { $0.lowercased() == lowered }
+        let suggestion =
+            TimeZone.knownTimeZoneIdentifiers.first { $0.lowercased() == lowered }
             ?? TimeZone.knownTimeZoneIdentifiers.first { $0.lowercased().hasSuffix("/" + lowered) }
         throw .invalidTimeWindow(
             "unknown time zone '\(name)'; "
@@ -258,20 +290,4 @@ public struct TimeWindowPartitions: Hashable, Sendable {
     }
 
     private static func date(_ seconds: Int) -> Date { Date(timeIntervalSince1970: Double(seconds)) }
-}
-
-extension TimeZone {
-    /// The instant (seconds since 1970) of the wall-clock time `wall`, as Python's `zoneinfo` reads
-    /// it with `fold=0`: in an overlap the first occurrence, in a gap the time read with the offset
-    /// before it.
-    func instant(ofWallClock wall: Int) -> Int {
-        let before = offset(atSecond: wall - 86_400)
-        let after = offset(atSecond: wall + 86_400)
-        if before == after { return wall - before }
-        let beforeFits = offset(atSecond: wall - before) == before
-        let afterFits = offset(atSecond: wall - after) == after
-        if beforeFits && afterFits { return wall - max(before, after) }
-        if afterFits { return wall - after }
-        return wall - before
-    }
 }

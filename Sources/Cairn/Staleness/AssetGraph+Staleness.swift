@@ -153,6 +153,12 @@ extension AssetGraph {
         var recordedDependencies = 0
         for parent in parents[index] {
             let key = nodes[parent].key
+            if nodes[parent].spec.partitions != nil || nodes[index].spec.partitions != nil {
+                // Data versions of partitioned assets are per partition: `partitionStatuses` compares them.
+                if inputs[writtenKeys[parent]] != nil { recordedDependencies += 1 }
+                if statuses[parent] == .missing { reasons.append(.upstreamMissing(key)) }
+                continue
+            }
             if provenance != nil {
                 if let recorded = inputs[writtenKeys[parent]] {
                     recordedDependencies += 1

@@ -78,9 +78,7 @@ public enum BackfillStatus: String, Hashable, Sendable, Codable, CaseIterable {
 }
 
 /// The identifier of a backfill: eight lowercase letters, as in Dagster.
-public struct BackfillID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible,
-    ExpressibleByStringLiteral
-{
+public struct BackfillID: StringIdentifier {
     /// The identifier's text.
     public let rawValue: String
 
@@ -89,30 +87,8 @@ public struct BackfillID: Hashable, Comparable, Sendable, Codable, CustomStringC
         self.rawValue = rawValue
     }
 
-    /// Wraps an identifier written as a literal.
-    public init(stringLiteral value: String) {
-        self.init(value)
-    }
-
     /// A new random identifier.
     public static func random() -> BackfillID {
         BackfillID(String((0..<8).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement()! }))
-    }
-
-    /// The identifier's text.
-    public var description: String { rawValue }
-
-    /// Orders identifiers by their text.
-    public static func < (lhs: BackfillID, rhs: BackfillID) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    /// Decodes the identifier's text.
-    public init(from decoder: any Decoder) throws {
-        self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    /// Encodes the identifier's text.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 }

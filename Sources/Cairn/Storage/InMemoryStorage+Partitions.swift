@@ -13,7 +13,8 @@ extension InMemoryStorage {
                 if ids[middle] > cursor ?? 0 { end = middle } else { start = middle + 1 }
             }
             var result: [EventRecord] = []
-            for id in ids[start...] where result.count < limit {
+            for id in ids[start...] {
+                guard result.count < limit else { break }
                 let record = state.events[Int(id) - 1]
                 if types.contains(record.event.type) { result.append(record) }
             }

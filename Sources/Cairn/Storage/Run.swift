@@ -65,11 +65,14 @@ public struct Run: Hashable, Sendable, Codable, Identifiable {
         return endedAt.timeIntervalSince(startedAt)
     }
 
-    /// The run after a run-level event: RUN_START starts it, RUN_SUCCESS, RUN_FAILURE and
-    /// RUN_CANCELED end it. Every storage applies this in the transaction that appends the event.
-    /// An ended run keeps its status.
+    /// The run after a run-level event: RUN_ENQUEUED queues it, RUN_STARTING and RUN_START start
+    /// it, RUN_CANCELING asks it to stop, RUN_SUCCESS, RUN_FAILURE and RUN_CANCELED end it. Every
+    /// storage applies this in the transaction that appends the event. A run never moves back (a
+    /// late RUN_STARTING leaves a started run started), and an ended run keeps its status.
     public func applying(_ event: Event) -> Run {
-        guard !status.isTerminal, let newStatus = event.type.runStatus else { return self }
+        guard !status.isTerminal, let newStatus = event.type.runStatus, newStatus.stage > status.stage else {
+            return self
+        }
         var run = self
         run.status = newStatus
         if newStatus == .started { run.startedAt = event.timestamp }

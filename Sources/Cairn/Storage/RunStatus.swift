@@ -17,6 +17,18 @@ public enum RunStatus: String, Hashable, Sendable, Codable, CaseIterable {
     /// Stopped before it finished.
     case canceled = "CANCELED"
 
+    /// How far along its life a run with this status is: a run only moves to a later stage.
+    var stage: Int {
+        switch self {
+        case .notStarted: 0
+        case .queued: 1
+        case .starting: 2
+        case .started: 3
+        case .canceling: 4
+        case .success, .failure, .canceled: 5
+        }
+    }
+
     /// Whether the run has ended; an ended run never changes status again.
     public var isTerminal: Bool {
         switch self {

@@ -11,6 +11,8 @@ public protocol RunStorage: Sendable {
     /// Appends the run-level `event` (RUN_STARTING, RUN_CANCELED…) only if its run's status is
     /// one of `statuses`, atomically: how a run queue or backfill claims a queued run so that no
     /// two processes launch it. Returns the stored event, or `nil` when the run was in another status.
+    ///
+    /// - Throws: `StorageError.unknownRun` when no run has the event's run id.
     func transition(_ event: Event, from statuses: Set<RunStatus>) async throws -> EventRecord?
 
     /// Runs matching `filter`, newest first, at most `limit`, after the run `cursor` in that order.
