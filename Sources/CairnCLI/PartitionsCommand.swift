@@ -30,6 +30,11 @@ struct PartitionStatusCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many missing ranges to list per asset.")
     var ranges = 3
 
+    @Flag(
+        name: .long,
+        help: "Also count the stale partitions among the latest 1,000 materialized, and show why the first is stale.")
+    var stale = false
+
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
@@ -58,8 +63,28 @@ struct PartitionStatusCommand: AsyncParsableCommand {
                         + shown.map { $0.start == $0.end ? $0.start.rawValue : $0.description }.joined(separator: ", ")
                         + (more > 0 ? " (+\(more) more ranges)" : ""))
             }
+            if stale {
+                parts.append(try await staleness(of: key, among: summary.materialized, in: space, storage: storage))
+            }
             print("\(name)  [\(StatusBar(summary: summary, space: space).rendered)]  \(parts.joined(separator: " · "))")
         }
+    }
+}
+
+extension PartitionStatusCommand {
+    /// How many of the latest 1,000 materialized partitions are stale, and why the first of them is.
+    private func staleness(
+        of key: AssetKey, among materialized: PartitionSubset, in space: PartitionSpace, storage: any InstanceStorage
+    ) async throws -> String {
+        let keys = Array(space.keys(in: materialized).suffix(1000))
+        let statuses = try await CodeLocation.definitions.partitionStatuses(
+            of: key, partitions: keys, storage: storage, now: space.now)
+        let staleKeys = keys.filter { !(statuses[$0]?.reasons.isEmpty ?? true) }
+        guard let first = staleKeys.first, let reasons = statuses[first]?.reasons else {
+            return "none of the latest \(keys.count) stale"
+        }
+        return "\(staleKeys.count) of the latest \(keys.count) stale (\(first): "
+            + reasons.map(\.description).joined(separator: "; ") + ")"
     }
 }
 

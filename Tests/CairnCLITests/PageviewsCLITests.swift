@@ -47,8 +47,9 @@ struct PageviewsExecutable {
             #expect(FileManager.default.fileExists(atPath: regional.path))
         }
 
-        let status = try pageviews.run("partitions", "status", "--select", "key:daily_page_visits")
+        let status = try pageviews.run("partitions", "status", "--select", "key:daily_page_visits", "--stale")
         #expect(status.stdout.contains("7/91 materialized · 84 missing: 2024-01-08...2024-03-31"))
+        #expect(status.stdout.contains("none of the latest 7 stale"))
         let list = try pageviews.run("backfill", "list")
         #expect(list.stdout.contains("COMPLETED_SUCCESS"))
 

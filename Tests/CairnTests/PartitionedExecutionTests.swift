@@ -243,6 +243,18 @@ import Testing
 }
 
 extension PartitionedExecutionTests {
+    @Test func reexecutionKeepsTheRunsPartition() async throws {
+        let failed = try await Self.definitions(failOn: "2024-01-03").materialize(
+            "key:sales", storage: storage, defaultIOManager: memory, partition: "2024-01-03")
+        #expect(!failed.succeeded)
+        let retried = try await Self.definitions().reexecute(
+            failed.runID, fromFailure: true, storage: storage, defaultIOManager: memory)
+        #expect(retried.succeeded)
+        #expect(try await storage.run(retried.runID)?.partitionRange == PartitionKeyRange("2024-01-03", "2024-01-03"))
+        let latest = try await storage.latestMaterializations(of: "sales", partitions: ["2024-01-03"])
+        #expect(latest["2024-01-03"]?.event.runID == retried.runID)
+    }
+
     @Test func aPartitionIsStaleWhenTheUpstreamPartitionsItMapsToChange() async throws {
         let offset = SharedValue(0)
         let sales = Asset("sales", partitions: Self.daily) { context in
