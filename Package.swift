@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Cairn", targets: ["Cairn"]),
         .library(name: "CairnSQLite", targets: ["CairnSQLite"]),
+        .library(name: "CairnDaemon", targets: ["CairnDaemon"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
         .library(name: "CairnTesting", targets: ["CairnTesting"]),
         .executable(name: "weather", targets: ["Weather"]),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -39,9 +41,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "CairnDaemon",
+            dependencies: [
+                "Cairn", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "CairnCLI",
             dependencies: [
-                "Cairn", "CairnSQLite",
+                "Cairn", "CairnSQLite", "CairnDaemon",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -70,9 +81,18 @@ let package = Package(
             name: "CairnSQLiteTests",
             dependencies: ["Cairn", "CairnSQLite", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(
+            name: "CairnDaemonTests",
+            dependencies: [
+                "Cairn", "CairnDaemon", "CairnSQLite",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),
         .testTarget(
-            name: "CairnCLITests", dependencies: ["Weather", "Customers", "Pageviews", "CairnCLI", "CairnSQLite"]),
+            name: "CairnCLITests",
+            dependencies: ["Weather", "Customers", "Pageviews", "CairnCLI", "CairnSQLite", "Cairn"]),
         .testTarget(name: "WeatherTests", dependencies: ["Weather", "Cairn", "CairnTesting"]),
         .testTarget(name: "CustomersTests", dependencies: ["Customers", "Cairn", "CairnTesting"]),
     ]

@@ -16,7 +16,8 @@ struct CairnCommand: AsyncParsableCommand {
                 ListCommand.self, MaterializeCommand.self, CheckCommand.self, ReexecuteCommand.self,
                 ExecuteCommand.self, RunsCommand.self,
                 RunCommand.self, ValidateCommand.self, StatusCommand.self, ObserveCommand.self,
-                PartitionsCommand.self, BackfillCommand.self,
+                PartitionsCommand.self, BackfillCommand.self, DaemonCommand.self, ExecuteRunCommand.self,
+                TerminateCommand.self,
             ])
     }
 }

@@ -105,7 +105,7 @@ import Testing
         finished.executableURL = URL(fileURLWithPath: "/bin/true")
         try finished.run()
         finished.waitUntilExit()
-        let dead = WorkerProcess(pid: finished.processIdentifier, host: ProcessInfo.processInfo.hostName)
+        let dead = RunWorker(pid: finished.processIdentifier, host: ProcessInfo.processInfo.hostName)
 
         // A run killed after `extract` succeeded: its events stop mid-way and it stays STARTED.
         let run = Run(assetKeys: ["extract", "clean", "report", "side"], tags: dead.tags)

@@ -125,10 +125,9 @@ public struct BackfillDriver: Sendable {
 
     /// Claims a queued run for this process: QUEUED → STARTING, atomically.
     private func claim(_ run: Run) async throws -> Bool {
-        let worker = WorkerProcess.current
         let event = Event(
             .runStarting, runID: run.id, message: "Launched by backfill \(run.tags[Backfill.tag] ?? "")",
-            metadata: [WorkerProcess.pidTag: .int(Int(worker.pid)), WorkerProcess.hostTag: .text(worker.host)])
+            metadata: RunWorker.current.metadata)
         guard let record = try await storage.transition(event, from: [.queued]) else { return false }
         observer?(record)
         return true
@@ -149,15 +148,11 @@ public struct BackfillDriver: Sendable {
     private func failRunsOfDeadDrivers(_ state: inout BackfillState) async throws {
         for index in state.runs.indices where [.starting, .started].contains(state.status[index]) {
             let runID = state.runs[index].id
-            let first = try await storage.events(ofRun: runID, after: nil, limit: 50)
-            guard let starting = first.first(where: { $0.event.type == .runStarting })?.event,
-                case .int(let pid)? = starting.metadata[WorkerProcess.pidTag],
-                case .text(let host)? = starting.metadata[WorkerProcess.hostTag],
-                !WorkerProcess(pid: Int32(pid), host: host).isAlive
+            guard let worker = try await RunWorker.latest(of: state.runs[index], in: storage), !worker.isAlive
             else { continue }
             let event = Event(
                 .runFailure, runID: runID, level: .error,
-                message: "The process that ran this run (pid \(pid) on \(host)) is gone; marked failed. "
+                message: "The process that ran this run (\(worker)) is gone; marked failed. "
                     + "Backfill it again with `backfill launch --partitions failed` to retry its partitions.")
             if let record = try await storage.transition(event, from: [.starting, .started]) {
                 observer?(record)

@@ -83,7 +83,7 @@ extension Definitions {
         observer: (@Sendable (EventRecord) -> Void)? = nil
     ) async throws -> RunResult {
         guard var parent = try await storage.run(parentID) else { throw ReexecutionError.unknownRun(parentID) }
-        if !parent.status.isTerminal, let worker = parent.worker, !worker.isAlive {
+        if !parent.status.isTerminal, let worker = RunWorker(tagsOf: parent), !worker.isAlive {
             try await storage.append([
                 Event(
                     .runFailure, runID: parentID, level: .error,
@@ -235,7 +235,7 @@ extension Definitions {
             for: run.partitionRange, plan: plan, graph: graph, storage: storage, now: Date())
         if !isStored {
             var run = run
-            run.tags.merge(WorkerProcess.current.tags) { _, new in new }
+            run.tags.merge(RunWorker.current.tags) { _, new in new }
             if let name = resources.selectedEnvironment { run.tags["cairn/environment"] = name }
             try await storage.addRun(run)
         }

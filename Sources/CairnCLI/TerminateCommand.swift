@@ -1,0 +1,79 @@
+import ArgumentParser
+import Cairn
+import CairnDaemon
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `terminate <run-id>`: stops a run: CANCELING, SIGTERM to its process, SIGKILL after a grace
+/// period, CANCELED.
+struct TerminateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "terminate",
+        abstract: "Stop a run: ask its process to stop, kill it after a grace period, mark the run CANCELED.",
+        discussion: """
+            A queued run is canceled at once; a run that has ended is left as it is. A run executed \
+            in-process by a daemon is marked CANCELED after the grace period; its process is not \
+            signalled.
+            """)
+
+    @Argument(help: "The run's id, or the first characters of it.")
+    var runID: String
+
+    @Option(name: .long, help: "Seconds to wait for the run to stop after SIGTERM before SIGKILL.")
+    var grace: Double = 10
+
+    @OptionGroup var options: HomeOptions
+
+    func validate() throws {
+        guard grace >= 0 else { throw ValidationError("--grace must not be negative, got \(grace)") }
+    }
+
+    func run() async throws {
+        let storage = try options.openStorage()
+        let id = try await resolveRunID(runID, in: storage)
+        guard var run = try await storage.run(id) else { throw fail("no run with id '\(runID)'") }
+        if !run.status.isTerminal, [.queued, .notStarted].contains(run.status) {
+            let cancel = Event(
+                .runCanceled, runID: id, level: .warning, message: "Canceled by terminate before it ran.")
+            if try await storage.transition(cancel, from: [.queued, .notStarted]) != nil {
+                print("Run \(id) CANCELED before it ran.")
+                return
+            }
+            run = try await storage.run(id) ?? run
+        }
+        guard !run.status.isTerminal else {
+            print("Run \(id) already ended \(run.status.rawValue); left as it is.")
+            return
+        }
+        let canceling = Event(.runCanceling, runID: id, level: .warning, message: "Termination requested.")
+        _ = try await storage.transition(canceling, from: [.starting, .started])
+        let worker = try await RunWorker.latest(of: run, in: storage, executingOnly: true)
+        if let worker, worker.isLocal, worker.isAlive {
+            kill(worker.pid, SIGTERM)
+            print("Sent SIGTERM to the run's process (\(worker)); waiting up to \(grace) s for it to stop.")
+        }
+        let deadline = ContinuousClock.now + .milliseconds(Int(grace * 1000))
+        while ContinuousClock.now < deadline {
+            if let current = try await storage.run(id), current.status.isTerminal {
+                print("Run \(id) \(current.status.rawValue).")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let canceled = Event(
+            .runCanceled, runID: id, level: .warning,
+            message: "Terminated: the run did not stop within \(grace) s of being asked to; its process was killed.")
+        let record = try await storage.transition(canceled, from: [.starting, .started, .canceling])
+        if let worker, worker.isLocal, worker.isAlive {
+            kill(worker.pid, SIGKILL)
+            print("Sent SIGKILL to the run's process (\(worker)).")
+        }
+        let status = record == nil ? try await storage.run(id)?.status.rawValue ?? "" : RunStatus.canceled.rawValue
+        print("Run \(id) \(status).")
+    }
+}

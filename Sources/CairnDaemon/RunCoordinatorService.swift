@@ -1,0 +1,108 @@
+import Cairn
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The run queue: every interval, launches the queued runs that the policy lets start (except
+/// backfill runs, which `BackfillService` launches in the order of their partitions).
+///
+/// Each run is claimed with an atomic QUEUED → STARTING transition before it is launched, so that
+/// several coordinators on one storage never launch a run twice. A run whose launch fails is
+/// marked FAILURE with the reason.
+///
+/// ```swift
+/// let coordinator = RunCoordinatorService(storage: storage, launcher: launcher, policy: RunQueuePolicy())
+/// try await ServiceGroup(services: [coordinator], gracefulShutdownSignals: [.sigterm], logger: logger).run()
+/// ```
+public struct RunCoordinatorService: Service {
+    /// Where the runs are.
+    public let storage: any RunStorage & EventLogStorage
+    /// What executes claimed runs.
+    public let launcher: any RunLauncher
+    /// Which queued runs may start.
+    public let policy: RunQueuePolicy
+    /// How long to wait between two looks at the queue.
+    public let interval: Duration
+    /// What the service waits on between two looks.
+    public let clock: any Clock<Duration>
+    private let logger: Logger
+
+    /// The statuses of runs in progress, which count against the limits.
+    public static let inProgressStatuses: Set<RunStatus> = [.starting, .started, .canceling]
+
+    /// Creates the service.
+    public init(
+        storage: any RunStorage & EventLogStorage, launcher: any RunLauncher, policy: RunQueuePolicy = RunQueuePolicy(),
+        interval: Duration = .seconds(1), clock: any Clock<Duration> = ContinuousClock(),
+        logger: Logger = Logger(label: "cairn.daemon")
+    ) {
+        self.storage = storage
+        self.launcher = launcher
+        self.policy = policy
+        self.interval = interval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Looks at the queue every interval until the service group shuts down; an error of one look
+    /// is logged and the next look happens as usual.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await launchQueuedRuns()
+                } catch {
+                    if Task.isCancelled { return }
+                    logger.error("The run queue could not be processed: \(error)")
+                }
+                // Only cancellation, at shutdown, ends the sleep early.
+                do { try await clock.sleep(for: interval) } catch { return }
+            }
+        }
+    }
+
+    /// Launches the queued runs that the policy lets start now.
+    ///
+    /// - Returns: the runs this call claimed and launched.
+    @discardableResult
+    public func launchQueuedRuns() async throws -> [Run] {
+        // A backfill's runs wait for the runs of their upstream partitions: its driver launches them.
+        let queued = try await allRuns(with: [.queued]).filter { $0.tags[Backfill.tag] == nil }
+        guard !queued.isEmpty else { return [] }
+        let inProgress = try await allRuns(with: Self.inProgressStatuses)
+        var launched = [Run]()
+        for run in policy.runsToLaunch(queued: queued, inProgress: inProgress) {
+            let worker = RunWorker.current
+            let claim = Event(
+                .runStarting, runID: run.id, message: "Launched by the run queue (\(worker)).",
+                metadata: worker.metadata)
+            guard try await storage.transition(claim, from: [.queued]) != nil else { continue }
+            var claimed = run
+            claimed.status = .starting
+            do {
+                try await launcher.launch(claimed)
+                logger.info("Launched run \(run.id)")
+                launched.append(claimed)
+            } catch {
+                let failure = Event(
+                    .runFailure, runID: run.id, level: .error, message: "The run could not be launched: \(error)",
+                    error: ErrorInfo(error))
+                _ = try await storage.transition(failure, from: [.starting])
+                logger.error("Run \(run.id) FAILED: it could not be launched: \(error)")
+            }
+        }
+        return launched
+    }
+
+    /// Every run with one of the statuses, page by page.
+    private func allRuns(with statuses: Set<RunStatus>) async throws -> [Run] {
+        var runs = [Run]()
+        var cursor: RunID?
+        while true {
+            let page = try await storage.runs(matching: RunFilter(statuses: statuses), limit: 1000, after: cursor)
+            runs += page
+            guard page.count == 1000, let last = page.last else { return runs }
+            cursor = last.id
+        }
+    }
+}

@@ -1,0 +1,266 @@
+import Cairn
+import CairnSQLite
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+@Suite(.serialized) struct DaemonCLITests {
+    /// The assets of the weather example that a run materializes.
+    private let weatherAssets: [AssetKey] = ["daily_temperature_highs", "hottest_dates", "lowest_dates"]
+
+    /// A queued run of the weather example's assets, stored in the home's SQLite database.
+    private func queueRun(in weather: WeatherExecutable) async throws -> (SQLiteStorage, RunID) {
+        let storage = try SQLiteStorage(path: CairnHome(path: weather.home.path).databasePath)
+        let run = Run(selection: "*", assetKeys: weatherAssets, status: .queued)
+        try await storage.addRun(run)
+        return (storage, run.id)
+    }
+
+    /// Starts `<example> daemon` with the Cairn home `home` and `environment`, its output going to a
+    /// file in the home.
+    private func startDaemon(
+        _ example: String, home: URL, _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> (Process, URL) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent(example)
+        process.arguments = ["daemon"] + arguments
+        var variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        variables["CAIRN_HOME"] = home.path
+        process.environment = variables
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let log = home.appendingPathComponent("daemon.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return (process, log)
+    }
+
+    /// Waits until the run has ended, for at most `timeout`.
+    private func waitUntilEnded(_ id: RunID, in storage: SQLiteStorage, timeout: Duration = .seconds(30)) async throws
+        -> Run
+    {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let run = try #require(try await storage.run(id))
+            if run.status.isTerminal || ContinuousClock.now > deadline { return run }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Seconds from the run's creation to its RUN_START.
+    private func latency(of run: Run, in storage: SQLiteStorage) async throws -> Double? {
+        let events = try await storage.events(ofRun: run.id, after: nil, limit: 1000)
+        return events.first { $0.event.type == .runStart }.map { $0.event.timestamp.timeIntervalSince(run.createdAt) }
+    }
+
+    @Test(arguments: [false, true]) func theDaemonLaunchesAQueuedRunAndStopsOnSIGTERM(inProcess: Bool) async throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        let (storage, early) = try await queueRun(in: weather)
+        let (daemon, log) = try startDaemon(
+            "weather", home: weather.home, ["--interval-ms", "50"] + (inProcess ? ["--in-process"] : []))
+        defer { if daemon.isRunning { daemon.terminate() } }
+        try await Task.sleep(for: .milliseconds(500))
+        let queued = Run(selection: "*", assetKeys: weatherAssets, status: .queued)
+        try await storage.addRun(queued)
+        let run = try await waitUntilEnded(queued.id, in: storage)
+        let soFar = try String(contentsOf: log, encoding: .utf8)
+        #expect(run.status == .success, "\(soFar)")
+        #expect(try await waitUntilEnded(early, in: storage).status == .success)
+        let latency = try await latency(of: run, in: storage)
+        print("Queued to RUN_START, \(inProcess ? "in-process" : "child process"): \(latency ?? -1) s")
+
+        kill(daemon.processIdentifier, SIGTERM)
+        daemon.waitUntilExit()
+        let output = try String(contentsOf: log, encoding: .utf8)
+        #expect(daemon.terminationStatus == 0, "\(output)")
+        #expect(output.contains("Launched run \(queued.id)"))
+        #expect(output.contains("Cairn daemon stopped."))
+
+        let events = try await storage.events(ofRun: queued.id, after: nil, limit: 1000)
+        #expect(events.filter { $0.event.type == .runStarting }.count == 1)
+        let workers = events.compactMap { record -> Int? in
+            guard record.event.type == .engineEvent, case .int(let pid)? = record.event.metadata["cairn/worker_pid"]
+            else { return nil }
+            return pid
+        }
+        if inProcess {
+            #expect(workers.isEmpty)
+        } else {
+            #expect(!workers.isEmpty)
+            #expect(workers.allSatisfy { $0 != Int(daemon.processIdentifier) })
+        }
+    }
+
+    @Test func executeRunClaimsAndExecutesAQueuedRun() async throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        let (storage, id) = try await queueRun(in: weather)
+        let output = try weather.run("execute-run", id.short)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("SUCCESS in"))
+        #expect(try await storage.run(id)?.status == .success)
+        let events = try await storage.events(ofRun: id, after: nil, limit: 1000)
+        #expect(events.filter { $0.event.type == .runStarting }.count == 1)
+
+        let again = try weather.run("execute-run", id.rawValue)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("is SUCCESS; only QUEUED runs and STARTING runs"))
+    }
+
+    @Test func executeRunRefusesARunThatAnotherLiveProcessClaimed() async throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        let (storage, id) = try await queueRun(in: weather)
+        let claimer = Process()
+        claimer.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        claimer.arguments = ["30"]
+        try claimer.run()
+        defer { claimer.terminate() }
+        let worker = RunWorker(pid: claimer.processIdentifier, host: ProcessInfo.processInfo.hostName)
+        #expect(
+            try await storage.transition(Event(.runStarting, runID: id, metadata: worker.metadata), from: [.queued])
+                != nil)
+        let output = try weather.run("execute-run", id.rawValue)
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("was claimed by pid \(claimer.processIdentifier)"))
+        #expect(try await storage.run(id)?.status == .starting, "the run is left to its claimer")
+    }
+
+    @Test func terminateCancelsAQueuedRunAndLeavesAnEndedRunAlone() async throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        let (storage, id) = try await queueRun(in: weather)
+        let terminate = try weather.run("terminate", id.short)
+        #expect(terminate.status == 0, "\(terminate.stderr)")
+        #expect(terminate.stdout.contains("CANCELED before it ran"))
+        #expect(try await storage.run(id)?.status == .canceled)
+        let again = try weather.run("terminate", id.short)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("already ended CANCELED; left as it is"))
+        #expect(try await storage.run(id)?.status == .canceled)
+    }
+
+    @Test func terminateSignalsTheRunsProcessThenKillsIt() async throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        let (storage, id) = try await queueRun(in: weather)
+        // A process that ignores SIGTERM stands in for a worker stuck in user code.
+        let stubborn = Process()
+        stubborn.executableURL = URL(fileURLWithPath: "/bin/sh")
+        stubborn.arguments = ["-c", "trap '' TERM; exec sleep 10"]
+        try stubborn.run()
+        defer { if stubborn.isRunning { stubborn.terminate() } }
+        let worker: Metadata = [
+            "cairn/worker_pid": .int(Int(stubborn.processIdentifier)),
+            "cairn/worker_host": .text(ProcessInfo.processInfo.hostName),
+        ]
+        _ = try await storage.transition(Event(.runStarting, runID: id), from: [.queued])
+        try await storage.append([Event(.engineEvent, runID: id, metadata: worker), Event(.runStart, runID: id)])
+
+        let terminate = try weather.run("terminate", id.short, "--grace", "0.5")
+        #expect(terminate.status == 0, "\(terminate.stderr)")
+        #expect(terminate.stdout.contains("Sent SIGTERM"))
+        #expect(terminate.stdout.contains("Sent SIGKILL"))
+        stubborn.waitUntilExit()
+        #expect(stubborn.terminationReason == .uncaughtSignal)
+        #expect(stubborn.terminationStatus == SIGKILL)
+        let events = try await storage.events(ofRun: id, after: nil, limit: 1000).map(\.event.type)
+        #expect(events.suffix(2) == [.runCanceling, .runCanceled])
+        #expect(try await storage.run(id)?.status == .canceled)
+    }
+
+    @Test func terminateStopsARunThatTheDaemonLaunchedAsAChildProcess() async throws {
+        let customers = CustomersExecutable()
+        defer { try? FileManager.default.removeItem(at: customers.directory) }
+        let environment = ["CUSTOMERS_DB": customers.database.path, "CAIRN_ENV": "", "CUSTOMERS_PROD_DB": ""]
+        let (daemon, log) = try startDaemon(
+            "customers", home: customers.home, ["--interval-ms", "50"], environment: environment)
+        defer { if daemon.isRunning { daemon.terminate() } }
+        let storage = try SQLiteStorage(path: CairnHome(path: customers.home.path).databasePath)
+        // Three simulated outages keep the run retrying for about 1.75 s.
+        let outages: JSONValue = .object([
+            "ops": .object(["raw_customer_data": .object(["config": .object(["simulatedOutages": .number(3)])])])
+        ])
+        let run = Run(selection: "*", assetKeys: ["raw_customer_data"], status: .queued, runConfig: outages)
+        try await storage.addRun(run)
+        // Events of a step are stored when it ends; RUN_START shows that the child runs the run.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await storage.run(run.id)?.status != .started, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+
+        let terminate = try customers.run("terminate", run.id.short, "--grace", "10")
+        #expect(terminate.status == 0, "\(terminate.stderr)")
+        #expect(terminate.stdout.contains("Sent SIGTERM"))
+        #expect(!terminate.stdout.contains("SIGKILL"))
+        #expect(terminate.stdout.contains("Run \(run.id) CANCELED."))
+        let types = try await storage.events(ofRun: run.id, after: nil, limit: 1000).map(\.event.type)
+        #expect(types.contains(.runCanceling))
+        #expect(!types.contains(.runFailure))
+        #expect(try await storage.run(run.id)?.status == .canceled)
+
+        kill(daemon.processIdentifier, SIGTERM)
+        daemon.waitUntilExit()
+        let output = try String(contentsOf: log, encoding: .utf8)
+        #expect(daemon.terminationStatus == 0, "\(output)")
+        #expect(try await storage.run(run.id)?.status == .canceled)
+    }
+
+    @Test func aRunWorkerKilledWithSIGKILLIsMarkedFailed() async throws {
+        let customers = CustomersExecutable()
+        defer { try? FileManager.default.removeItem(at: customers.directory) }
+        let environment = ["CUSTOMERS_DB": customers.database.path, "CAIRN_ENV": "", "CUSTOMERS_PROD_DB": ""]
+        let (daemon, log) = try startDaemon(
+            "customers", home: customers.home, ["--interval-ms", "50"], environment: environment)
+        defer { if daemon.isRunning { daemon.terminate() } }
+        let storage = try SQLiteStorage(path: CairnHome(path: customers.home.path).databasePath)
+        let outages: JSONValue = .object([
+            "ops": .object(["raw_customer_data": .object(["config": .object(["simulatedOutages": .number(3)])])])
+        ])
+        let run = Run(selection: "*", assetKeys: ["raw_customer_data"], status: .queued, runConfig: outages)
+        try await storage.addRun(run)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await storage.run(run.id)?.status != .started, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let engine = try await storage.events(ofRun: run.id, after: nil, limit: 1000).last {
+            $0.event.type == .engineEvent
+        }
+        guard case .int(let pid)? = engine?.event.metadata["cairn/worker_pid"] else {
+            Issue.record("no worker recorded for run \(run.id)")
+            return
+        }
+        kill(Int32(pid), SIGKILL)
+
+        let ended = try await waitUntilEnded(run.id, in: storage, timeout: .seconds(10))
+        #expect(ended.status == .failure)
+        let last = try await storage.events(ofRun: run.id, after: nil, limit: 1000).last?.event
+        #expect(last?.message.hasSuffix("was killed by signal 9 before the run ended.") == true)
+        kill(daemon.processIdentifier, SIGTERM)
+        daemon.waitUntilExit()
+        let output = try String(contentsOf: log, encoding: .utf8)
+        #expect(daemon.terminationStatus == 0, "\(output)")
+        #expect(output.contains("Run \(run.id) FAILURE: its process (pid \(pid)"))
+    }
+
+    @Test func badDaemonOptionsAreReported() throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        let notANumber = try weather.run("daemon", "--tag-limit", "db=warehouse:two")
+        #expect(notANumber.status != 0)
+        #expect(notANumber.stderr.contains("--tag-limit 'db=warehouse:two' is not key=value:N or key:N"))
+        let noKey = try weather.run("daemon", "--tag-limit", "=warehouse:2")
+        #expect(noKey.stderr.contains("--tag-limit '=warehouse:2' has no tag key"))
+        let noRuns = try weather.run("daemon", "--max-concurrent-runs", "0")
+        #expect(noRuns.stderr.contains("--max-concurrent-runs must be at least 1, got 0"))
+    }
+}

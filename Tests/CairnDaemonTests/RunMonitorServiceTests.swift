@@ -1,0 +1,90 @@
+import Cairn
+import CairnDaemon
+import CairnSQLite
+import Foundation
+import Testing
+
+@Suite struct RunMonitorServiceTests {
+    /// The pid of a process that has exited.
+    private func deadPID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    /// A run claimed by `worker`, STARTING since `since`, and STARTED when `started`.
+    private func claimedRun(
+        in storage: SQLiteStorage, worker: RunWorker, since: Date = Date(), started: Bool
+    ) async throws -> RunID {
+        let run = Run(assetKeys: ["numbers"], status: .queued)
+        try await storage.addRun(run)
+        let claim = Event(.runStarting, runID: run.id, timestamp: since, metadata: worker.metadata)
+        #expect(try await storage.transition(claim, from: [.queued]) != nil)
+        if started { try await storage.append([Event(.runStart, runID: run.id)]) }
+        return run.id
+    }
+
+    @Test func aRunWhoseWorkerIsGoneIsMarkedFailed() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try directory.storage()
+        let worker = RunWorker(pid: try deadPID(), host: ProcessInfo.processInfo.hostName)
+        #expect(!worker.isAlive)
+        let dead = try await claimedRun(in: storage, worker: RunWorker.current, started: true)
+        try await storage.append([Event(.engineEvent, runID: dead, metadata: worker.metadata)])
+        let alive = try await claimedRun(in: storage, worker: RunWorker.current, started: true)
+        let remote = try await claimedRun(
+            in: storage, worker: RunWorker(pid: worker.pid, host: "elsewhere"), started: true)
+        let monitor = RunMonitorService(storage: storage)
+
+        #expect(try await monitor.check().map(\.id) == [dead])
+        let run = try #require(try await storage.run(dead))
+        #expect(run.status == .failure)
+        let last = try await storage.events(ofRun: dead, after: nil, limit: 100).last?.event
+        #expect(
+            last?.message
+                == "The process that ran this run (pid \(worker.pid) on \(worker.host)) is gone; marked failed.")
+        #expect(try await storage.run(alive)?.status == .started)
+        #expect(try await storage.run(remote)?.status == .started)
+        #expect(try await monitor.check().isEmpty)
+    }
+
+    @Test func anEndedRunIsLeftAsItIs() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try directory.storage()
+        let worker = RunWorker(pid: try deadPID(), host: ProcessInfo.processInfo.hostName)
+        let ended = try await claimedRun(in: storage, worker: worker, started: true)
+        try await storage.append([Event(.runSuccess, runID: ended)])
+        let monitor = RunMonitorService(storage: storage)
+        #expect(try await monitor.check().isEmpty)
+        #expect(try await storage.run(ended)?.status == .success)
+        let events = try await storage.events(ofRun: ended, after: nil, limit: 100)
+        #expect(!events.contains { $0.event.type == .runFailure })
+    }
+
+    @Test func aRunStuckStartingTimesOut() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try directory.storage()
+        let now = Date()
+        let stuck = try await claimedRun(
+            in: storage, worker: RunWorker.current, since: now.addingTimeInterval(-61), started: false)
+        let recent = try await claimedRun(
+            in: storage, worker: RunWorker.current, since: now.addingTimeInterval(-30), started: false)
+        let startedLongAgo = try await claimedRun(
+            in: storage, worker: RunWorker.current, since: now.addingTimeInterval(-600), started: true)
+        let monitor = RunMonitorService(storage: storage, startingTimeout: .seconds(60), now: { now })
+
+        #expect(try await monitor.check().map(\.id) == [stuck])
+        let last = try await storage.events(ofRun: stuck, after: nil, limit: 100).last?.event
+        #expect(last?.message.hasPrefix("The run stayed STARTING for more than 60") == true)
+        #expect(try await storage.run(recent)?.status == .starting)
+        #expect(try await storage.run(startedLongAgo)?.status == .started)
+
+        let later = RunMonitorService(storage: storage, startingTimeout: .seconds(60), now: { now + 31 })
+        #expect(try await later.check().map(\.id) == [recent])
+    }
+}
