@@ -86,6 +86,10 @@ func computeDailyHighs(_ samples: [Sample]) -> [DailyHigh] {
 }
 
 /// The weather code location.
+/// Refreshes the weather assets every morning at six, Vienna time; `schedule start daily_weather`
+/// turns it on, and `daemon` queues its runs.
+let dailyWeather = Schedule("daily_weather", cron: "0 6 * * *", timezone: "Europe/Vienna", select: "group:weather")
+
 let weatherDefinitions = Definitions(
-    assets: [samples, dailyHighs, hottest, lowest], checks: [noImpossibleTemperatures],
+    assets: [samples, dailyHighs, hottest, lowest], checks: [noImpossibleTemperatures], schedules: [dailyWeather],
     retryPolicy: RetryPolicy(maxRetries: 2, delay: .milliseconds(200), backoff: .exponential))

@@ -5,7 +5,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `daemon`: runs the run queue, run monitoring and backfills until SIGINT or SIGTERM.
+/// `daemon`: runs the run queue, run monitoring, backfills and schedules until SIGINT or SIGTERM.
 struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
@@ -13,6 +13,7 @@ struct DaemonCommand: AsyncParsableCommand {
         discussion: """
             Queued runs start as child processes of this executable ('execute-run <id>'), or in this \
             process with --in-process, highest 'dagster/priority' tag first, within the limits. \
+            Running schedules ('schedule start NAME') queue a run at each tick. \
             Backfills stored with 'backfill launch --no-drive' are driven in this process, each run \
             once the runs of its upstream partitions succeeded. \
             Runs whose process is gone, or that stay STARTING too long, are marked failed. Several \
@@ -108,8 +109,11 @@ struct DaemonCommand: AsyncParsableCommand {
                 defaultIOManager: JSONFileIOManager(directory: home.storageDirectory),
                 maxConcurrentRuns: maxConcurrentRuns, maxConcurrency: concurrency.maxConcurrency),
             interval: interval, logger: logger)
+        let schedules = ScheduleService(
+            definitions: CodeLocation.definitions, storage: storage, interval: interval, logger: logger)
         let group = ServiceGroup(
-            services: [coordinator, monitor, backfills], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [coordinator, monitor, backfills, schedules], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
         print(
             "Cairn daemon started (pid \(getpid())): runs \(inProcess ? "in-process" : "as child processes"), "
                 + "at most \(maxConcurrentRuns) at once, home \(home.path). Stop with Ctrl-C.")

@@ -131,6 +131,37 @@ enum Migrations {
                     );
                     """)
         }
+        migrator.registerMigration("v4-schedules") { db in
+            // A tick is kept once per schedule and scheduled time, so two daemons evaluating the same
+            // tick record it once. `run_keys` makes a run key create at most one run per origin (a
+            // schedule or sensor), whichever process asks first.
+            try db.execute(
+                sql: """
+                    CREATE TABLE schedule_states (
+                        name TEXT PRIMARY KEY,
+                        status TEXT NOT NULL,
+                        last_tick REAL,
+                        cursor TEXT
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE schedule_ticks (
+                        schedule_name TEXT NOT NULL,
+                        scheduled_time REAL NOT NULL,
+                        status TEXT NOT NULL,
+                        run_ids TEXT NOT NULL,
+                        message TEXT,
+                        timestamp REAL NOT NULL,
+                        PRIMARY KEY (schedule_name, scheduled_time)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE run_keys (
+                        origin TEXT NOT NULL,
+                        run_key TEXT NOT NULL,
+                        run_id TEXT NOT NULL,
+                        UNIQUE (origin, run_key)
+                    );
+                    """)
+        }
         return migrator
     }
 

@@ -113,6 +113,12 @@ public enum StorageConformance {
         Check("backfills are listed newest first, with limit and cursor") { try await backfillsNewestFirst($0) },
         Check("a backfill's record is replaced by an update") { try await updateBackfill($0) },
         Check("adding a backfill with a duplicate run or id stores nothing") { try await duplicateInBackfill($0) },
+        Check("schedule states are stored, replaced and listed by name") { try await scheduleStates($0) },
+        Check("a run key creates one run, and a tick is recorded once") { try await runKeyCreatesOneRun($0) },
+        Check("schedule ticks are listed newest first, with cursor and limit") {
+            try await scheduleTicksNewestFirst($0)
+        },
+        Check("concurrent requests with one run key create one run") { try await concurrentRunKeys($0) },
     ]
 
     /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.

@@ -78,7 +78,10 @@ import Testing
             let applied = try DatabaseQueue(path: path).read { db in
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
             }
-            #expect(applied == ["v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills"])
+            #expect(
+                applied == [
+                    "v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills", "v4-schedules",
+                ])
         }
     }
 
@@ -122,7 +125,10 @@ import Testing
             let applied = try await DatabaseQueue(path: path).read { db in
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
             }
-            #expect(applied == ["v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills"])
+            #expect(
+                applied == [
+                    "v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills", "v4-schedules",
+                ])
 
             let run = try #require(try await storage.run("run-old"))
             #expect(run.jobName == Run.assetJobName)

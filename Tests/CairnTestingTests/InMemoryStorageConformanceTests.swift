@@ -1,5 +1,6 @@
 import Cairn
 import CairnTesting
+import Foundation
 import Testing
 
 @Suite struct InMemoryStorageConformanceTests {
@@ -115,4 +116,18 @@ private final class OldestFirstStorage: InstanceStorage {
     }
 
     func updateBackfill(_ backfill: Backfill) async throws { try await storage.updateBackfill(backfill) }
+
+    func scheduleState(_ name: String) async throws -> ScheduleState? { try await storage.scheduleState(name) }
+
+    func scheduleStates() async throws -> [ScheduleState] { try await storage.scheduleStates() }
+
+    func setScheduleState(_ state: ScheduleState) async throws { try await storage.setScheduleState(state) }
+
+    func addRunsOnce(_ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick) async throws -> [Run] {
+        try await storage.addRunsOnce(runs, origin: origin, tick: tick)
+    }
+
+    func scheduleTicks(of name: String, before cursor: Date?, limit: Int) async throws -> [ScheduleTick] {
+        try await storage.scheduleTicks(of: name, before: cursor, limit: limit)
+    }
 }

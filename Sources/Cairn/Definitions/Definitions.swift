@@ -14,6 +14,8 @@ public struct Definitions: Sendable {
     public let checks: [AssetCheck]
     /// The op jobs.
     public let jobs: [Job]
+    /// The schedules that run assets and jobs on cron ticks.
+    public let schedules: [Schedule]
     /// How failed steps are retried when their definitions name no policy; `nil`: never.
     public let retryPolicy: RetryPolicy?
     /// The resources assets and checks use, per environment.
@@ -29,6 +31,7 @@ public struct Definitions: Sendable {
         assets: [any AssetsDefinitionConvertible] = [],
         checks: [AssetCheck] = [],
         jobs: [Job] = [],
+        schedules: [Schedule] = [],
         resources: ResourceSet = [],
         ioManager: (any IOManager)? = nil,
         retryPolicy: RetryPolicy? = nil
@@ -37,10 +40,13 @@ public struct Definitions: Sendable {
         self.assets = definitions
         self.checks = checks
         self.jobs = jobs
+        self.schedules = schedules
         self.ioManager = ioManager
         self.retryPolicy = retryPolicy
         self.resources = resources
-        let otherProblems = Self.problems(of: jobs) + Self.resourceProblems(definitions, checks, jobs, resources)
+        let otherProblems =
+            Self.problems(of: jobs) + Self.resourceProblems(definitions, checks, jobs, resources)
+            + Self.problems(of: schedules, jobs: jobs)
         self.validation = Result { () throws(DefinitionsError) in
             let graph: AssetGraph
             do throws(DefinitionsError) {
@@ -48,7 +54,8 @@ public struct Definitions: Sendable {
             } catch {
                 throw DefinitionsError(problems: error.problems + otherProblems)
             }
-            guard otherProblems.isEmpty else { throw DefinitionsError(problems: otherProblems) }
+            let allProblems = otherProblems + Self.selectionProblems(of: schedules, in: graph)
+            guard allProblems.isEmpty else { throw DefinitionsError(problems: allProblems) }
             return graph
         }
     }
@@ -56,7 +63,7 @@ public struct Definitions: Sendable {
     /// The validated asset graph.
     ///
     /// - Throws: `DefinitionsError` listing duplicate keys, invalid names, unknown dependencies,
-    ///   cycles, broken jobs and missing resources.
+    ///   cycles, broken jobs, missing resources and broken schedules.
     public var assetGraph: AssetGraph {
         get throws(DefinitionsError) { try validation.get() }
     }

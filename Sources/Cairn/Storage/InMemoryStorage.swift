@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Storage that keeps everything in memory: for tests and in-process `materialize`.
@@ -17,6 +18,11 @@ public final class InMemoryStorage: InstanceStorage {
         var dynamicPartitions: [String: DynamicPartitionSet] = [:]
         var backfills: [BackfillID: Backfill] = [:]
         var backfillOrder: [BackfillID] = []
+        var scheduleStates: [String: ScheduleState] = [:]
+        /// The ticks of each schedule, by scheduled time.
+        var scheduleTicks: [String: [Date: ScheduleTick]] = [:]
+        /// The run keys used, by origin (a schedule's or sensor's name).
+        var runKeys: [String: Set<String>] = [:]
 
         /// Stores a new run.
         mutating func add(_ run: Run) throws {

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Cairn
+import Foundation
+
+/// `schedule`: list schedules, start and stop them, show their ticks, preview what they would request.
+struct ScheduleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "List, start, stop and preview schedules, and show their ticks.",
+        discussion: """
+            The daemon ('daemon' or 'dev') evaluates running schedules. A schedule never started \
+            or stopped has the status its definition gives (stopped unless defaultStatus: .running).
+            """,
+        subcommands: [
+            ListSchedulesCommand.self, StartScheduleCommand.self, StopScheduleCommand.self,
+            ScheduleTicksCommand.self, PreviewScheduleCommand.self,
+        ])
+
+    /// The schedule of the code location named `name`, or an exit naming the ones there are.
+    static func schedule(named name: String) throws -> Schedule {
+        let schedules = CodeLocation.definitions.schedules
+        guard let schedule = schedules.first(where: { $0.name == name }) else {
+            let known = schedules.isEmpty ? "none" : schedules.map(\.name).joined(separator: ", ")
+            throw fail("there is no schedule '\(name)'; the code location's schedules: \(known)")
+        }
+        return schedule
+    }
+}
+
+/// `schedule list`: every schedule with its status, next tick and last outcome.
+struct ListSchedulesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the schedules.")
+
+    @OptionGroup var options: HomeOptions
+
+    func run() async throws {
+        let schedules = CodeLocation.definitions.schedules
+        guard !schedules.isEmpty else {
+            print("The code location defines no schedules.")
+            return
+        }
+        let storage = try options.openStorage()
+        let now = Date()
+        var table = TextTable(header: ["SCHEDULE", "CRON", "TIME ZONE", "STATUS", "NEXT TICK", "LAST TICK"])
+        for schedule in schedules {
+            let status = try await storage.scheduleState(schedule.name)?.status ?? schedule.defaultStatus
+            let next = (try? schedule.cronSchedule()).map { Formatting.timestamp($0.nextTick(after: now)) } ?? "-"
+            let last = try await storage.scheduleTicks(of: schedule.name, before: nil, limit: 1).first.map {
+                "\(Formatting.timestamp($0.scheduledTime)) \($0.status.rawValue)"
+            }
+            table.add([
+                schedule.name, schedule.cron, schedule.timezone, status.rawValue,
+                status == .running ? next : "-", last ?? "-",
+            ])
+        }
+        print(table.rendered)
+    }
+}
+
+/// `schedule start NAME`: lets the daemon evaluate a schedule, from its next tick on.
+struct StartScheduleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start", abstract: "Start a schedule: the daemon runs its ticks from now on.")
+
+    @Argument(help: "The schedule's name.")
+    var name: String
+
+    @OptionGroup var options: HomeOptions
+
+    func run() async throws {
+        let schedule = try ScheduleCommand.schedule(named: name)
+        let storage = try options.openStorage()
+        let state = try await storage.scheduleState(name)
+        guard (state?.status ?? schedule.defaultStatus) != .running else {
+            print("Schedule '\(name)' is already running.")
+            return
+        }
+        try await storage.setScheduleState(
+            ScheduleState(name: name, status: .running, lastTick: Date(), cursor: state?.cursor))
+        print("Started schedule '\(name)'.")
+    }
+}
+
+/// `schedule stop NAME`: keeps the daemon from evaluating a schedule.
+struct StopScheduleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop", abstract: "Stop a schedule: the daemon requests no more runs for it.")
+
+    @Argument(help: "The schedule's name.")
+    var name: String
+
+    @OptionGroup var options: HomeOptions
+
+    func run() async throws {
+        let schedule = try ScheduleCommand.schedule(named: name)
+        let storage = try options.openStorage()
+        let state = try await storage.scheduleState(name)
+        guard (state?.status ?? schedule.defaultStatus) != .stopped else {
+            print("Schedule '\(name)' is already stopped.")
+            return
+        }
+        try await storage.setScheduleState(
+            ScheduleState(name: name, status: .stopped, lastTick: state?.lastTick, cursor: state?.cursor))
+        print("Stopped schedule '\(name)'.")
+    }
+}
+
+/// `schedule ticks NAME`: a schedule's evaluated ticks, newest first.
+struct ScheduleTicksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ticks", abstract: "Show a schedule's ticks and their outcomes, newest first.")
+
+    @Argument(help: "The schedule's name.")
+    var name: String
+
+    @Option(name: .long, help: "How many ticks to show.")
+    var limit = 20
+
+    @OptionGroup var options: HomeOptions
+
+    func run() async throws {
+        _ = try ScheduleCommand.schedule(named: name)
+        let ticks = try await options.openStorage().scheduleTicks(of: name, before: nil, limit: limit)
+        guard !ticks.isEmpty else {
+            print("Schedule '\(name)' has no ticks yet.")
+            return
+        }
+        var table = TextTable(header: ["TICK", "STATUS", "RUNS", "REASON"])
+        for tick in ticks {
+            table.add([
+                Formatting.timestamp(tick.scheduledTime), tick.status.rawValue,
+                tick.runIDs.isEmpty ? "-" : tick.runIDs.map(\.short).joined(separator: ","),
+                tick.message?.replacingOccurrences(of: "\n", with: " ") ?? "",
+            ])
+        }
+        print(table.rendered)
+    }
+}
+
+/// `schedule preview NAME`: the next ticks and what each would request; nothing is stored.
+struct PreviewScheduleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview", abstract: "Show a schedule's next ticks and what each would request, storing nothing.")
+
+    @Argument(help: "The schedule's name.")
+    var name: String
+
+    @Option(name: .long, help: "How many ticks to show.")
+    var count = 5
+
+    func run() async throws {
+        let schedule = try ScheduleCommand.schedule(named: name)
+        let graph = try validatedGraph()
+        let cron = try schedule.cronSchedule()
+        var table = TextTable(header: ["TICK", "REQUEST"])
+        for tick in cron.ticks(from: Date()).prefix(max(count, 0)) {
+            let request: String
+            do {
+                switch try await ScheduleEvaluation.evaluate(schedule, tick: tick, graph: graph) {
+                case .run(let run):
+                    let partition = run.partitionKey.map { "partition \($0), " } ?? ""
+                    let tags = run.tags.isEmpty ? "" : ", tags \(run.tags.sorted { $0.key < $1.key })"
+                    request = "run: \(schedule.target), \(partition)run key \(run.runKey ?? "-")\(tags)"
+                case .skip(let reason):
+                    request = "skip: \(reason)"
+                }
+            } catch {
+                request = "error: \(error)"
+            }
+            table.add([Formatting.timestamp(tick), request])
+        }
+        print(table.rendered)
+    }
+}

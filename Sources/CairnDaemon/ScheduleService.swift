@@ -1,0 +1,132 @@
+import Cairn
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The schedules daemon: every interval, evaluates the due ticks of each running schedule and
+/// creates their runs, queued for the run coordinator to launch.
+///
+/// A tick's runs and its record are stored in one transaction, and its run key (by default the
+/// schedule's name and the tick's time) creates at most one run, so several daemons on one
+/// storage never create a run twice. A schedule never started runs when its definition's
+/// `defaultStatus` is `.running`, from the first tick after the daemon first sees it.
+///
+/// ```swift
+/// let schedules = ScheduleService(definitions: definitions, storage: storage)
+/// try await ServiceGroup(services: [schedules], gracefulShutdownSignals: [.sigterm], logger: logger).run()
+/// ```
+public struct ScheduleService: Service {
+    /// The schedules and the assets and jobs they run.
+    public let definitions: Definitions
+    /// Where schedule state, ticks and runs are stored.
+    public let storage: any RunStorage & ScheduleStorage
+    /// How long to wait between two evaluations.
+    public let interval: Duration
+    /// What the service waits on between two evaluations.
+    public let clock: any Clock<Duration>
+    /// The current time, which tick times are compared with.
+    public let now: @Sendable () -> Date
+    private let logger: Logger
+
+    /// Creates the service.
+    public init(
+        definitions: Definitions, storage: any RunStorage & ScheduleStorage, interval: Duration = .seconds(30),
+        clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "cairn.daemon.schedules")
+    ) {
+        self.definitions = definitions
+        self.storage = storage
+        self.interval = interval
+        self.clock = clock
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Evaluates the schedules every interval until the service group shuts down; an error of one
+    /// evaluation is logged and the next happens as usual.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await evaluateSchedules()
+                } catch {
+                    if Task.isCancelled { return }
+                    logger.error("The schedules could not be evaluated: \(error)")
+                }
+                do { try await clock.sleep(for: interval) } catch { return }
+            }
+        }
+    }
+
+    /// Evaluates the due ticks of every running schedule once, storing their runs and records.
+    ///
+    /// - Returns: the ticks evaluated, as recorded (a tick another daemon recorded first is
+    ///   returned with no runs).
+    @discardableResult
+    public func evaluateSchedules() async throws -> [ScheduleTick] {
+        let graph = try definitions.assetGraph
+        var evaluated: [ScheduleTick] = []
+        for schedule in definitions.schedules {
+            evaluated += try await evaluate(schedule, graph: graph)
+        }
+        return evaluated
+    }
+
+    /// Evaluates the due ticks of one schedule, when it runs.
+    private func evaluate(_ schedule: Schedule, graph: AssetGraph) async throws -> [ScheduleTick] {
+        let now = now()
+        let stored = try await storage.scheduleState(schedule.name)
+        guard var state = stored ?? defaultState(of: schedule), state.status == .running else { return [] }
+        guard let lastTick = state.lastTick, stored != nil else {
+            // Started, or running by default, just now: ticks after now are due.
+            state.lastTick = now
+            try await storage.setScheduleState(state)
+            return []
+        }
+        let cron = try schedule.cronSchedule()
+        let grace = max(ScheduleEvaluation.defaultGrace, 2 * Double(interval.components.seconds))
+        let ticks = ScheduleEvaluation.ticks(
+            of: cron, after: lastTick, now: now, policy: schedule.missedTicks, grace: grace)
+        if ticks.isEmpty && cron.nextTick(after: lastTick) <= now {
+            // Every tick since the last one was missed and the policy drops them.
+            logger.info("Schedule '\(schedule.name)' dropped the ticks it missed before \(now)")
+            state.lastTick = now
+            try await storage.setScheduleState(state)
+        }
+        var recorded: [ScheduleTick] = []
+        for tick in ticks {
+            recorded.append(try await evaluate(schedule, tick: tick, graph: graph))
+        }
+        return recorded
+    }
+
+    /// Evaluates one tick and stores its run and record.
+    private func evaluate(_ schedule: Schedule, tick: Date, graph: AssetGraph) async throws -> ScheduleTick {
+        var record = ScheduleTick(scheduleName: schedule.name, scheduledTime: tick, status: .success, timestamp: now())
+        var runs: [(run: Run, runKey: String)] = []
+        do {
+            switch try await ScheduleEvaluation.evaluate(schedule, tick: tick, graph: graph) {
+            case .run(let request):
+                let run = try ScheduleEvaluation.run(for: request, of: schedule, graph: graph, now: record.timestamp)
+                runs.append((run, request.runKey ?? ScheduleEvaluation.defaultRunKey(of: schedule, tick: tick)))
+            case .skip(let reason):
+                record.status = .skipped
+                record.message = reason
+            }
+        } catch {
+            record.status = .failure
+            record.message = "\(error)"
+            logger.error("Schedule '\(schedule.name)' FAILED at its tick \(tick): \(error)")
+        }
+        let created = try await storage.addRunsOnce(runs, origin: schedule.name, tick: record)
+        for run in created {
+            logger.info("Schedule '\(schedule.name)' queued run \(run.id) for its tick \(tick)")
+        }
+        return record.recording(created)
+    }
+
+    /// The state of a schedule never started or stopped: its definition's default.
+    private func defaultState(of schedule: Schedule) -> ScheduleState? {
+        schedule.defaultStatus == .running ? ScheduleState(name: schedule.name, status: .running) : nil
+    }
+}
