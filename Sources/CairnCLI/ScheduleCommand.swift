@@ -57,6 +57,25 @@ struct ListSchedulesCommand: AsyncParsableCommand {
     }
 }
 
+extension ScheduleCommand {
+    /// Starts or stops a schedule; a started schedule's next tick is the first after now.
+    static func set(_ name: String, to status: ScheduleStatus, options: HomeOptions) async throws {
+        let schedule = try schedule(named: name)
+        let storage = try options.openStorage()
+        let state = try await storage.scheduleState(name)
+        let verb = status == .running ? "Started" : "Stopped"
+        guard (state?.status ?? schedule.defaultStatus) != status else {
+            print("Schedule '\(name)' is already \(status == .running ? "running" : "stopped").")
+            return
+        }
+        try await storage.setScheduleState(
+            ScheduleState(
+                name: name, status: status, lastTick: status == .running ? Date() : state?.lastTick,
+                cursor: state?.cursor))
+        print("\(verb) schedule '\(name)'.")
+    }
+}
+
 /// `schedule start NAME`: lets the daemon evaluate a schedule, from its next tick on.
 struct StartScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -68,16 +87,7 @@ struct StartScheduleCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let schedule = try ScheduleCommand.schedule(named: name)
-        let storage = try options.openStorage()
-        let state = try await storage.scheduleState(name)
-        guard (state?.status ?? schedule.defaultStatus) != .running else {
-            print("Schedule '\(name)' is already running.")
-            return
-        }
-        try await storage.setScheduleState(
-            ScheduleState(name: name, status: .running, lastTick: Date(), cursor: state?.cursor))
-        print("Started schedule '\(name)'.")
+        try await ScheduleCommand.set(name, to: .running, options: options)
     }
 }
 
@@ -92,16 +102,7 @@ struct StopScheduleCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let schedule = try ScheduleCommand.schedule(named: name)
-        let storage = try options.openStorage()
-        let state = try await storage.scheduleState(name)
-        guard (state?.status ?? schedule.defaultStatus) != .stopped else {
-            print("Schedule '\(name)' is already stopped.")
-            return
-        }
-        try await storage.setScheduleState(
-            ScheduleState(name: name, status: .stopped, lastTick: state?.lastTick, cursor: state?.cursor))
-        print("Stopped schedule '\(name)'.")
+        try await ScheduleCommand.set(name, to: .stopped, options: options)
     }
 }
 

@@ -47,17 +47,10 @@ public struct RunCoordinatorService: Service {
     /// Looks at the queue every interval until the service group shuts down; an error of one look
     /// is logged and the next look happens as usual.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await launchQueuedRuns()
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.error("The run queue could not be processed: \(error)")
-                }
-                // Only cancellation, at shutdown, ends the sleep early.
-                do { try await clock.sleep(for: interval) } catch { return }
-            }
+        await repeatUntilShutdown(
+            every: interval, clock: clock, logger: logger, failure: "The run queue could not be processed"
+        ) {
+            _ = try await self.launchQueuedRuns()
         }
     }
 

@@ -45,17 +45,9 @@ public actor RunMonitorService: Service {
     /// Checks the runs every interval until the service group shuts down; an error of one check is
     /// logged and the next check happens as usual.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await self.check()
-                } catch {
-                    if Task.isCancelled { return }
-                    self.logger.error("Runs could not be monitored: \(error)")
-                }
-                // Only cancellation, at shutdown, ends the sleep early.
-                do { try await self.clock.sleep(for: self.interval) } catch { return }
-            }
+        await repeatUntilShutdown(every: interval, clock: clock, logger: logger, failure: "Runs could not be monitored")
+        {
+            try await self.check()
         }
     }
 

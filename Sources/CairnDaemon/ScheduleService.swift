@@ -45,16 +45,10 @@ public struct ScheduleService: Service {
     /// Evaluates the schedules every interval until the service group shuts down; an error of one
     /// evaluation is logged and the next happens as usual.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await evaluateSchedules()
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.error("The schedules could not be evaluated: \(error)")
-                }
-                do { try await clock.sleep(for: interval) } catch { return }
-            }
+        await repeatUntilShutdown(
+            every: interval, clock: clock, logger: logger, failure: "The schedules could not be evaluated"
+        ) {
+            _ = try await self.evaluateSchedules()
         }
     }
 
