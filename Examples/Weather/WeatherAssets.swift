@@ -90,6 +90,33 @@ func computeDailyHighs(_ samples: [Sample]) -> [DailyHigh] {
 /// turns it on, and `daemon` queues its runs.
 let dailyWeather = Schedule("daily_weather", cron: "0 6 * * *", timezone: "Europe/Vienna", select: "group:weather")
 
+/// Refreshes the weather assets when a new CSV file lands in the folder `WEATHER_INBOX` names:
+/// one run per file (its run key is the file's name and modification time), so a file is never
+/// processed twice. `sensor start new_weather_files` turns it on, and `daemon` queues its runs.
+let newWeatherFiles = Sensor(
+    "new_weather_files", select: "group:weather", minimumInterval: .seconds(5),
+    description: "Refreshes the weather assets when a CSV file lands in $WEATHER_INBOX"
+) { context in
+    guard let inbox = ProcessInfo.processInfo.environment["WEATHER_INBOX"] else {
+        return .skip("WEATHER_INBOX names no folder to watch")
+    }
+    let seen = context.cursor.flatMap(Double.init) ?? 0
+    let folder = URL(fileURLWithPath: inbox, isDirectory: true)
+    let files = try FileManager.default.contentsOfDirectory(
+        at: folder, includingPropertiesForKeys: [.contentModificationDateKey]
+    ).filter { $0.pathExtension == "csv" }
+    let new = try files.compactMap { file -> (name: String, modified: Double)? in
+        let modified = try file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
+        guard let time = modified?.timeIntervalSince1970, time > seen else { return nil }
+        return (file.lastPathComponent, time)
+    }.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }
+    guard let newest = new.last else { return .skip("no new CSV file in \(inbox)") }
+    return SensorResult(
+        runRequests: new.map { RunRequest(tags: ["file": $0.name], runKey: "\($0.name)@\($0.modified)") },
+        cursor: "\(newest.modified)")
+}
+
 let weatherDefinitions = Definitions(
     assets: [samples, dailyHighs, hottest, lowest], checks: [noImpossibleTemperatures], schedules: [dailyWeather],
+    sensors: [newWeatherFiles],
     retryPolicy: RetryPolicy(maxRetries: 2, delay: .milliseconds(200), backoff: .exponential))

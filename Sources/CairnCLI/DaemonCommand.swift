@@ -111,8 +111,11 @@ struct DaemonCommand: AsyncParsableCommand {
             interval: interval, logger: logger)
         let schedules = ScheduleService(
             definitions: CodeLocation.definitions, storage: storage, interval: interval, logger: logger)
+        let sensors = SensorService(
+            definitions: CodeLocation.definitions, storage: storage, interval: interval, logger: logger)
         let group = ServiceGroup(
-            services: [coordinator, monitor, backfills, schedules], gracefulShutdownSignals: [.sigterm, .sigint],
+            services: [coordinator, monitor, backfills, schedules, sensors],
+            gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         print(
             "Cairn daemon started (pid \(getpid())): runs \(inProcess ? "in-process" : "as child processes"), "

@@ -126,15 +126,7 @@ struct ScheduleTicksCommand: AsyncParsableCommand {
             print("Schedule '\(name)' has no ticks yet.")
             return
         }
-        var table = TextTable(header: ["TICK", "STATUS", "RUNS", "REASON"])
-        for tick in ticks {
-            table.add([
-                Formatting.timestamp(tick.scheduledTime), tick.status.rawValue,
-                tick.runIDs.isEmpty ? "-" : tick.runIDs.map(\.short).joined(separator: ","),
-                tick.message?.replacingOccurrences(of: "\n", with: " ") ?? "",
-            ])
-        }
-        print(table.rendered)
+        print(ScheduleTick.table(of: ticks).rendered)
     }
 }
 
@@ -171,5 +163,20 @@ struct PreviewScheduleCommand: AsyncParsableCommand {
             table.add([Formatting.timestamp(tick), request])
         }
         print(table.rendered)
+    }
+}
+
+extension ScheduleTick {
+    /// The ticks of a schedule or sensor as a table: time, outcome, runs and reason.
+    static func table(of ticks: [ScheduleTick]) -> TextTable {
+        var table = TextTable(header: ["TICK", "STATUS", "RUNS", "REASON"])
+        for tick in ticks {
+            table.add([
+                Formatting.timestamp(tick.scheduledTime), tick.status.rawValue,
+                tick.runIDs.isEmpty ? "-" : tick.runIDs.map(\.short).joined(separator: ","),
+                tick.message?.replacingOccurrences(of: "\n", with: " ") ?? "",
+            ])
+        }
+        return table
     }
 }

@@ -44,6 +44,22 @@ extension SQLiteStorage {
     public func addRunsOnce(_ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick) async throws
         -> [Run]
     {
+        try await addRunsOnce(runs, origin: origin, tick: tick, newCursor: nil)
+    }
+
+    /// As `addRunsOnce(_:origin:tick:)`, and stores `cursor` as the state's new cursor in the same
+    /// transaction.
+    @discardableResult
+    public func addRunsOnce(
+        _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, cursor: String?
+    ) async throws -> [Run] {
+        try await addRunsOnce(runs, origin: origin, tick: tick, newCursor: .some(cursor))
+    }
+
+    /// Both `addRunsOnce`: `newCursor` is `nil` to keep the stored cursor.
+    private func addRunsOnce(
+        _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, newCursor: String??
+    ) async throws -> [Run] {
         let encoder = Self.makeEncoder()
         let rows = try runs.map { (row: try EncodedRun($0.run, encoder: encoder), runKey: $0.runKey) }
         return try await pool.write { db in
@@ -72,6 +88,10 @@ extension SQLiteStorage {
                     WHERE name = ?2 AND (last_tick IS NULL OR last_tick < ?1)
                     """
             ).execute(arguments: [tick.scheduledTime.timeIntervalSince1970, tick.scheduleName])
+            if let newCursor {
+                try db.cachedStatement(sql: "UPDATE schedule_states SET cursor = ? WHERE name = ?")
+                    .execute(arguments: [newCursor, tick.scheduleName])
+            }
             return created.map(\.run)
         }
     }

@@ -118,6 +118,7 @@ public enum StorageConformance {
         Check("schedule ticks are listed newest first, with cursor and limit") {
             try await scheduleTicksNewestFirst($0)
         },
+        Check("a sensor's runs, tick and cursor are stored together") { try await sensorCursorStoredWithTick($0) },
         Check("concurrent requests with one run key create one run") { try await concurrentRunKeys($0) },
     ]
 

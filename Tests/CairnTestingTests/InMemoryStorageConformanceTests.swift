@@ -127,6 +127,12 @@ private final class OldestFirstStorage: InstanceStorage {
         try await storage.addRunsOnce(runs, origin: origin, tick: tick)
     }
 
+    func addRunsOnce(
+        _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, cursor: String?
+    ) async throws -> [Run] {
+        try await storage.addRunsOnce(runs, origin: origin, tick: tick, cursor: cursor)
+    }
+
     func scheduleTicks(of name: String, before cursor: Date?, limit: Int) async throws -> [ScheduleTick] {
         try await storage.scheduleTicks(of: name, before: cursor, limit: limit)
     }

@@ -16,6 +16,8 @@ public struct Definitions: Sendable {
     public let jobs: [Job]
     /// The schedules that run assets and jobs on cron ticks.
     public let schedules: [Schedule]
+    /// The sensors that request runs when something changes.
+    public let sensors: [Sensor]
     /// How failed steps are retried when their definitions name no policy; `nil`: never.
     public let retryPolicy: RetryPolicy?
     /// The resources assets and checks use, per environment.
@@ -32,6 +34,7 @@ public struct Definitions: Sendable {
         checks: [AssetCheck] = [],
         jobs: [Job] = [],
         schedules: [Schedule] = [],
+        sensors: [Sensor] = [],
         resources: ResourceSet = [],
         ioManager: (any IOManager)? = nil,
         retryPolicy: RetryPolicy? = nil
@@ -41,12 +44,13 @@ public struct Definitions: Sendable {
         self.checks = checks
         self.jobs = jobs
         self.schedules = schedules
+        self.sensors = sensors
         self.ioManager = ioManager
         self.retryPolicy = retryPolicy
         self.resources = resources
         let otherProblems =
             Self.problems(of: jobs) + Self.resourceProblems(definitions, checks, jobs, resources)
-            + Self.problems(of: schedules, jobs: jobs)
+            + Self.problems(of: schedules, jobs: jobs) + Self.problems(of: sensors, schedules: schedules, jobs: jobs)
         self.validation = Result { () throws(DefinitionsError) in
             let graph: AssetGraph
             do throws(DefinitionsError) {
@@ -54,7 +58,9 @@ public struct Definitions: Sendable {
             } catch {
                 throw DefinitionsError(problems: error.problems + otherProblems)
             }
-            let allProblems = otherProblems + Self.selectionProblems(of: schedules, in: graph)
+            let allProblems =
+                otherProblems + Self.selectionProblems(of: schedules, in: graph)
+                + Self.selectionProblems(of: sensors, in: graph)
             guard allProblems.isEmpty else { throw DefinitionsError(problems: allProblems) }
             return graph
         }
@@ -63,7 +69,7 @@ public struct Definitions: Sendable {
     /// The validated asset graph.
     ///
     /// - Throws: `DefinitionsError` listing duplicate keys, invalid names, unknown dependencies,
-    ///   cycles, broken jobs, missing resources and broken schedules.
+    ///   cycles, broken jobs, missing resources and broken schedules and sensors.
     public var assetGraph: AssetGraph {
         get throws(DefinitionsError) { try validation.get() }
     }

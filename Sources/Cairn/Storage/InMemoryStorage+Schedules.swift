@@ -21,6 +21,22 @@ extension InMemoryStorage {
     public func addRunsOnce(_ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick) async throws
         -> [Run]
     {
+        try addRunsOnce(runs, origin: origin, tick: tick, newCursor: nil)
+    }
+
+    /// Creates the runs whose keys are new, records the tick, moves the last tick and stores the
+    /// new cursor, at once.
+    @discardableResult
+    public func addRunsOnce(
+        _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, cursor: String?
+    ) async throws -> [Run] {
+        try addRunsOnce(runs, origin: origin, tick: tick, newCursor: .some(cursor))
+    }
+
+    /// Both `addRunsOnce`: `newCursor` is `nil` to keep the stored cursor.
+    private func addRunsOnce(
+        _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, newCursor: String??
+    ) throws -> [Run] {
         try state.withLock { state in
             var keys = state.runKeys[origin, default: []]
             var created: [Run] = []
@@ -45,6 +61,10 @@ extension InMemoryStorage {
                 schedule.lastTick.map({ $0 < tick.scheduledTime }) ?? true
             {
                 schedule.lastTick = tick.scheduledTime
+                state.scheduleStates[tick.scheduleName] = schedule
+            }
+            if let newCursor, var schedule = state.scheduleStates[tick.scheduleName] {
+                schedule.cursor = newCursor
                 state.scheduleStates[tick.scheduleName] = schedule
             }
             return created

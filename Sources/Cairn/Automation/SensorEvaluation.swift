@@ -1,0 +1,58 @@
+import Foundation
+
+/// The pure evaluation of sensors: whether one is due, what it requests, and the runs of its
+/// requests. No loops, no clocks: the daemon's `SensorService` passes the times in.
+///
+/// ```swift
+/// if SensorEvaluation.isDue(sensor, lastEvaluation: state.lastTick, now: now) {
+///     let result = try await SensorEvaluation.evaluate(sensor, context: context)
+/// }
+/// ```
+public enum SensorEvaluation {
+    /// The tag holding the run key of a run a sensor requested, as in Dagster.
+    public static let runKeyTag = "dagster/run_key"
+
+    /// Whether `sensor`, last evaluated at `lastEvaluation`, is due at `now`: its minimum interval
+    /// has passed, or it was never evaluated.
+    public static func isDue(_ sensor: Sensor, lastEvaluation: Date?, now: Date) -> Bool {
+        guard let lastEvaluation else { return true }
+        let interval = sensor.minimumInterval.components
+        let seconds = Double(interval.seconds) + Double(interval.attoseconds) * 1e-18
+        return now.timeIntervalSince(lastEvaluation) >= seconds
+    }
+
+    /// What `sensor` requests in `context`: its `evaluate` function's result, skipped with a reason
+    /// when it neither requested a run nor gave a reason.
+    ///
+    /// - Throws: whatever `evaluate` throws.
+    public static func evaluate(_ sensor: Sensor, context: SensorContext) async throws -> SensorResult {
+        var result = try await sensor.evaluate(context)
+        if result.runRequests.isEmpty && result.skipReason == nil {
+            result.skipReason = "the sensor requested no run"
+        }
+        return result
+    }
+
+    /// The run `request` creates, queued, tagged with the sensor's name, its tags, the request's
+    /// tags, its run key and its partition.
+    ///
+    /// - Throws: `SelectionError` when the selection does not resolve in `graph`.
+    public static func run(for request: RunRequest, of sensor: Sensor, graph: AssetGraph, now: Date) throws -> Run {
+        var tags = sensor.tags.merging(request.tags) { _, new in new }
+        tags[Sensor.tag] = sensor.name
+        if let runKey = request.runKey { tags[runKeyTag] = runKey }
+        if let partition = request.partitionKey {
+            tags.merge(Run.partitionTags(PartitionKeyRange(partition, partition))) { _, new in new }
+        }
+        let runConfig = request.runConfig?.json
+        switch sensor.target {
+        case .selection(let text):
+            let keys = try AssetSelection.parse(text).resolve(in: graph).filter { !graph.nodes[$0].isSource }
+                .map { graph.nodes[$0].key }.sorted()
+            return Run(
+                selection: text, assetKeys: keys, tags: tags, status: .queued, createdAt: now, runConfig: runConfig)
+        case .job(let name):
+            return Run(jobName: name, assetKeys: [], tags: tags, status: .queued, createdAt: now, runConfig: runConfig)
+        }
+    }
+}

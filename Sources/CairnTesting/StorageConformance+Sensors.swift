@@ -1,0 +1,29 @@
+import Cairn
+import Foundation
+
+// MARK: - Sensors
+
+extension StorageConformance {
+    static func sensorCursorStoredWithTick(_ storage: any InstanceStorage) async throws {
+        let name = Sensor.storagePrefix + "files"
+        try await storage.setScheduleState(ScheduleState(name: name, status: .running, cursor: "a"))
+        let tick = ScheduleTick(scheduleName: name, scheduledTime: time(30), status: .success, timestamp: time(30))
+        let run = makeRun("run-sensor", status: .queued, tags: [Sensor.tag: "files"], createdAt: 30)
+        let created = try await storage.addRunsOnce([(run, "b.csv")], origin: name, tick: tick, cursor: "b")
+        try expectIDs(created, ["run-sensor"], "runs created by a sensor's new run key")
+        try expectEqual(
+            try await storage.scheduleState(name),
+            ScheduleState(name: name, status: .running, lastTick: time(30), cursor: "b"),
+            "state of a sensor after its tick")
+        let again = ScheduleTick(scheduleName: name, scheduledTime: time(60), status: .success, timestamp: time(60))
+        let none = try await storage.addRunsOnce(
+            [(makeRun("run-sensor-again", status: .queued), "b.csv")], origin: name, tick: again, cursor: "c")
+        try expectIDs(none, [], "runs created by a sensor's used run key")
+        try expectEqual(try await storage.scheduleState(name)?.cursor, "c", "cursor after a tick with no new run")
+        try await storage.addRunsOnce([], origin: name, tick: again, cursor: nil)
+        try expectEqual(try await storage.scheduleState(name)?.cursor, nil, "cursor after a tick storing none")
+        try expectEqual(
+            try await storage.scheduleTicks(of: name, before: nil, limit: 10).map(\.runIDs),
+            [[], ["run-sensor"]], "the runs of a sensor's ticks, newest first")
+    }
+}
