@@ -18,12 +18,7 @@ struct ScheduleCommand: AsyncParsableCommand {
 
     /// The schedule of the code location named `name`, or an exit naming the ones there are.
     static func schedule(named name: String) throws -> Schedule {
-        let schedules = CodeLocation.definitions.schedules
-        guard let schedule = schedules.first(where: { $0.name == name }) else {
-            let known = schedules.isEmpty ? "none" : schedules.map(\.name).joined(separator: ", ")
-            throw fail("there is no schedule '\(name)'; the code location's schedules: \(known)")
-        }
-        return schedule
+        try AutomationState.named(name, in: CodeLocation.definitions.schedules, noun: "schedule") { $0.name }
     }
 }
 
@@ -61,18 +56,9 @@ extension ScheduleCommand {
     /// Starts or stops a schedule; a started schedule's next tick is the first after now.
     static func set(_ name: String, to status: ScheduleStatus, options: HomeOptions) async throws {
         let schedule = try schedule(named: name)
-        let storage = try options.openStorage()
-        let state = try await storage.scheduleState(name)
-        let verb = status == .running ? "Started" : "Stopped"
-        guard (state?.status ?? schedule.defaultStatus) != status else {
-            print("Schedule '\(name)' is already \(status == .running ? "running" : "stopped").")
-            return
-        }
-        try await storage.setScheduleState(
-            ScheduleState(
-                name: name, status: status, lastTick: status == .running ? Date() : state?.lastTick,
-                cursor: state?.cursor))
-        print("\(verb) schedule '\(name)'.")
+        try await AutomationState.set(
+            status, noun: "schedule", name: name, storageName: name, defaultStatus: schedule.defaultStatus,
+            restartsTicks: true, options: options)
     }
 }
 

@@ -19,26 +19,15 @@ struct SensorCommand: AsyncParsableCommand {
 
     /// The sensor of the code location named `name`, or an exit naming the ones there are.
     static func sensor(named name: String) throws -> Sensor {
-        let sensors = CodeLocation.definitions.sensors
-        guard let sensor = sensors.first(where: { $0.name == name }) else {
-            let known = sensors.isEmpty ? "none" : sensors.map(\.name).joined(separator: ", ")
-            throw fail("there is no sensor '\(name)'; the code location's sensors: \(known)")
-        }
-        return sensor
+        try AutomationState.named(name, in: CodeLocation.definitions.sensors, noun: "sensor") { $0.name }
     }
 
     /// Starts or stops a sensor, keeping its cursor.
     static func set(_ name: String, to status: ScheduleStatus, options: HomeOptions) async throws {
         let sensor = try sensor(named: name)
-        let storage = try options.openStorage()
-        let state = try await storage.scheduleState(sensor.storageName)
-        guard (state?.status ?? sensor.defaultStatus) != status else {
-            print("Sensor '\(name)' is already \(status == .running ? "running" : "stopped").")
-            return
-        }
-        try await storage.setScheduleState(
-            ScheduleState(name: sensor.storageName, status: status, lastTick: state?.lastTick, cursor: state?.cursor))
-        print("\(status == .running ? "Started" : "Stopped") sensor '\(name)'.")
+        try await AutomationState.set(
+            status, noun: "sensor", name: name, storageName: sensor.storageName, defaultStatus: sensor.defaultStatus,
+            restartsTicks: false, options: options)
     }
 }
 

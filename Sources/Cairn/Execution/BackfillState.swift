@@ -141,10 +141,3 @@ struct BackfillState {
         return runs.reversed()
     }
 }
-
-extension PartitionSubset {
-    /// Adds the partitions of `other`.
-    mutating func formUnion(_ other: PartitionSubset) {
-        self = union(other)
-    }
-}

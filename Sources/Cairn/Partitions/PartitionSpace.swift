@@ -9,9 +9,9 @@ public struct PartitionSpace: Sendable {
     /// The moment the space describes.
     public let now: Date
     /// The dimension whose positions subsets keep as ranges.
-    let primary: Axis
+    let primary: PartitionDimension
     /// The other dimensions, in the order of their names; their keys join into a subset's slice.
-    let secondaries: [Axis]
+    let secondaries: [PartitionDimension]
     /// The index of the primary dimension among all dimensions in name order (0 with one dimension).
     let primaryIndex: Int
 
@@ -25,15 +25,17 @@ public struct PartitionSpace: Sendable {
         self.now = now
         switch definition.kind {
         case .multi(let multi):
-            var axes: [Axis] = []
+            var axes: [PartitionDimension] = []
             for dimension in multi.dimensions {
-                axes.append(try Axis(dimension.definition, name: dimension.name, now: now, dynamicKeys: dynamicKeys))
+                axes.append(
+                    try PartitionDimension(
+                        dimension.definition, name: dimension.name, now: now, dynamicKeys: dynamicKeys))
             }
             primaryIndex = multi.primaryIndex
             primary = axes.remove(at: primaryIndex)
             secondaries = axes
         default:
-            primary = try Axis(definition, name: nil, now: now, dynamicKeys: dynamicKeys)
+            primary = try PartitionDimension(definition, name: nil, now: now, dynamicKeys: dynamicKeys)
             secondaries = []
             primaryIndex = 0
         }
@@ -179,72 +181,5 @@ public struct PartitionSpace: Sendable {
         let candidates: [String] =
             secondaries.isEmpty && primary.existing.count <= 10_000 ? primary.keys.map(\.rawValue) : []
         return .unknownKey(key, asset: asset, suggestion: NearestName.suggestion(for: key.rawValue, among: candidates))
-    }
-}
-
-/// One dimension of a partition space.
-struct Axis: Sendable {
-    enum Source: Sendable {
-        case keys(StaticPartitions)
-        case time(TimeWindowPartitions)
-        case dynamic(DynamicPartitionKeys)
-    }
-
-    let name: String?
-    let source: Source
-    /// The positions of the partitions that exist.
-    let existing: PartitionRanges
-
-    init(
-        _ definition: PartitionsDefinition, name: String?, now: Date, dynamicKeys: [String: DynamicPartitionKeys]
-    ) throws(PartitionsError) {
-        self.name = name
-        switch definition.kind {
-        case .static(let partitions):
-            source = .keys(partitions)
-            existing = PartitionRanges([0..<partitions.keys.count])
-        case .timeWindow(let partitions):
-            source = .time(partitions)
-            existing = PartitionRanges([0..<partitions.count(at: now)])
-        case .dynamic(let dynamic):
-            let keys = dynamicKeys[dynamic.name] ?? DynamicPartitionKeys(name: dynamic.name)
-            source = .dynamic(keys)
-            existing = keys.existing
-        case .multi:
-            throw .invalidDimensions("a dimension of multi-partitions cannot itself be multi-partitioned")
-        case .invalid(let error):
-            throw error
-        }
-    }
-
-    var timeWindow: TimeWindowPartitions? {
-        if case .time(let partitions) = source { partitions } else { nil }
-    }
-
-    /// The keys of the partitions that exist, in order: for secondary dimensions, which are small.
-    var keys: [PartitionKey] {
-        switch source {
-        case .keys(let partitions): partitions.keys
-        case .dynamic(let dynamic): dynamic.keys
-        case .time(let partitions): existing.map { partitions.key(at: $0) }
-        }
-    }
-
-    func index(of key: PartitionKey) -> Int? {
-        let index: Int? =
-            switch source {
-            case .keys(let partitions): partitions.positions[key]
-            case .dynamic(let dynamic): dynamic.ordinalByKey[key]
-            case .time(let partitions): partitions.index(of: key)
-            }
-        return index.flatMap { existing.contains($0) ? $0 : nil }
-    }
-
-    func key(at index: Int) -> PartitionKey {
-        switch source {
-        case .keys(let partitions): partitions.keys[index]
-        case .dynamic(let dynamic): dynamic.keyByOrdinal[index] ?? PartitionKey("")
-        case .time(let partitions): partitions.key(at: index)
-        }
     }
 }

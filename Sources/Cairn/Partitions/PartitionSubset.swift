@@ -56,6 +56,11 @@ public struct PartitionSubset: Hashable, Sendable {
         PartitionSubset(slices: slices.merging(other.slices) { $0.union($1) })
     }
 
+    /// Adds the partitions of `other`.
+    public mutating func formUnion(_ other: PartitionSubset) {
+        self = union(other)
+    }
+
     /// The partitions of this set that are not in `other`.
     public func subtracting(_ other: PartitionSubset) -> PartitionSubset {
         var result: [String: PartitionRanges] = [:]
