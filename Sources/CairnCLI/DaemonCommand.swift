@@ -5,7 +5,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `daemon`: runs the run queue, run monitoring, backfills and schedules until SIGINT or SIGTERM.
+/// `daemon`: runs the run queue, run monitoring, backfills and schedules until SIGINT or SIGTERM;
+/// `daemon status` tells whether daemons are running.
 struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
@@ -16,12 +17,15 @@ struct DaemonCommand: AsyncParsableCommand {
             Running schedules ('schedule start NAME') queue a run at each tick. \
             Backfills stored with 'backfill launch --no-drive' are driven in this process, each run \
             once the runs of its upstream partitions succeeded. \
-            Runs whose process is gone, or that stay STARTING too long, are marked failed. Several \
-            daemons can share one home: each run is launched once. On shutdown the daemon waits \
+            Runs whose process is gone or sends no heartbeat for --heartbeat-timeout seconds, or that \
+            stay STARTING too long, are marked failed, and with --resume-dead-runs N re-executed from \
+            failure up to N times. Each service records a heartbeat after each round; 'daemon status' \
+            shows them. Several daemons can share one home: each run is launched once. On shutdown the daemon waits \
             for the runs it executes in-process; after SIGTERM, runs in child processes go on and \
             the next daemon monitors them (Ctrl-C in a terminal reaches the child processes too, \
             which then cancel their runs).
-            """)
+            """,
+        subcommands: [DaemonStatusCommand.self])
 
     @Option(name: .long, help: "The largest number of runs in progress at once.")
     var maxConcurrentRuns = 10
@@ -42,6 +46,18 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds a run may stay STARTING before it is marked failed.")
     var startingTimeout = 60
 
+    @Option(name: .long, help: "Seconds without a heartbeat after which a run's worker is taken for dead.")
+    var heartbeatTimeout = 20
+
+    @Option(name: .long, help: "Milliseconds between two heartbeats of a run this daemon executes or launches.")
+    var heartbeatIntervalMs = Int(RunHeartbeat.defaultInterval / .milliseconds(1))
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Re-execute a run whose worker died from its failure, at most N times per run.", valueName: "N"))
+    var resumeDeadRuns = 0
+
     @OptionGroup var concurrency: ConcurrencyOptions
 
     @OptionGroup var options: HomeOptions
@@ -53,6 +69,18 @@ struct DaemonCommand: AsyncParsableCommand {
         guard intervalMs >= 1 else { throw ValidationError("--interval-ms must be at least 1, got \(intervalMs)") }
         guard startingTimeout >= 1 else {
             throw ValidationError("--starting-timeout must be at least 1, got \(startingTimeout)")
+        }
+        guard heartbeatIntervalMs >= 1 else {
+            throw ValidationError("--heartbeat-interval-ms must be at least 1, got \(heartbeatIntervalMs)")
+        }
+        guard heartbeatTimeout * 1000 > heartbeatIntervalMs else {
+            throw ValidationError(
+                "--heartbeat-timeout (\(heartbeatTimeout) s) must be longer than --heartbeat-interval-ms "
+                    + "(\(heartbeatIntervalMs) ms), or every run would be taken for dead; a timeout of 3 to 4 "
+                    + "intervals is usual")
+        }
+        guard resumeDeadRuns >= 0 else {
+            throw ValidationError("--resume-dead-runs must not be negative, got \(resumeDeadRuns)")
         }
         _ = try tagLimits()
     }
@@ -86,7 +114,7 @@ struct DaemonCommand: AsyncParsableCommand {
             ? InProcessRunLauncher(
                 definitions: CodeLocation.definitions, storage: storage,
                 defaultIOManager: JSONFileIOManager(directory: home.storageDirectory),
-                maxConcurrency: concurrency.maxConcurrency,
+                maxConcurrency: concurrency.maxConcurrency, heartbeatInterval: .milliseconds(heartbeatIntervalMs),
                 observer: { record in
                     guard record.event.type.runStatus?.isTerminal == true else { return }
                     logger.info("Run \(record.event.runID) \(record.event.type.runStatus?.rawValue ?? "")")
@@ -96,34 +124,48 @@ struct DaemonCommand: AsyncParsableCommand {
             inProcessLauncher
             ?? ChildProcessRunLauncher(
                 storage: storage, home: home.path,
-                extraArguments: ["--max-concurrency", String(concurrency.maxConcurrency)], logger: logger)
+                extraArguments: [
+                    "--max-concurrency", String(concurrency.maxConcurrency),
+                    "--heartbeat-interval-ms", String(heartbeatIntervalMs),
+                ], logger: logger)
         let interval = Duration.milliseconds(intervalMs)
         let policy = RunQueuePolicy(maxConcurrentRuns: maxConcurrentRuns, tagConcurrencyLimits: try tagLimits())
+        let heartbeats = DaemonHeartbeatRecorder(storage: storage)
         let coordinator = RunCoordinatorService(
-            storage: storage, launcher: launcher, policy: policy, interval: interval, logger: logger)
+            storage: storage, launcher: launcher, policy: policy, interval: interval, heartbeats: heartbeats,
+            logger: logger)
         let monitor = RunMonitorService(
-            storage: storage, interval: interval, startingTimeout: .seconds(startingTimeout), logger: logger)
+            storage: storage, interval: interval, startingTimeout: .seconds(startingTimeout),
+            heartbeatTimeout: .seconds(heartbeatTimeout), definitions: CodeLocation.definitions,
+            maxResumeAttempts: resumeDeadRuns, heartbeats: heartbeats, logger: logger)
         let backfills = BackfillService(
             driver: BackfillDriver(
                 definitions: CodeLocation.definitions, storage: storage,
                 defaultIOManager: JSONFileIOManager(directory: home.storageDirectory),
                 maxConcurrentRuns: maxConcurrentRuns, maxConcurrency: concurrency.maxConcurrency),
-            interval: interval, logger: logger)
+            interval: interval, heartbeats: heartbeats, logger: logger)
         let schedules = ScheduleService(
-            definitions: CodeLocation.definitions, storage: storage, interval: interval, logger: logger)
+            definitions: CodeLocation.definitions, storage: storage, interval: interval, heartbeats: heartbeats,
+            logger: logger)
         let sensors = SensorService(
-            definitions: CodeLocation.definitions, storage: storage, interval: interval, logger: logger)
+            definitions: CodeLocation.definitions, storage: storage, interval: interval, heartbeats: heartbeats,
+            logger: logger)
         let group = ServiceGroup(
             services: [coordinator, monitor, backfills, schedules, sensors],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         print(
-            "Cairn daemon started (pid \(getpid())): runs \(inProcess ? "in-process" : "as child processes"), "
+            "Cairn daemon \(heartbeats.daemonID.short) started (pid \(getpid())): runs \(inProcess ? "in-process" : "as child processes"), "
                 + "at most \(maxConcurrentRuns) at once, home \(home.path). Stop with Ctrl-C.")
         try await group.run()
         if let inProcessLauncher, !inProcessLauncher.runsInFlight.isEmpty {
             print("Waiting for \(inProcessLauncher.runsInFlight.count) run(s) in progress to end…")
             await inProcessLauncher.waitForRuns()
+        }
+        do {
+            try await heartbeats.remove()
+        } catch {
+            logger.error("The daemon's heartbeats could not be removed: \(error)")
         }
         print("Cairn daemon stopped.")
     }

@@ -20,7 +20,16 @@ struct ExecuteRunCommand: AsyncParsableCommand {
 
     @OptionGroup var concurrency: ConcurrencyOptions
 
+    @Option(name: .long, help: "Milliseconds between two heartbeats of the run.")
+    var heartbeatIntervalMs = Int(RunHeartbeat.defaultInterval / .milliseconds(1))
+
     @OptionGroup var options: HomeOptions
+
+    func validate() throws {
+        guard heartbeatIntervalMs >= 1 else {
+            throw ValidationError("--heartbeat-interval-ms must be at least 1, got \(heartbeatIntervalMs)")
+        }
+    }
 
     func run() async throws {
         let storage = try options.openStorage()
@@ -52,7 +61,7 @@ struct ExecuteRunCommand: AsyncParsableCommand {
         try await launchRun(options: options) { storage, ioManager, observer in
             try await CodeLocation.definitions.executeClaimedRun(
                 run, storage: storage, defaultIOManager: ioManager, maxConcurrency: concurrency.maxConcurrency,
-                observer: observer)
+                heartbeatInterval: .milliseconds(heartbeatIntervalMs), observer: observer)
         }
     }
 }

@@ -10,15 +10,17 @@ import Foundation
 #endif
 
 /// `terminate <run-id>`: stops a run: CANCELING, SIGTERM to its process, SIGKILL after a grace
-/// period, CANCELED.
+/// period, CANCELED. A run executed in-process by a daemon, or on another host, is not signalled:
+/// its worker reads CANCELING at its next heartbeat and cancels the run.
 struct TerminateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "terminate",
         abstract: "Stop a run: ask its process to stop, kill it after a grace period, mark the run CANCELED.",
         discussion: """
             A queued run is canceled at once; a run that has ended is left as it is. A run executed \
-            in-process by a daemon is marked CANCELED after the grace period; its process is not \
-            signalled.
+            in-process by a daemon, or by a process on another host, is not signalled: its worker \
+            sees the run CANCELING at its next heartbeat and cancels it; a run still not stopped \
+            after the grace period is marked CANCELED.
             """)
 
     @Argument(help: "The run's id, or the first characters of it.")
@@ -52,10 +54,18 @@ struct TerminateCommand: AsyncParsableCommand {
         }
         let canceling = Event(.runCanceling, runID: id, level: .warning, message: "Termination requested.")
         _ = try await storage.transition(canceling, from: [.starting, .started])
-        let worker = try await RunWorker.latest(of: run, in: storage, executingOnly: true)
-        if let worker, worker.isLocal, worker.isAlive {
+        // Only a process that executes this run alone, on this host, may be signalled; a daemon
+        // executing it in-process among others must not be.
+        let dedicated = try await RunWorker.latest(of: run, in: storage, executingOnly: true)
+        let worker = dedicated.flatMap { $0.isLocal && $0.isAlive ? $0 : nil }
+        if let worker {
             kill(worker.pid, SIGTERM)
             print("Sent SIGTERM to the run's process (\(worker)); waiting up to \(grace) s for it to stop.")
+        } else if let executor = try await RunWorker.latest(of: run, in: storage) {
+            let how = dedicated == nil ? "in-process by \(executor)" : "by \(executor)"
+            print(
+                "The run is executed \(how), which is not signalled; it cancels the run at its next heartbeat. "
+                    + "Waiting up to \(grace) s for it to stop.")
         }
         let deadline = ContinuousClock.now + .milliseconds(Int(grace * 1000))
         while ContinuousClock.now < deadline {
@@ -69,7 +79,7 @@ struct TerminateCommand: AsyncParsableCommand {
             .runCanceled, runID: id, level: .warning,
             message: "Terminated: the run did not stop within \(grace) s of being asked to; its process was killed.")
         let record = try await storage.transition(canceled, from: [.starting, .started, .canceling])
-        if let worker, worker.isLocal, worker.isAlive {
+        if let worker, worker.isAlive {
             kill(worker.pid, SIGKILL)
             print("Sent SIGKILL to the run's process (\(worker)).")
         }

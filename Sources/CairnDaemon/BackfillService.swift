@@ -16,14 +16,17 @@ public final class BackfillService: Service {
     public let interval: Duration
     /// What the service waits on between two looks.
     public let clock: any Clock<Duration>
+    /// Where the service records its heartbeat after each look, if anywhere.
+    public let heartbeats: DaemonHeartbeatRecorder?
     private let logger: Logger
     private let driving = Mutex<Set<BackfillID>>([])
 
     /// Creates the service.
     public init(
         driver: BackfillDriver, interval: Duration = .seconds(1), clock: any Clock<Duration> = ContinuousClock(),
-        logger: Logger = Logger(label: "cairn.daemon")
+        heartbeats: DaemonHeartbeatRecorder? = nil, logger: Logger = Logger(label: "cairn.daemon")
     ) {
+        self.heartbeats = heartbeats
         self.driver = driver
         self.interval = interval
         self.clock = clock
@@ -36,6 +39,7 @@ public final class BackfillService: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 while !Task.isCancelled {
+                    var roundError: (any Error)?
                     do {
                         for id in try await self.backfillsToDrive() {
                             group.addTask { await self.drive(id) }
@@ -43,7 +47,10 @@ public final class BackfillService: Service {
                     } catch {
                         if Task.isCancelled { break }
                         self.logger.error("Backfills could not be read: \(error)")
+                        roundError = error
                     }
+                    await recordHeartbeat(
+                        of: "backfills", error: roundError, in: self.heartbeats, logger: self.logger)
                     do { try await self.clock.sleep(for: self.interval) } catch { break }
                 }
             }

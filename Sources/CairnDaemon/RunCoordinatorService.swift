@@ -25,6 +25,8 @@ public struct RunCoordinatorService: Service {
     public let interval: Duration
     /// What the service waits on between two looks.
     public let clock: any Clock<Duration>
+    /// Where the service records its heartbeat after each round, if anywhere.
+    public let heartbeats: DaemonHeartbeatRecorder?
     private let logger: Logger
 
     /// The statuses of runs in progress, which count against the limits.
@@ -34,8 +36,9 @@ public struct RunCoordinatorService: Service {
     public init(
         storage: any RunStorage & EventLogStorage, launcher: any RunLauncher, policy: RunQueuePolicy = RunQueuePolicy(),
         interval: Duration = .seconds(1), clock: any Clock<Duration> = ContinuousClock(),
-        logger: Logger = Logger(label: "cairn.daemon")
+        heartbeats: DaemonHeartbeatRecorder? = nil, logger: Logger = Logger(label: "cairn.daemon")
     ) {
+        self.heartbeats = heartbeats
         self.storage = storage
         self.launcher = launcher
         self.policy = policy
@@ -48,7 +51,8 @@ public struct RunCoordinatorService: Service {
     /// is logged and the next look happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            every: interval, clock: clock, logger: logger, failure: "The run queue could not be processed"
+            service: "run_queue", every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            failure: "The run queue could not be processed"
         ) {
             _ = try await self.launchQueuedRuns()
         }

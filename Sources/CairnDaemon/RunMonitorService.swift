@@ -3,22 +3,38 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Run monitoring: every interval, marks FAILURE the runs in progress whose worker process is
-/// gone, and the runs that stayed STARTING longer than a timeout, so that no run is left stuck.
+/// Run monitoring: every interval, marks FAILURE the runs in progress whose worker is dead, and
+/// the runs that stayed STARTING longer than a timeout, so that no run is left stuck; optionally
+/// queues a re-execution from failure of each run whose worker died.
 ///
-/// A run's worker is the latest process recorded for it: the one that claimed it (RUN_STARTING),
-/// a child process launched for it or `execute-run` (ENGINE_EVENT), or the process in its tags.
-/// Only processes on this host can be seen to be gone. Runs are failed with a transition from
-/// STARTING, STARTED or CANCELING, so that an ended run never changes.
+/// A worker is dead when its heartbeats stopped (`RunHeartbeat`) for longer than
+/// `heartbeatTimeout`, on any host, or at once when its process on this host is gone. A run's
+/// process is the latest one recorded for it: the one that claimed it (RUN_STARTING), a child
+/// process launched for it or `execute-run` (ENGINE_EVENT), or the process in its tags. Runs are
+/// failed with a transition from STARTING, STARTED or CANCELING, so that an ended run never
+/// changes.
 public actor RunMonitorService: Service {
-    /// Where the runs are.
-    public let storage: any RunStorage & EventLogStorage
+    /// The tag of a run that resumes a dead run: which attempt it is, from 1.
+    public static let resumeAttemptTag = "cairn/resume_attempt"
+
+    /// Where the runs and their heartbeats are.
+    public let storage: any RunStorage & EventLogStorage & HeartbeatStorage
     /// How long to wait between two checks.
     public let interval: Duration
-    /// How long a run may stay STARTING before it is failed.
+    /// How long a run may stay STARTING, without a heartbeat, before it is failed.
     public let startingTimeout: Duration
+    /// How old the latest heartbeat of a run in progress (or its start, before the first) may be
+    /// before its worker is taken for dead and the run failed.
+    public let heartbeatTimeout: Duration
+    /// The definitions to plan re-executions of dead runs with; `nil`: dead runs are only failed.
+    public let definitions: Definitions?
+    /// How many times a run whose worker died is re-executed from failure, counting the
+    /// re-executions of its re-executions; 0: never.
+    public let maxResumeAttempts: Int
     /// What the service waits on between two checks.
     public let clock: any Clock<Duration>
+    /// Where the service records its heartbeat after each check, if anywhere.
+    public let heartbeats: DaemonHeartbeatRecorder?
     private let now: @Sendable () -> Date
     private let logger: Logger
     /// The id of the last RUN_STARTING or ENGINE_EVENT read.
@@ -28,31 +44,41 @@ public actor RunMonitorService: Service {
 
     /// Creates the service.
     ///
-    /// - Parameter now: the current time, to measure how long runs are STARTING.
+    /// - Parameters:
+    ///   - definitions: needed only to resume dead runs (`maxResumeAttempts` above 0).
+    ///   - now: the current time, to measure how long runs are STARTING and how old heartbeats are.
     public init(
-        storage: any RunStorage & EventLogStorage, interval: Duration = .seconds(1),
-        startingTimeout: Duration = .seconds(60), clock: any Clock<Duration> = ContinuousClock(),
-        now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "cairn.daemon")
+        storage: any RunStorage & EventLogStorage & HeartbeatStorage, interval: Duration = .seconds(1),
+        startingTimeout: Duration = .seconds(60), heartbeatTimeout: Duration = .seconds(20),
+        definitions: Definitions? = nil, maxResumeAttempts: Int = 0, clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = Date.init, heartbeats: DaemonHeartbeatRecorder? = nil,
+        logger: Logger = Logger(label: "cairn.daemon")
     ) {
         self.storage = storage
         self.interval = interval
         self.startingTimeout = startingTimeout
+        self.heartbeatTimeout = heartbeatTimeout
+        self.definitions = definitions
+        self.maxResumeAttempts = maxResumeAttempts
         self.clock = clock
         self.now = now
+        self.heartbeats = heartbeats
         self.logger = logger
     }
 
     /// Checks the runs every interval until the service group shuts down; an error of one check is
     /// logged and the next check happens as usual.
     public func run() async throws {
-        await repeatUntilShutdown(every: interval, clock: clock, logger: logger, failure: "Runs could not be monitored")
-        {
+        await repeatUntilShutdown(
+            service: "run_monitoring", every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            failure: "Runs could not be monitored"
+        ) {
             try await self.check()
         }
     }
 
-    /// Checks the runs in progress once and fails those whose worker is gone or that are stuck
-    /// STARTING.
+    /// Checks the runs in progress once, fails those whose worker is dead or that are stuck
+    /// STARTING, and queues re-executions of the dead ones as `maxResumeAttempts` allows.
     ///
     /// - Returns: the runs this call marked failed.
     @discardableResult
@@ -69,28 +95,70 @@ public actor RunMonitorService: Service {
         }
         let ids = Set(inProgress.map(\.id))
         records = records.filter { ids.contains($0.key) }
+        let latestHeartbeats = try await storage.runHeartbeats(of: inProgress.map(\.id))
         var failed = [Run]()
-        let timeout = Double(startingTimeout.components.seconds) + Double(startingTimeout.components.attoseconds) / 1e18
         for run in inProgress {
-            let record = records[run.id]
-            let reason: String
-            if let worker = record?.worker ?? RunWorker(tagsOf: run), !worker.isAlive {
-                reason = "The process that ran this run (\(worker)) is gone; marked failed."
-            } else if run.status == .starting, let since = record?.startingSince,
-                now().timeIntervalSince(since) > timeout
-            {
-                reason = "The run stayed STARTING for more than \(startingTimeout) without starting; marked failed."
-            } else {
-                continue
-            }
+            guard let (reason, workerDied) = deathReason(of: run, heartbeat: latestHeartbeats[run.id]) else { continue }
             let event = Event(.runFailure, runID: run.id, level: .error, message: reason)
             guard try await storage.transition(event, from: RunCoordinatorService.inProgressStatuses) != nil else {
                 continue
             }
             logger.warning("Run \(run.id) FAILED: \(reason)")
             failed.append(run)
+            if workerDied { await resume(run) }
         }
         return failed
+    }
+
+    /// Why the run is to be failed, and whether because its worker died; `nil` when it is fine.
+    private func deathReason(of run: Run, heartbeat: RunHeartbeat?) -> (String, workerDied: Bool)? {
+        let record = records[run.id]
+        if let worker = record?.worker ?? RunWorker(tagsOf: run), !worker.isAlive {
+            return ("The process that ran this run (\(worker)) is gone; marked failed.", true)
+        }
+        if let heartbeat {
+            let age = now().timeIntervalSince(heartbeat.timestamp)
+            guard age > Self.seconds(heartbeatTimeout) else { return nil }
+            return (
+                "The process that ran this run (\(heartbeat.worker)) sent no heartbeat for \(Self.format(age)) "
+                    + "(timeout \(Self.format(Self.seconds(heartbeatTimeout)))); it is taken for dead; marked failed.",
+                true
+            )
+        }
+        if run.status == .starting {
+            guard let since = record?.startingSince, now().timeIntervalSince(since) > Self.seconds(startingTimeout)
+            else { return nil }
+            return ("The run stayed STARTING for more than \(startingTimeout) without starting; marked failed.", false)
+        }
+        guard let started = run.startedAt else { return nil }
+        let age = now().timeIntervalSince(started)
+        guard age > Self.seconds(heartbeatTimeout) else { return nil }
+        let worker = (record?.worker ?? RunWorker(tagsOf: run)).map { " (\($0))" } ?? ""
+        return (
+            "The process that ran this run\(worker) sent no heartbeat in the \(Self.format(age)) since the run "
+                + "started (timeout \(Self.format(Self.seconds(heartbeatTimeout)))); it is taken for dead; "
+                + "marked failed.",
+            true
+        )
+    }
+
+    /// Queues a re-execution from failure of a run whose worker died, unless it used up its attempts.
+    private func resume(_ run: Run) async {
+        guard maxResumeAttempts > 0, let definitions else { return }
+        let attempt = run.tags[Self.resumeAttemptTag].flatMap(Int.init) ?? 0
+        guard attempt < maxResumeAttempts else {
+            logger.warning("Run \(run.id) is not resumed: it was resumed \(attempt) times already, the most allowed.")
+            return
+        }
+        do {
+            let resumed = try await definitions.queueReexecution(
+                of: run.id, fromFailure: true, storage: storage, tags: [Self.resumeAttemptTag: String(attempt + 1)])
+            logger.warning(
+                "Run \(run.id) resumed from failure as run \(resumed.id), attempt \(attempt + 1) of \(maxResumeAttempts)."
+            )
+        } catch {
+            logger.error("Run \(run.id) could not be resumed: \(error)")
+        }
     }
 
     /// Reads the RUN_STARTING and ENGINE_EVENT events stored since the last check.
@@ -107,5 +175,16 @@ public actor RunMonitorService: Service {
             cursor = page.last?.id ?? cursor
             guard page.count == 1000 else { return }
         }
+    }
+
+    /// The duration in seconds.
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// `25 s`, `1.5 s`.
+    private static func format(_ seconds: Double) -> String {
+        seconds.rounded() == seconds || seconds >= 10
+            ? "\(Int(seconds.rounded())) s" : String(format: "%.1f s", seconds)
     }
 }

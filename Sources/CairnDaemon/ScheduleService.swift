@@ -24,6 +24,8 @@ public struct ScheduleService: Service {
     public let interval: Duration
     /// What the service waits on between two evaluations.
     public let clock: any Clock<Duration>
+    /// Where the service records its heartbeat after each round, if anywhere.
+    public let heartbeats: DaemonHeartbeatRecorder?
     /// The current time, which tick times are compared with.
     public let now: @Sendable () -> Date
     private let logger: Logger
@@ -32,8 +34,9 @@ public struct ScheduleService: Service {
     public init(
         definitions: Definitions, storage: any RunStorage & ScheduleStorage, interval: Duration = .seconds(30),
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "cairn.daemon.schedules")
+        heartbeats: DaemonHeartbeatRecorder? = nil, logger: Logger = Logger(label: "cairn.daemon.schedules")
     ) {
+        self.heartbeats = heartbeats
         self.definitions = definitions
         self.storage = storage
         self.interval = interval
@@ -46,7 +49,8 @@ public struct ScheduleService: Service {
     /// evaluation is logged and the next happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            every: interval, clock: clock, logger: logger, failure: "The schedules could not be evaluated"
+            service: "schedules", every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            failure: "The schedules could not be evaluated"
         ) {
             _ = try await self.evaluateSchedules()
         }

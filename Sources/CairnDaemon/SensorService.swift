@@ -25,6 +25,8 @@ public struct SensorService: Service {
     public let interval: Duration
     /// What the service waits on between two rounds.
     public let clock: any Clock<Duration>
+    /// Where the service records its heartbeat after each round, if anywhere.
+    public let heartbeats: DaemonHeartbeatRecorder?
     /// The current time, which minimum intervals are measured with.
     public let now: @Sendable () -> Date
     private let logger: Logger
@@ -33,8 +35,9 @@ public struct SensorService: Service {
     public init(
         definitions: Definitions, storage: any InstanceStorage, interval: Duration = .seconds(1),
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "cairn.daemon.sensors")
+        heartbeats: DaemonHeartbeatRecorder? = nil, logger: Logger = Logger(label: "cairn.daemon.sensors")
     ) {
+        self.heartbeats = heartbeats
         self.definitions = definitions
         self.storage = storage
         self.interval = interval
@@ -47,7 +50,8 @@ public struct SensorService: Service {
     /// round is logged and the next happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            every: interval, clock: clock, logger: logger, failure: "The sensors could not be evaluated"
+            service: "sensors", every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            failure: "The sensors could not be evaluated"
         ) {
             _ = try await self.evaluateSensors()
         }

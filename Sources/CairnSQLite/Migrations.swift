@@ -162,6 +162,29 @@ enum Migrations {
                     );
                     """)
         }
+        migrator.registerMigration("v7-heartbeats") { db in
+            // One row per run and per daemon service: a heartbeat replaces the previous one, so the
+            // tables stay as small as the number of runs and services.
+            try db.execute(
+                sql: """
+                    CREATE TABLE run_heartbeats (
+                        run_id TEXT PRIMARY KEY,
+                        worker_pid INTEGER NOT NULL,
+                        worker_host TEXT NOT NULL,
+                        timestamp REAL NOT NULL
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE daemon_heartbeats (
+                        daemon_id TEXT NOT NULL,
+                        service TEXT NOT NULL,
+                        host TEXT NOT NULL,
+                        pid INTEGER NOT NULL,
+                        timestamp REAL NOT NULL,
+                        error TEXT,
+                        PRIMARY KEY (daemon_id, service)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 

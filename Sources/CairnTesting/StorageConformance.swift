@@ -120,6 +120,11 @@ public enum StorageConformance {
         },
         Check("a sensor's runs, tick and cursor are stored together") { try await sensorCursorStoredWithTick($0) },
         Check("concurrent requests with one run key create one run") { try await concurrentRunKeys($0) },
+        Check("the latest heartbeat of each run is kept and read by run") { try await runHeartbeats($0) },
+        Check("heartbeats of 5,000 runs are read at once") { try await runHeartbeatsOfManyRuns($0) },
+        Check("the latest heartbeat of each daemon service is kept, listed newest first and removed by daemon") {
+            try await daemonHeartbeats($0)
+        },
     ]
 
     /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.

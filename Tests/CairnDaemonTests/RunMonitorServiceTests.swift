@@ -84,7 +84,85 @@ import Testing
         #expect(try await storage.run(recent)?.status == .starting)
         #expect(try await storage.run(startedLongAgo)?.status == .started)
 
+        // The started run's worker keeps beating, so it is left alone.
+        try await storage.recordRunHeartbeat(
+            RunHeartbeat(runID: startedLongAgo, worker: RunWorker.current, timestamp: now + 30))
         let later = RunMonitorService(storage: storage, startingTimeout: .seconds(60), now: { now + 31 })
         #expect(try await later.check().map(\.id) == [recent])
+    }
+
+    @Test func aRunWhoseHeartbeatsStoppedIsFailedAfterTheTimeoutAndNotBefore() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try directory.storage()
+        // A worker on another host: no pid check can tell it is gone, only its heartbeats.
+        let remote = RunWorker(pid: 4242, host: "worker-host-b")
+        let beating = try await claimedRun(in: storage, worker: remote, started: true)
+        let silent = try await claimedRun(in: storage, worker: remote, started: true)
+        let lastBeat = Date()
+        try await storage.recordRunHeartbeat(RunHeartbeat(runID: beating, worker: remote, timestamp: lastBeat))
+        let startedAt = try #require(try await storage.run(silent)?.startedAt)
+
+        let early = RunMonitorService(storage: storage, heartbeatTimeout: .seconds(20), now: { lastBeat + 19 })
+        #expect(try await early.check().isEmpty)
+        #expect(try await storage.run(beating)?.status == .started)
+
+        let late = RunMonitorService(
+            storage: storage, heartbeatTimeout: .seconds(20), now: { max(lastBeat, startedAt) + 21 })
+        #expect(Set(try await late.check().map(\.id)) == [beating, silent])
+        #expect(try await storage.run(beating)?.status == .failure)
+        let reason = try await storage.events(ofRun: beating, after: nil, limit: 100).last?.event.message
+        #expect(
+            reason?.hasPrefix("The process that ran this run (pid 4242 on worker-host-b) sent no heartbeat for 2")
+                == true)
+        #expect(reason?.contains("(timeout 20 s)") == true)
+        let silentReason = try await storage.events(ofRun: silent, after: nil, limit: 100).last?.event.message
+        #expect(
+            silentReason?.hasPrefix(
+                "The process that ran this run (pid 4242 on worker-host-b) sent no heartbeat in the 2") == true)
+        #expect(try await late.check().isEmpty)
+    }
+
+    @Test func deadRunsAreResumedFromFailureAtMostNTimes() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try directory.storage()
+        let definitions = Definitions(assets: [Asset("numbers") { _ in [1, 2, 3] }])
+        let remote = RunWorker(pid: 4242, host: "worker-host-b")
+        let now = Date()
+        let monitor = RunMonitorService(
+            storage: storage, heartbeatTimeout: .seconds(20), definitions: definitions, maxResumeAttempts: 2,
+            now: { now + 60 })
+        var dead = try await claimedRun(in: storage, worker: remote, started: true)
+        let original = dead
+        for attempt in 1...2 {
+            #expect(try await monitor.check().map(\.id) == [dead])
+            let queued = try await storage.runs(matching: RunFilter(statuses: [.queued]), limit: 10, after: nil)
+            #expect(queued.count == 1)
+            let resumed = try #require(queued.first)
+            #expect(resumed.parentRunID == dead)
+            #expect(resumed.rootRunID == original)
+            #expect(resumed.tags[RunMonitorService.resumeAttemptTag] == String(attempt))
+            #expect(try resumed.stepSelection() == ["numbers"])
+            // The re-execution is claimed and started by a worker that dies in turn.
+            let claim = Event(.runStarting, runID: resumed.id, metadata: remote.metadata)
+            #expect(try await storage.transition(claim, from: [.queued]) != nil)
+            try await storage.append([Event(.runStart, runID: resumed.id)])
+            dead = resumed.id
+        }
+        #expect(try await monitor.check().map(\.id) == [dead])
+        #expect(try await storage.runs(matching: RunFilter(statuses: [.queued]), limit: 10, after: nil).isEmpty)
+        #expect(try await storage.runs(matching: RunFilter(), limit: 10, after: nil).count == 3)
+    }
+
+    @Test func runsAreNotResumedByDefault() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try directory.storage()
+        let definitions = Definitions(assets: [Asset("numbers") { _ in [1, 2, 3] }])
+        let dead = try await claimedRun(in: storage, worker: RunWorker(pid: 4242, host: "elsewhere"), started: true)
+        let monitor = RunMonitorService(storage: storage, definitions: definitions, now: { Date() + 60 })
+        #expect(try await monitor.check().map(\.id) == [dead])
+        #expect(try await storage.runs(matching: RunFilter(), limit: 10, after: nil).map(\.id) == [dead])
     }
 }

@@ -136,4 +136,20 @@ private final class OldestFirstStorage: InstanceStorage {
     func scheduleTicks(of name: String, before cursor: Date?, limit: Int) async throws -> [ScheduleTick] {
         try await storage.scheduleTicks(of: name, before: cursor, limit: limit)
     }
+
+    func recordRunHeartbeat(_ heartbeat: RunHeartbeat) async throws { try await storage.recordRunHeartbeat(heartbeat) }
+
+    func runHeartbeats(of runIDs: [RunID]) async throws -> [RunID: RunHeartbeat] {
+        try await storage.runHeartbeats(of: runIDs)
+    }
+
+    func recordDaemonHeartbeat(_ heartbeat: DaemonHeartbeat) async throws {
+        try await storage.recordDaemonHeartbeat(heartbeat)
+    }
+
+    func daemonHeartbeats() async throws -> [DaemonHeartbeat] { try await storage.daemonHeartbeats() }
+
+    func removeDaemonHeartbeats(of daemonID: DaemonID) async throws {
+        try await storage.removeDaemonHeartbeats(of: daemonID)
+    }
 }

@@ -82,6 +82,53 @@ extension Definitions {
         clock: any Clock<Duration> = ContinuousClock(),
         observer: (@Sendable (EventRecord) -> Void)? = nil
     ) async throws -> RunResult {
+        let reexecution = try await reexecution(
+            of: parentID, fromFailure: fromFailure, selection: selection, storage: storage, tags: tags,
+            runConfig: runConfig)
+        return try await launch(
+            reexecution.run, plan: reexecution.plan, graph: reexecution.graph, storage: storage,
+            defaultIOManager: reexecution.job.map { $0.ioManager ?? MemoryIOManager() } ?? ioManager
+                ?? defaultIOManager,
+            maxConcurrency: maxConcurrency, environment: environment,
+            clock: clock, observer: observer)
+    }
+
+    /// Stores a re-execution of an earlier run as a QUEUED run, for the run queue to launch, as run
+    /// monitoring does to resume a run whose worker died: the run's steps are planned now, and
+    /// those to execute recorded in its `Run.stepSelectionTag`.
+    ///
+    /// - Parameters:
+    ///   - parentID: the run to re-execute.
+    ///   - fromFailure: only the steps that failed, were skipped or never ran.
+    ///   - tags: tags of the new run besides the parent's.
+    /// - Returns: the queued run.
+    /// - Throws: `ReexecutionError` when the parent is unknown, still running, or has nothing to
+    ///   re-execute; `PlanError` or `JobError` when its assets or job cannot be planned anymore.
+    @discardableResult
+    public func queueReexecution(
+        of parentID: RunID, fromFailure: Bool, storage: any RunStorage & EventLogStorage,
+        tags: [String: String] = [:]
+    ) async throws -> Run {
+        let reexecution = try await reexecution(
+            of: parentID, fromFailure: fromFailure, selection: nil, storage: storage, tags: tags, runConfig: nil)
+        var run = reexecution.run
+        run.status = .queued
+        // The parent's process executes nothing of the new run.
+        run.tags[RunWorker.pidKey] = nil
+        run.tags[RunWorker.hostKey] = nil
+        if fromFailure {
+            run.tags[Run.stepSelectionTag] = try Run.stepSelection(reexecution.plan.steps.map(\.key))
+        }
+        try await storage.addRun(run)
+        return run
+    }
+
+    /// The new run, its plan, graph and IO manager of a re-execution of `parentID`; a parent whose
+    /// recorded process is gone is marked failed first.
+    private func reexecution(
+        of parentID: RunID, fromFailure: Bool, selection: String?, storage: any RunStorage & EventLogStorage,
+        tags: [String: String], runConfig: RunConfig?
+    ) async throws -> (run: Run, plan: ExecutionPlan, graph: AssetGraph, job: Job?) {
         guard var parent = try await storage.run(parentID) else { throw ReexecutionError.unknownRun(parentID) }
         if !parent.status.isTerminal, let worker = RunWorker(tagsOf: parent), !worker.isAlive {
             try await storage.append([
@@ -92,21 +139,8 @@ extension Definitions {
             ])
             parent = try await storage.run(parentID) ?? parent
         }
-        let graph: AssetGraph
-        var selected = Set<Int>()
-        var runIOManager = ioManager ?? defaultIOManager
-        if parent.jobName == Run.assetJobName {
-            graph = try assetGraph
-            for key in parent.assetKeys {
-                guard let index = graph.index(of: key) else { throw ReexecutionError.assetGone(key, run: parentID) }
-                selected.insert(index)
-            }
-        } else {
-            let job = try job(named: parent.jobName)
-            graph = try job.graph()
-            selected = Set(graph.nodes.indices)
-            runIOManager = job.ioManager ?? MemoryIOManager()
-        }
+        let (graph, parentSelection, job) = try executedGraph(of: parent)
+        var selected = parentSelection
         if let selection {
             selected.formIntersection(try AssetSelection.parse(selection).resolve(in: graph))
         }
@@ -125,13 +159,28 @@ extension Definitions {
         let run = Run(
             jobName: parent.jobName, selection: selection ?? parent.selection,
             assetKeys: parent.jobName == Run.assetJobName ? plan.assetKeys : [],
-            tags: parent.tags.merging(tags) { _, new in new }.merging([
+            tags: parent.tags.filter { $0.key != Run.stepSelectionTag }.merging(tags) { _, new in new }.merging([
                 "cairn/parent_run_id": parent.id.rawValue, "cairn/root_run_id": root.rawValue,
             ]) { _, new in new },
             runConfig: runConfig?.json ?? parent.runConfig, parentRunID: parent.id, rootRunID: root)
-        return try await launch(
-            run, plan: plan, graph: graph, storage: storage, defaultIOManager: runIOManager,
-            maxConcurrency: maxConcurrency, environment: environment, clock: clock, observer: observer)
+        return (run, plan, graph, job)
+    }
+
+    /// The graph a stored run executes and the nodes it selects: its assets, or every op of its job.
+    private func executedGraph(of run: Run) throws -> (graph: AssetGraph, selected: Set<Int>, job: Job?) {
+        guard run.jobName != Run.assetJobName else {
+            let graph = try assetGraph
+            var selected = Set<Int>()
+            for key in run.assetKeys {
+                guard let index = graph.index(of: key) else { throw ReexecutionError.assetGone(key, run: run.id) }
+                selected.insert(index)
+            }
+            return (graph, selected, nil)
+        }
+        _ = try assetGraph
+        let job = try job(named: run.jobName)
+        let graph = try job.graph()
+        return (graph, Set(graph.nodes.indices), job)
     }
 
     /// Runs an op job as a new run: every op, intermediate outputs in memory unless an op names an
@@ -162,28 +211,30 @@ extension Definitions {
     /// Executes a stored run that this process claimed from the queue (its RUN_STARTING is stored),
     /// as the backfill driver does: its assets, its partitions (from its tags), its run config.
     ///
-    /// A problem found before the first step (an asset no longer defined, a partition that no
-    /// longer exists, a missing resource) ends the run as failed with that error.
+    /// A run of a job executes the job's ops; a run with a `Run.stepSelectionTag` (a queued
+    /// re-execution from failure) only those steps. A problem found before the first step (an
+    /// asset no longer defined, a partition that no longer exists, a missing resource) ends the run
+    /// as failed with that error.
+    ///
+    /// - Parameter heartbeatInterval: how often the run's heartbeat is recorded, and its status
+    ///   read to cancel it once `terminate` asks it to stop.
     public func executeClaimedRun(
         _ run: Run, storage: any InstanceStorage, defaultIOManager: any IOManager,
         maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        clock: any Clock<Duration> = ContinuousClock(), observer: (@Sendable (EventRecord) -> Void)? = nil
+        clock: any Clock<Duration> = ContinuousClock(), heartbeatInterval: Duration = RunHeartbeat.defaultInterval,
+        observer: (@Sendable (EventRecord) -> Void)? = nil
     ) async throws -> RunResult {
-        let plan: ExecutionPlan
-        let graph: AssetGraph
         do {
-            graph = try assetGraph
-            var selected = Set<Int>()
-            for key in run.assetKeys {
-                guard let index = graph.index(of: key) else { throw ReexecutionError.assetGone(key, run: run.id) }
-                selected.insert(index)
-            }
-            plan = try ExecutionPlan(graph: graph, selected: selected)
+            let (graph, selected, job) = try executedGraph(of: run)
+            let plan = try ExecutionPlan(
+                graph: graph, selected: selected, scope: job == nil ? .assetsAndChecks : .assetsOnly,
+                stepKeys: try run.stepSelection())
             return try await launch(
-                run, plan: plan, graph: graph, storage: storage, defaultIOManager: ioManager ?? defaultIOManager,
-                maxConcurrency: maxConcurrency, environment: environment, clock: clock, observer: observer,
-                isStored: true)
+                run, plan: plan, graph: graph, storage: storage,
+                defaultIOManager: job.map { $0.ioManager ?? MemoryIOManager() } ?? ioManager ?? defaultIOManager,
+                maxConcurrency: maxConcurrency, environment: environment, clock: clock,
+                heartbeatInterval: heartbeatInterval, observer: observer, isStored: true)
         } catch let error where !(error is StorageError) {
             let records = try await storage.append([
                 Event(
@@ -204,14 +255,15 @@ extension Definitions {
     }
 
     /// Checks the resources the plan needs, stores the run (unless `isStored`) and executes its
-    /// plan, then brings the partition status of its partitioned assets up to date.
+    /// plan with its heartbeat loop beside it, then brings the partition status of its partitioned assets up to date.
     ///
     /// An unknown `CAIRN_ENV` or a missing environment variable is an error before the run exists.
     private func launch(
         _ run: Run, plan: ExecutionPlan, graph: AssetGraph, storage: any InstanceStorage,
         defaultIOManager: any IOManager,
         maxConcurrency: Int, environment: [String: String], clock: any Clock<Duration>,
-        observer: (@Sendable (EventRecord) -> Void)?, isStored: Bool = false
+        heartbeatInterval: Duration = RunHeartbeat.defaultInterval, observer: (@Sendable (EventRecord) -> Void)?,
+        isStored: Bool = false
     ) async throws -> RunResult {
         let resources = try self.resources.resolved(from: environment)
         let missing = resources.missingEnvironmentVariables(for: plan.resourceKeys(in: graph), in: environment)
@@ -244,7 +296,11 @@ extension Definitions {
             maxConcurrency: maxConcurrency, defaultRetryPolicy: retryPolicy, resources: resources,
             environment: environment, stepConfigs: stepConfigs, partitions: partitions, clock: clock,
             observer: observer)
-        let result = try await executor.execute(plan, runID: run.id)
+        let heartbeats = RunHeartbeatLoop(
+            runID: run.id, storage: storage, interval: heartbeatInterval, worker: RunWorker.current)
+        let result = try await heartbeats.supervise(observer: observer) {
+            try await executor.execute(plan, runID: run.id)
+        }
         for (key, _) in partitions?.targets ?? [:] {
             guard let space = partitions?.spaces[key] else { continue }
             _ = try await Self.updatedPartitionStatus(of: key, space: space, storage: storage)
@@ -277,6 +333,8 @@ public enum ReexecutionError: Error, Sendable, Equatable, CustomStringConvertibl
     case notFailed(RunID, RunStatus)
     /// Every step of the run succeeded.
     case nothingFailed(RunID)
+    /// The run's `Run.stepSelectionTag` is not a JSON array of step keys.
+    case badStepSelection(RunID, String)
 
     /// What went wrong and what to do instead.
     public var description: String {
@@ -293,6 +351,9 @@ public enum ReexecutionError: Error, Sendable, Equatable, CustomStringConvertibl
             "run \(id) is \(status.rawValue) and its process is still alive; wait for it to end, or terminate it first"
         case .nothingFailed(let id):
             "every step of run \(id) succeeded; re-execute all of it without --from-failure"
+        case .badStepSelection(let id, let text):
+            "run \(id) has the tag \(Run.stepSelectionTag)='\(text)', which is not a JSON array of step keys "
+                + "such as [\"orders\"]; remove the tag to execute all of the run's steps"
         }
     }
 }

@@ -87,6 +87,10 @@ public struct Executor: Sendable {
 
     /// Executes the plan as the run `runID`, which must already be stored.
     ///
+    /// When the task executing the plan is canceled (as `terminate` does through the run's
+    /// heartbeat loop), no step starts anymore, the steps in flight are canceled, and the run ends
+    /// `canceled`, its events recorded as usual.
+    ///
     /// - Returns: how each step ended; a failed step makes the run `failure`, not an error.
     /// - Throws: only when events cannot be stored (a full disk, a lost database); the run is
     ///   then marked failed if storage still accepts that.
@@ -131,7 +135,7 @@ public struct Executor: Sendable {
                 var ready = Deque(plan.steps.indices.filter { waitingOn[$0] == 0 })
                 var running = 0
                 while true {
-                    while running < maxConcurrency, let index = ready.popFirst() {
+                    while running < maxConcurrency, !Task.isCancelled, let index = ready.popFirst() {
                         let step = plan.steps[index]
                         pending.append(
                             Event(
@@ -211,6 +215,16 @@ public struct Executor: Sendable {
                 duration: durations[index])
         }
         let duration = clock.now - start
+        if Task.isCancelled {
+            let unfinished = results.filter { $0.outcome != .success }.map(\.key)
+            try await record([
+                Event(
+                    .runCanceled, runID: runID, level: .warning,
+                    message: "Execution of run was canceled after \(Self.format(duration)); steps that did not finish: "
+                        + (unfinished.isEmpty ? "none" : unfinished.joined(separator: ", ")))
+            ])
+            return RunResult(runID: runID, status: .canceled, steps: results, duration: duration)
+        }
         if results.allSatisfy({ $0.outcome == .success }) {
             try await record([
                 Event(.runSuccess, runID: runID, message: "Finished execution of run in \(Self.format(duration))")
@@ -560,8 +574,12 @@ public struct Executor: Sendable {
         )
     }
 
+    /// Appends events in a task of their own, which the cancellation of the run's task does not
+    /// reach, so that a canceled run still records how its steps and itself ended.
     private func record(_ events: [Event]) async throws {
-        let records = try await storage.append(events)
+        guard !events.isEmpty else { return }
+        let storage = storage
+        let records = try await Task { try await storage.append(events) }.value
         if let observer {
             for record in records { observer(record) }
         }

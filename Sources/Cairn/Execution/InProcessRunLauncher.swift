@@ -19,6 +19,8 @@ public final class InProcessRunLauncher: RunLauncher {
     public let defaultIOManager: any IOManager
     /// How many steps each run may execute at once.
     public let maxConcurrency: Int
+    /// How often each run records its heartbeat and reads its status, to stop once terminated.
+    public let heartbeatInterval: Duration
     /// Called with each event of the launched runs once it is stored.
     public let observer: (@Sendable (EventRecord) -> Void)?
     private let tasks = Mutex<[RunID: Task<Void, Never>]>([:])
@@ -27,12 +29,14 @@ public final class InProcessRunLauncher: RunLauncher {
     public init(
         definitions: Definitions, storage: any InstanceStorage, defaultIOManager: any IOManager,
         maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        heartbeatInterval: Duration = RunHeartbeat.defaultInterval,
         observer: (@Sendable (EventRecord) -> Void)? = nil
     ) {
         self.definitions = definitions
         self.storage = storage
         self.defaultIOManager = defaultIOManager
         self.maxConcurrency = maxConcurrency
+        self.heartbeatInterval = heartbeatInterval
         self.observer = observer
     }
 
@@ -44,7 +48,7 @@ public final class InProcessRunLauncher: RunLauncher {
                 do {
                     _ = try await definitions.executeClaimedRun(
                         run, storage: storage, defaultIOManager: defaultIOManager, maxConcurrency: maxConcurrency,
-                        observer: observer)
+                        heartbeatInterval: heartbeatInterval, observer: observer)
                 } catch {
                     let event = Event(
                         .runFailure, runID: run.id, level: .error,

@@ -23,6 +23,10 @@ public final class InMemoryStorage: InstanceStorage {
         var scheduleTicks: [String: [Date: ScheduleTick]] = [:]
         /// The run keys used, by origin (a schedule's or sensor's name).
         var runKeys: [String: Set<String>] = [:]
+        /// The latest heartbeat of each run.
+        var runHeartbeats: [RunID: RunHeartbeat] = [:]
+        /// The latest heartbeat of each service of each daemon.
+        var daemonHeartbeats: [DaemonServiceKey: DaemonHeartbeat] = [:]
 
         /// Stores a new run.
         mutating func add(_ run: Run) throws {

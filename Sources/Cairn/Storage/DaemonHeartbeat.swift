@@ -1,0 +1,30 @@
+import Foundation
+
+/// A sign of life of one service of a daemon (the run queue, run monitoring, schedules…), written
+/// after each of its rounds; `daemon status` reads them to tell healthy daemons from dead ones.
+public struct DaemonHeartbeat: Hashable, Sendable {
+    /// The daemon process.
+    public var daemonID: DaemonID
+    /// The service's name, such as `runs` or `schedules`.
+    public var service: String
+    /// The host the daemon runs on.
+    public var host: String
+    /// The daemon's process id.
+    public var pid: Int32
+    /// When the service last finished a round.
+    public var timestamp: Date
+    /// The error of the service's last round, or `nil` when it succeeded.
+    public var error: String?
+
+    /// Creates a heartbeat.
+    public init(
+        daemonID: DaemonID, service: String, host: String, pid: Int32, timestamp: Date = Date(), error: String? = nil
+    ) {
+        self.daemonID = daemonID
+        self.service = service
+        self.host = host
+        self.pid = pid
+        self.timestamp = timestamp
+        self.error = error
+    }
+}

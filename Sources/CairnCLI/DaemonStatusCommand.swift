@@ -1,0 +1,65 @@
+import ArgumentParser
+import Cairn
+import Foundation
+
+/// `daemon status`: the heartbeat of each service of each daemon sharing the home, and whether it
+/// is healthy; exits non-zero when no daemon is, for health checks.
+struct DaemonStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the heartbeat of each daemon service; exit non-zero when no daemon is healthy.",
+        discussion: """
+            Each service of a running daemon (run_queue, run_monitoring, backfills, schedules, \
+            sensors) records a heartbeat after each round. A service is healthy when its latest \
+            heartbeat is younger than --unhealthy-after seconds; a daemon is healthy when all its \
+            services are. A daemon that stopped cleanly removed its heartbeats; one that was killed \
+            shows as unhealthy.
+            """)
+
+    @Option(name: .long, help: "Seconds without a heartbeat after which a service is unhealthy.")
+    var unhealthyAfter = 60
+
+    @OptionGroup var options: HomeOptions
+
+    func validate() throws {
+        guard unhealthyAfter >= 1 else {
+            throw ValidationError("--unhealthy-after must be at least 1, got \(unhealthyAfter)")
+        }
+    }
+
+    func run() async throws {
+        let storage = try options.openStorage()
+        let heartbeats = try await storage.daemonHeartbeats()
+        guard !heartbeats.isEmpty else {
+            print("No daemon is running: no daemon heartbeat in \(options.cairnHome.path). Start one with 'daemon'.")
+            throw ExitCode.failure
+        }
+        let now = Date()
+        let isHealthy = { (heartbeat: DaemonHeartbeat) in
+            now.timeIntervalSince(heartbeat.timestamp) <= Double(unhealthyAfter)
+        }
+        let byDaemon = Dictionary(grouping: heartbeats, by: \.daemonID)
+        let daemons = byDaemon.keys.sorted {
+            (byDaemon[$0]?.map(\.timestamp).max() ?? .distantPast)
+                > (byDaemon[$1]?.map(\.timestamp).max() ?? .distantPast)
+        }
+        var table = TextTable(header: ["DAEMON", "SERVICE", "PROCESS", "LAST HEARTBEAT", "HEALTH", "LAST ERROR"])
+        for daemon in daemons {
+            for heartbeat in (byDaemon[daemon] ?? []).sorted(by: { $0.service < $1.service }) {
+                table.add([
+                    daemon.short, heartbeat.service, "pid \(heartbeat.pid) on \(heartbeat.host)",
+                    "\(Int(max(0, now.timeIntervalSince(heartbeat.timestamp)).rounded())) s ago",
+                    isHealthy(heartbeat) ? "healthy" : "unhealthy", heartbeat.error ?? "-",
+                ])
+            }
+        }
+        print(table.rendered)
+        let healthy = daemons.filter { byDaemon[$0]?.allSatisfy(isHealthy) == true }
+        guard !healthy.isEmpty else {
+            print(
+                "No daemon is healthy: no heartbeat for more than \(unhealthyAfter) s. Is the daemon stopped or stuck?")
+            throw ExitCode.failure
+        }
+        print("\(healthy.count) of \(daemons.count) daemon(s) healthy.")
+    }
+}
