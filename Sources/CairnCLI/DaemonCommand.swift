@@ -109,6 +109,12 @@ struct DaemonCommand: AsyncParsableCommand {
         let storage = try options.openStorage()
         let logger = Logger(label: "cairn.daemon")
         let home = options.cairnHome
+        let interval = Duration.milliseconds(intervalMs)
+        let heartbeats = DaemonHeartbeatRecorder(storage: storage)
+        let monitor = RunMonitorService(
+            storage: storage, interval: interval, startingTimeout: .seconds(startingTimeout),
+            heartbeatTimeout: .seconds(heartbeatTimeout), definitions: CodeLocation.definitions,
+            maxResumeAttempts: resumeDeadRuns, heartbeats: heartbeats, logger: logger)
         let inProcessLauncher =
             inProcess
             ? InProcessRunLauncher(
@@ -127,17 +133,11 @@ struct DaemonCommand: AsyncParsableCommand {
                 extraArguments: [
                     "--max-concurrency", String(concurrency.maxConcurrency),
                     "--heartbeat-interval-ms", String(heartbeatIntervalMs),
-                ], logger: logger)
-        let interval = Duration.milliseconds(intervalMs)
+                ], onWorkerDeath: { await monitor.resumeDeadRun($0) }, logger: logger)
         let policy = RunQueuePolicy(maxConcurrentRuns: maxConcurrentRuns, tagConcurrencyLimits: try tagLimits())
-        let heartbeats = DaemonHeartbeatRecorder(storage: storage)
         let coordinator = RunCoordinatorService(
             storage: storage, launcher: launcher, policy: policy, interval: interval, heartbeats: heartbeats,
             logger: logger)
-        let monitor = RunMonitorService(
-            storage: storage, interval: interval, startingTimeout: .seconds(startingTimeout),
-            heartbeatTimeout: .seconds(heartbeatTimeout), definitions: CodeLocation.definitions,
-            maxResumeAttempts: resumeDeadRuns, heartbeats: heartbeats, logger: logger)
         let backfills = BackfillService(
             driver: BackfillDriver(
                 definitions: CodeLocation.definitions, storage: storage,

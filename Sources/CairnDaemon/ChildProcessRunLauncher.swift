@@ -10,7 +10,7 @@ import Synchronization
 /// The child's process id and host are recorded on the run in an ENGINE_EVENT, where run
 /// monitoring finds them. When the child exits with a failure status without having ended its
 /// run, the run is marked FAILURE (CANCELED when it was being canceled) with the exit status or
-/// signal as the reason.
+/// signal as the reason, and `onWorkerDeath` is called with it.
 public final class ChildProcessRunLauncher: RunLauncher {
     /// Where the runs and their events are.
     public let storage: any RunStorage & EventLogStorage
@@ -20,6 +20,9 @@ public final class ChildProcessRunLauncher: RunLauncher {
     public let home: String
     /// Arguments added after `execute-run <run-id> --home <home>`.
     public let extraArguments: [String]
+    /// Called with a run this launcher marked FAILURE because its child process died, such as
+    /// `RunMonitorService.resumeDeadRun(_:)`.
+    public let onWorkerDeath: (@Sendable (Run) async -> Void)?
     private let logger: Logger
     private let children = Mutex<[RunID: Task<Void, Never>]>([:])
 
@@ -31,8 +34,10 @@ public final class ChildProcessRunLauncher: RunLauncher {
     ///   - extraArguments: more arguments of `execute-run`, such as `--max-concurrency 4`.
     public init(
         storage: any RunStorage & EventLogStorage, executable: URL = ChildProcessRunLauncher.currentExecutable,
-        home: String, extraArguments: [String] = [], logger: Logger = Logger(label: "cairn.daemon")
+        home: String, extraArguments: [String] = [], onWorkerDeath: (@Sendable (Run) async -> Void)? = nil,
+        logger: Logger = Logger(label: "cairn.daemon")
     ) {
+        self.onWorkerDeath = onWorkerDeath
         self.storage = storage
         self.executable = executable
         self.home = home
@@ -113,6 +118,7 @@ public final class ChildProcessRunLauncher: RunLauncher {
                 message: "The process that ran this run (\(worker)) \(how) before the run ended.")
             if try await storage.transition(event, from: [.starting, .started, .canceling]) != nil {
                 logger.warning("Run \(runID) \(canceling ? "CANCELED" : "FAILURE"): its process (\(worker)) \(how)")
+                if !canceling { await onWorkerDeath?(run) }
             }
         } catch {
             logger.error("Could not record the end of run \(runID) after its process \(how): \(error)")

@@ -105,7 +105,7 @@ public actor RunMonitorService: Service {
             }
             logger.warning("Run \(run.id) FAILED: \(reason)")
             failed.append(run)
-            if workerDied { await resume(run) }
+            if workerDied { await resumeDeadRun(run) }
         }
         return failed
     }
@@ -142,8 +142,10 @@ public actor RunMonitorService: Service {
         )
     }
 
-    /// Queues a re-execution from failure of a run whose worker died, unless it used up its attempts.
-    private func resume(_ run: Run) async {
+    /// Queues a re-execution from failure of a run whose worker died and that was just marked
+    /// failed, here or by whatever saw its worker die (a `ChildProcessRunLauncher` seeing its child
+    /// killed), unless `maxResumeAttempts` is 0 or the run used up its attempts. Errors are logged.
+    public func resumeDeadRun(_ run: Run) async {
         guard maxResumeAttempts > 0, let definitions else { return }
         let attempt = run.tags[Self.resumeAttemptTag].flatMap(Int.init) ?? 0
         guard attempt < maxResumeAttempts else {

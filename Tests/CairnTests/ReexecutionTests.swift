@@ -58,6 +58,40 @@ import Testing
         #expect(try await definitions.loadValue(of: Asset<Int>("report") { _ in 0 }, defaultIOManager: io) == 2)
     }
 
+    @Test func aQueuedReexecutionFromFailureExecutesOnlyItsSelectedSteps() async throws {
+        defer { directory.remove() }
+        let first = try await definitions.materialize("*", storage: storage, defaultIOManager: io)
+        #expect(first.failedSteps.map(\.key) == ["clean"])
+        broken.set(false)
+
+        let queued = try await definitions.queueReexecution(
+            of: first.runID, fromFailure: true, storage: storage, tags: ["attempt": "1"])
+        #expect(queued.status == .queued)
+        #expect(try await storage.run(queued.id)?.status == .queued)
+        #expect(queued.parentRunID == first.runID)
+        #expect(queued.tags["attempt"] == "1")
+        #expect(queued.tags[RunWorker.pidKey] == nil)
+        #expect(queued.tags[Run.stepSelectionTag] == #"["clean","report"]"#)
+
+        _ = try await storage.transition(Event(.runStarting, runID: queued.id), from: [.queued])
+        let result = try await definitions.executeClaimedRun(queued, storage: storage, defaultIOManager: io)
+        #expect(result.succeeded)
+        #expect(result.steps.map(\.key) == ["clean", "report"])
+        #expect(counter.count("extract") == 1)
+        #expect(counter.count("side") == 1)
+    }
+
+    @Test func aClaimedRunWithABrokenStepSelectionFailsSayingWhy() async throws {
+        let run = Run(
+            selection: "*", assetKeys: ["extract"], tags: [Run.stepSelectionTag: "clean"], status: .queued)
+        try await storage.addRun(run)
+        let result = try await definitions.executeClaimedRun(run, storage: storage, defaultIOManager: io)
+        #expect(result.status == .failure)
+        let last = try await storage.events(ofRun: run.id, after: nil, limit: 10).last?.event
+        #expect(last?.message.contains("which is not a JSON array of step keys") == true)
+        #expect(counter.count("extract") == 0)
+    }
+
     @Test func theRootStaysTheFirstRunOfAChain() async throws {
         defer { directory.remove() }
         let first = try await definitions.materialize("*", storage: storage, defaultIOManager: io)
