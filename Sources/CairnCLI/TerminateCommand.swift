@@ -58,16 +58,20 @@ struct TerminateCommand: AsyncParsableCommand {
         // executing it in-process among others must not be.
         let dedicated = try await RunWorker.latest(of: run, in: storage, executingOnly: true)
         let worker = dedicated.flatMap { $0.isLocal && $0.isAlive ? $0 : nil }
+        var wait = grace
         if let worker {
             kill(worker.pid, SIGTERM)
             print("Sent SIGTERM to the run's process (\(worker)); waiting up to \(grace) s for it to stop.")
+        } else if let dedicated, dedicated.isLocal {
+            print("The run's process (\(dedicated)) is gone.")
+            wait = 0
         } else if let executor = try await RunWorker.latest(of: run, in: storage) {
             let how = dedicated == nil ? "in-process by \(executor)" : "by \(executor)"
             print(
                 "The run is executed \(how), which is not signalled; it cancels the run at its next heartbeat. "
                     + "Waiting up to \(grace) s for it to stop.")
         }
-        let deadline = ContinuousClock.now + .milliseconds(Int(grace * 1000))
+        let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
         while ContinuousClock.now < deadline {
             if let current = try await storage.run(id), current.status.isTerminal {
                 print("Run \(id) \(current.status.rawValue).")
@@ -77,7 +81,10 @@ struct TerminateCommand: AsyncParsableCommand {
         }
         let canceled = Event(
             .runCanceled, runID: id, level: .warning,
-            message: "Terminated: the run did not stop within \(grace) s of being asked to; its process was killed.")
+            message: worker == nil
+                ? "Terminated: the run did not stop within \(wait) s of being asked to; its worker, if alive, "
+                    + "stops it at its next heartbeat."
+                : "Terminated: the run did not stop within \(grace) s of being asked to; its process was killed.")
         let record = try await storage.transition(canceled, from: [.starting, .started, .canceling])
         if let worker, worker.isAlive {
             kill(worker.pid, SIGKILL)

@@ -87,10 +87,8 @@ extension Definitions {
             runConfig: runConfig)
         return try await launch(
             reexecution.run, plan: reexecution.plan, graph: reexecution.graph, storage: storage,
-            defaultIOManager: reexecution.job.map { $0.ioManager ?? MemoryIOManager() } ?? ioManager
-                ?? defaultIOManager,
-            maxConcurrency: maxConcurrency, environment: environment,
-            clock: clock, observer: observer)
+            defaultIOManager: ioManager(of: reexecution.job, default: defaultIOManager), maxConcurrency: maxConcurrency,
+            environment: environment, clock: clock, observer: observer)
     }
 
     /// Stores a re-execution of an earlier run as a QUEUED run, for the run queue to launch, as run
@@ -123,8 +121,8 @@ extension Definitions {
         return run
     }
 
-    /// The new run, its plan, graph and IO manager of a re-execution of `parentID`; a parent whose
-    /// recorded process is gone is marked failed first.
+    /// The new run of a re-execution of `parentID`, its plan and graph, and its job for a job's
+    /// run; a parent whose recorded process is gone is marked failed first.
     private func reexecution(
         of parentID: RunID, fromFailure: Bool, selection: String?, storage: any RunStorage & EventLogStorage,
         tags: [String: String], runConfig: RunConfig?
@@ -183,6 +181,13 @@ extension Definitions {
         return (graph, Set(graph.nodes.indices), job)
     }
 
+    /// The IO manager of the values a run passes between steps: its job's (in memory unless the
+    /// job names one), or these Definitions' for assets, or `defaultIOManager`.
+    private func ioManager(of job: Job?, default defaultIOManager: any IOManager) -> any IOManager {
+        guard let job else { return ioManager ?? defaultIOManager }
+        return job.ioManager ?? MemoryIOManager()
+    }
+
     /// Runs an op job as a new run: every op, intermediate outputs in memory unless an op names an
     /// IO manager.
     ///
@@ -232,7 +237,7 @@ extension Definitions {
                 stepKeys: try run.stepSelection())
             return try await launch(
                 run, plan: plan, graph: graph, storage: storage,
-                defaultIOManager: job.map { $0.ioManager ?? MemoryIOManager() } ?? ioManager ?? defaultIOManager,
+                defaultIOManager: ioManager(of: job, default: defaultIOManager),
                 maxConcurrency: maxConcurrency, environment: environment, clock: clock,
                 heartbeatInterval: heartbeatInterval, observer: observer, isStored: true)
         } catch let error where !(error is StorageError) {
@@ -255,7 +260,8 @@ extension Definitions {
     }
 
     /// Checks the resources the plan needs, stores the run (unless `isStored`) and executes its
-    /// plan with its heartbeat loop beside it, then brings the partition status of its partitioned assets up to date.
+    /// plan with its heartbeat loop beside it, then brings the partition status of its partitioned
+    /// assets up to date.
     ///
     /// An unknown `CAIRN_ENV` or a missing environment variable is an error before the run exists.
     private func launch(
