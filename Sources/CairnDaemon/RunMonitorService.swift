@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 /// Run monitoring: every interval, marks FAILURE the runs in progress whose worker is dead, and
 /// the runs that stayed STARTING longer than a timeout, so that no run is left stuck; optionally
-/// queues a re-execution from failure of each run whose worker died.
+/// queues a re-execution from failure of each run it failed.
 ///
 /// A worker is dead when its heartbeats stopped (`RunHeartbeat`) for longer than
 /// `heartbeatTimeout`, on any host, or at once when its process on this host is gone. A run's
@@ -98,52 +98,45 @@ public actor RunMonitorService: Service {
         let latestHeartbeats = try await storage.runHeartbeats(of: inProgress.map(\.id))
         var failed = [Run]()
         for run in inProgress {
-            guard let (reason, workerDied) = deathReason(of: run, heartbeat: latestHeartbeats[run.id]) else { continue }
+            guard let reason = failureReason(of: run, heartbeat: latestHeartbeats[run.id]) else { continue }
             let event = Event(.runFailure, runID: run.id, level: .error, message: reason)
             guard try await storage.transition(event, from: RunCoordinatorService.inProgressStatuses) != nil else {
                 continue
             }
             logger.warning("Run \(run.id) FAILED: \(reason)")
             failed.append(run)
-            if workerDied { await resumeDeadRun(run) }
+            await resumeDeadRun(run)
         }
         return failed
     }
 
-    /// Why the run is to be failed, and whether because its worker died; `nil` when it is fine.
-    private func deathReason(of run: Run, heartbeat: RunHeartbeat?) -> (String, workerDied: Bool)? {
+    /// Why the run is to be failed: its worker died, or it is stuck STARTING; `nil` when it is fine.
+    private func failureReason(of run: Run, heartbeat: RunHeartbeat?) -> String? {
         let record = records[run.id]
         if let worker = record?.worker ?? RunWorker(tagsOf: run), !worker.isAlive {
-            return ("The process that ran this run (\(worker)) is gone; marked failed.", true)
+            return "The process that ran this run (\(worker)) is gone; marked failed."
         }
         if let heartbeat {
             let age = now().timeIntervalSince(heartbeat.timestamp)
             guard age > Self.seconds(heartbeatTimeout) else { return nil }
-            return (
-                "The process that ran this run (\(heartbeat.worker)) sent no heartbeat for \(Self.format(age)) "
-                    + "(timeout \(Self.format(Self.seconds(heartbeatTimeout)))); it is taken for dead; marked failed.",
-                true
-            )
+            return "The process that ran this run (\(heartbeat.worker)) sent no heartbeat for \(Self.format(age)) "
+                + "(timeout \(Self.format(Self.seconds(heartbeatTimeout)))); it is taken for dead; marked failed."
         }
         if run.status == .starting {
             guard let since = record?.startingSince, now().timeIntervalSince(since) > Self.seconds(startingTimeout)
             else { return nil }
-            return ("The run stayed STARTING for more than \(startingTimeout) without starting; marked failed.", false)
+            return "The run stayed STARTING for more than \(startingTimeout) without starting; marked failed."
         }
         guard let started = run.startedAt else { return nil }
         let age = now().timeIntervalSince(started)
         guard age > Self.seconds(heartbeatTimeout) else { return nil }
         let worker = (record?.worker ?? RunWorker(tagsOf: run)).map { " (\($0))" } ?? ""
-        return (
-            "The process that ran this run\(worker) sent no heartbeat in the \(Self.format(age)) since the run "
-                + "started (timeout \(Self.format(Self.seconds(heartbeatTimeout)))); it is taken for dead; "
-                + "marked failed.",
-            true
-        )
+        return "The process that ran this run\(worker) sent no heartbeat in the \(Self.format(age)) since the run "
+            + "started (timeout \(Self.format(Self.seconds(heartbeatTimeout)))); it is taken for dead; marked failed."
     }
 
-    /// Queues a re-execution from failure of a run whose worker died and that was just marked
-    /// failed, here or by whatever saw its worker die (a `ChildProcessRunLauncher` seeing its child
+    /// Queues a re-execution from failure of a run whose worker died (or that was stuck STARTING)
+    /// and that was just marked failed, here or by whatever saw its worker die (a `ChildProcessRunLauncher` seeing its child
     /// killed), unless `maxResumeAttempts` is 0 or the run used up its attempts. Errors are logged.
     public func resumeDeadRun(_ run: Run) async {
         guard maxResumeAttempts > 0, let definitions else { return }

@@ -9,7 +9,7 @@ struct RunHeartbeatLoop: Sendable {
     /// The run being executed.
     let runID: RunID
     /// Where the heartbeats and the run's status are.
-    let storage: any RunStorage & EventLogStorage & HeartbeatStorage
+    let storage: any RunStorage & HeartbeatStorage
     /// How long to wait between two heartbeats.
     let interval: Duration
     /// The process executing the run.
