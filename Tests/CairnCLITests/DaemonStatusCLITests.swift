@@ -13,9 +13,9 @@ import Testing
     /// The services of a daemon, each with its heartbeat.
     private let services = ["backfills", "run_monitoring", "run_queue", "schedules", "sensors"]
 
-    /// Runs `daemon status` until it reports every service of a healthy daemon, for at most 20 s.
+    /// Runs `daemon status` until it reports every service of a healthy daemon, for at most 60 s.
     private func statusOnceHealthy(_ weather: WeatherExecutable) async throws -> CommandOutput {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         while true {
             let status = try weather.run("daemon", "status")
             let complete = services.allSatisfy { status.stdout.contains($0) }
