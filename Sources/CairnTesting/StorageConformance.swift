@@ -120,6 +120,12 @@ public enum StorageConformance {
         },
         Check("a sensor's runs, tick and cursor are stored together") { try await sensorCursorStoredWithTick($0) },
         Check("concurrent requests with one run key create one run") { try await concurrentRunKeys($0) },
+        Check("an automation tick stores its cursor, evaluations and runs together") {
+            try await automationTickStoredTogether($0)
+        },
+        Check("an automation tick from a stale cursor, or with an existing run, stores nothing") {
+            try await automationTickFromStaleCursor($0)
+        },
     ]
 
     /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.

@@ -136,4 +136,20 @@ private final class OldestFirstStorage: InstanceStorage {
     func scheduleTicks(of name: String, before cursor: Date?, limit: Int) async throws -> [ScheduleTick] {
         try await storage.scheduleTicks(of: name, before: cursor, limit: limit)
     }
+
+    func automationCursor() async throws -> AutomationCursor { try await storage.automationCursor() }
+
+    func storeAutomationTick(_ tick: AutomationTick) async throws -> Bool {
+        try await storage.storeAutomationTick(tick)
+    }
+
+    func latestAutomationEvaluations(of keys: [AssetKey]) async throws -> [AssetKey: AutomationEvaluation] {
+        try await storage.latestAutomationEvaluations(of: keys)
+    }
+
+    func automationEvaluations(of key: AssetKey, before cursor: Int64?, limit: Int) async throws
+        -> [AutomationEvaluation]
+    {
+        try await storage.automationEvaluations(of: key, before: cursor, limit: limit)
+    }
 }

@@ -23,6 +23,10 @@ public final class InMemoryStorage: InstanceStorage {
         var scheduleTicks: [String: [Date: ScheduleTick]] = [:]
         /// The run keys used, by origin (a schedule's or sensor's name).
         var runKeys: [String: Set<String>] = [:]
+        /// The automation cursor, with every asset's state.
+        var automationCursor = AutomationCursor.initial
+        /// The automation evaluations of each asset, oldest first.
+        var automationEvaluations: [AssetKey: [AutomationEvaluation]] = [:]
 
         /// Stores a new run.
         mutating func add(_ run: Run) throws {
