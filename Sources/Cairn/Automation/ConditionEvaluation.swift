@@ -79,23 +79,31 @@ struct ConditionEvaluation {
             return outcome
         case .and(let children):
             var values = mask
+            var times = [Date?](repeating: nil, count: subjects.count)
             var nodes: [AutomationEvaluationNode] = []
             for (position, child) in children.enumerated() {
                 let outcome = evaluate(child, path: "\(path).\(position)", subjects: subjects, mask: values)
-                for index in values.indices { values[index] = values[index] && outcome.values[index] }
+                for index in values.indices {
+                    values[index] = values[index] && outcome.values[index]
+                    times[index] = Self.later(times[index], outcome.times[index])
+                }
                 nodes.append(outcome.node)
             }
-            return combine(condition, subjects: subjects, mask: mask, values: values, children: nodes)
+            return combine(condition, subjects: subjects, mask: mask, values: values, times: times, children: nodes)
         case .or(let children):
             var values = [Bool](repeating: false, count: subjects.count)
+            var times = [Date?](repeating: nil, count: subjects.count)
             var nodes: [AutomationEvaluationNode] = []
             for (position, child) in children.enumerated() {
                 let remaining = zip(mask, values).map { $0 && !$1 }
                 let outcome = evaluate(child, path: "\(path).\(position)", subjects: subjects, mask: remaining)
-                for index in values.indices { values[index] = values[index] || outcome.values[index] }
+                for index in values.indices where outcome.values[index] {
+                    values[index] = true
+                    times[index] = Self.later(times[index], outcome.times[index])
+                }
                 nodes.append(outcome.node)
             }
-            return combine(condition, subjects: subjects, mask: mask, values: values, children: nodes)
+            return combine(condition, subjects: subjects, mask: mask, values: values, times: times, children: nodes)
         case .not(let child):
             let outcome = evaluate(child, path: "\(path).0", subjects: subjects, mask: mask)
             let values = zip(mask, outcome.values).map { $0 && !$1 }
@@ -175,6 +183,7 @@ struct ConditionEvaluation {
         mask: [Bool]
     ) -> Outcome {
         var values = mask.map { $0 && all }
+        var times = [Date?](repeating: nil, count: subjects.count)
         var nodes: [AutomationEvaluationNode] = []
         guard let node = subjects.first?.node else {
             return combine(condition, subjects: subjects, mask: mask, values: values, children: nodes)
@@ -203,6 +212,9 @@ struct ConditionEvaluation {
             var matched = [Bool](repeating: false, count: subjects.count)
             for index in subjects.indices where mask[index] {
                 matched[index] = mapped[index].contains { outcome.values[$0] }
+                for position in mapped[index] where outcome.values[position] {
+                    times[index] = Self.later(times[index], outcome.times[position])
+                }
                 if all {
                     values[index] = values[index] && (mapped[index].isEmpty || matched[index])
                 } else {
@@ -215,7 +227,7 @@ struct ConditionEvaluation {
             group.children = [outcome.node]
             nodes.append(group)
         }
-        return combine(condition, subjects: subjects, mask: mask, values: values, children: nodes)
+        return combine(condition, subjects: subjects, mask: mask, values: values, times: times, children: nodes)
     }
 
     /// The partitions of `parent` that `subject` depends on: `[nil]` when the parent is not
@@ -234,14 +246,23 @@ struct ConditionEvaluation {
         return parentSpace.keys(in: upstream)
     }
 
-    /// An operator's node, with its children.
+    /// An operator's node, with its children; `times` are those of its true children (the latest),
+    /// none by default.
     private func combine(
-        _ condition: AutomationCondition, subjects: [Subject], mask: [Bool], values: [Bool],
+        _ condition: AutomationCondition, subjects: [Subject], mask: [Bool], values: [Bool], times: [Date?]? = nil,
         children: [AutomationEvaluationNode]
     ) -> Outcome {
         var node = summary(label: condition.label, subjects: subjects, mask: mask, values: values, reasons: [])
         node.children = children
-        return Outcome(values: values, times: [Date?](repeating: nil, count: values.count), node: node)
+        let times = times.map { zip(values, $0).map { $0 ? $1 : nil } } ?? [Date?](repeating: nil, count: values.count)
+        return Outcome(values: values, times: times, node: node)
+    }
+
+    /// The later of two times, when either is known.
+    private static func later(_ first: Date?, _ second: Date?) -> Date? {
+        guard let first else { return second }
+        guard let second else { return first }
+        return max(first, second)
     }
 
     /// A node's counts and true partitions.
