@@ -26,6 +26,8 @@ public struct AutomationEvaluator: Sendable {
     let crons: [String: CronSchedule]
     /// A digest of each conditioned asset's condition, by node index.
     let digests: [Int: String]
+    /// The keys in `crons` of each conditioned asset's crons, by node index, for those with any.
+    let cronKeys: [Int: [String]]
 
     /// The event types that change what automation knows of an asset.
     static let eventTypes: Set<EventType> = [
@@ -44,17 +46,25 @@ public struct AutomationEvaluator: Sendable {
         var conditioned: [Int] = []
         var crons: [String: CronSchedule] = [:]
         var digests: [Int: String] = [:]
+        var cronKeys: [Int: [String]] = [:]
+        var digestOf: [AutomationCondition: String] = [:]
         for (index, node) in graph.nodes.enumerated() {
             guard let condition = node.spec.automationCondition else { continue }
             conditioned.append(index)
-            digests[index] = DataVersion.hash(Data(String(describing: condition).utf8))
+            if digestOf[condition] == nil {
+                digestOf[condition] = DataVersion.hash(Data(String(describing: condition).utf8))
+            }
+            digests[index] = digestOf[condition]
             for (cron, timeZone) in condition.cronSchedules {
-                crons[Self.cronKey(cron, timeZone)] = try? AutomationCondition.cronSchedule(cron, timeZone: timeZone)
+                let key = Self.cronKey(cron, timeZone)
+                crons[key] = try? AutomationCondition.cronSchedule(cron, timeZone: timeZone)
+                if !(cronKeys[index]?.contains(key) ?? false) { cronKeys[index, default: []].append(key) }
             }
         }
         conditionedNodes = conditioned
         self.crons = crons
         self.digests = digests
+        self.cronKeys = cronKeys
     }
 
     /// The key of a cron schedule in `crons`.
@@ -76,10 +86,10 @@ public struct AutomationEvaluator: Sendable {
         -> AutomationResult
     {
         let count = graph.nodes.count
-        var states = graph.nodes.map { cursor.assets[$0.key] ?? AutomationAssetState() }
+        let tick = AutomationTickState(states: graph.nodes.map { cursor.assets[$0.key] ?? AutomationAssetState() })
         var changed = [Bool](repeating: false, count: count)
         var updated = [Bool](repeating: false, count: count)
-        var inProgressNodes = Set(states.indices.filter { !states[$0].inProgress.isEmpty })
+        var inProgressNodes = Set(tick.states.indices.filter { !tick.states[$0].inProgress.isEmpty })
         var newRuns = Set<RunID>()
         var lastEventID = cursor.lastEventID
 
@@ -95,7 +105,7 @@ public struct AutomationEvaluator: Sendable {
                     guard let run = try await storage.run(event.runID), run.partitionRange == nil else { continue }
                     for key in run.assetKeys {
                         guard let index = graph.index(of: key), !graph.nodes[index].isSource else { continue }
-                        states[index].inProgress[""] = run.id
+                        tick.states[index].inProgress[""] = run.id
                         inProgressNodes.insert(index)
                         mark(index)
                     }
@@ -103,33 +113,33 @@ public struct AutomationEvaluator: Sendable {
                 }
                 if event.type.runStatus?.isTerminal == true {
                     for index in inProgressNodes {
-                        let ended = states[index].inProgress.filter { $0.value == event.runID }.keys
+                        let ended = tick.states[index].inProgress.filter { $0.value == event.runID }.keys
                         guard !ended.isEmpty else { continue }
-                        for partition in ended { states[index].inProgress[partition] = nil }
+                        for partition in ended { tick.states[index].inProgress[partition] = nil }
                         mark(index)
                     }
-                    inProgressNodes = inProgressNodes.filter { !states[$0].inProgress.isEmpty }
+                    inProgressNodes = inProgressNodes.filter { !tick.states[$0].inProgress.isEmpty }
                     continue
                 }
                 guard let key = event.assetKey, let index = graph.index(of: key) else { continue }
                 let partition = event.partition?.rawValue ?? ""
                 switch event.type {
                 case .assetMaterialization:
-                    states[index].updates[partition] = .init(
+                    tick.states[index].updates[partition] = .init(
                         eventID: record.id, runID: event.runID, timestamp: event.timestamp,
                         dataVersion: event.dataVersion)
-                    if states[index].inProgress[partition] == event.runID { states[index].inProgress[partition] = nil }
+                    if tick.states[index].inProgress[partition] == event.runID { tick.states[index].inProgress[partition] = nil }
                     newRuns.insert(event.runID)
                 case .assetMaterializationPlanned:
-                    states[index].inProgress[partition] = event.runID
+                    tick.states[index].inProgress[partition] = event.runID
                     inProgressNodes.insert(index)
                 case .assetFailedToMaterialize:
-                    if states[index].inProgress[partition] == event.runID { states[index].inProgress[partition] = nil }
+                    if tick.states[index].inProgress[partition] == event.runID { tick.states[index].inProgress[partition] = nil }
                 case .assetObservation:
                     guard graph.nodes[index].isSource,
-                        states[index].updates[partition]?.dataVersion != event.dataVersion
+                        tick.states[index].updates[partition]?.dataVersion != event.dataVersion
                     else { continue }
-                    states[index].updates[partition] = .init(
+                    tick.states[index].updates[partition] = .init(
                         eventID: record.id, runID: event.runID, timestamp: event.timestamp,
                         dataVersion: event.dataVersion)
                     newRuns.insert(event.runID)
@@ -148,23 +158,22 @@ public struct AutomationEvaluator: Sendable {
         }
         let spaces = try await partitionSpaces(storage: storage, now: now)
 
-        let requestedBefore = states.map { !$0.requested.isEmpty }
-        var requestedNow = [Set<String>](repeating: [], count: count)
+        let requestedBefore = tick.states.map { !$0.requested.isEmpty }
         var evaluations: [AutomationEvaluation] = []
         var requests: [AutomationRequest] = []
         for index in conditionedNodes {
-            let previous = states[index]
+            let previous = tick.states[index]
             let condition = graph.nodes[index].spec.automationCondition!
             let candidates = spaces.candidates(of: graph.nodes[index])
             let candidatesText = Self.describe(candidates)
             let isInitial = previous.conditionDigest != digests[index]
             let affected =
                 isInitial || previous.candidates != candidatesText || updated[index] || requestedBefore[index]
-                || !previous.inProgress.isEmpty || cronTicked(in: condition, after: previous.evaluatedAt, now: now)
-                || graph.parents[index].contains { updated[$0] || requestedBefore[$0] || !requestedNow[$0].isEmpty }
+                || !previous.inProgress.isEmpty || cronTicked(index, after: previous.evaluatedAt, now: now)
+                || graph.parents[index].contains { updated[$0] || requestedBefore[$0] || !tick.requestedNow[$0].isEmpty }
             guard affected else { continue }
             var evaluation = ConditionEvaluation(
-                graph: graph, root: index, states: states, requestedNow: requestedNow, spaces: spaces,
+                graph: graph, root: index, tick: tick, spaces: spaces,
                 crons: crons, runTargets: runTargets,
                 previousEventID: cursor.evaluationID == 0 ? nil : cursor.lastEventID,
                 isInitialCursor: cursor.evaluationID == 0, isInitialEvaluation: isInitial, now: now)
@@ -179,12 +188,12 @@ public struct AutomationEvaluator: Sendable {
                 if let partition = subject.partition { requestedPartitions.append(partition) }
                 requests.append(AutomationRequest(assetKey: graph.nodes[index].key, partition: subject.partition))
             }
-            requestedNow[index] = requested
-            states[index].conditionDigest = digests[index]
-            states[index].evaluatedAt = now
-            states[index].requested = requested
-            states[index].candidates = candidatesText
-            states[index].memory = memory
+            tick.requestedNow[index] = requested
+            tick.states[index].conditionDigest = digests[index]
+            tick.states[index].evaluatedAt = now
+            tick.states[index].requested = requested
+            tick.states[index].candidates = candidatesText
+            tick.states[index].memory = memory
             changed[index] = true
             evaluations.append(
                 AutomationEvaluation(
@@ -198,7 +207,7 @@ public struct AutomationEvaluator: Sendable {
             for request in runRequests {
                 runOfRequest[request] = run.id
                 let index = graph.index(of: request.assetKey)!
-                states[index].inProgress[request.partition?.rawValue ?? ""] = run.id
+                tick.states[index].inProgress[request.partition?.rawValue ?? ""] = run.id
             }
         }
         for position in evaluations.indices where evaluations[position].requested {
@@ -221,7 +230,7 @@ public struct AutomationEvaluator: Sendable {
         next.evaluatedAt = now
         var changedAssets = Set<AssetKey>()
         for index in 0..<count where changed[index] {
-            next.assets[graph.nodes[index].key] = states[index]
+            next.assets[graph.nodes[index].key] = tick.states[index]
             changedAssets.insert(graph.nodes[index].key)
         }
         return AutomationResult(
@@ -231,12 +240,12 @@ public struct AutomationEvaluator: Sendable {
             requests: requests, evaluatedAssetCount: evaluations.count)
     }
 
-    /// Whether a tick of one of the condition's crons passed after `previous` (never before a
-    /// first evaluation).
-    private func cronTicked(in condition: AutomationCondition, after previous: Date?, now: Date) -> Bool {
-        guard let previous else { return false }
-        return condition.cronSchedules.contains { cron, timeZone in
-            guard let schedule = crons[Self.cronKey(cron, timeZone)] else { return false }
+    /// Whether a tick of one of the crons of the condition of the asset at `index` passed after
+    /// `previous` (never before a first evaluation).
+    private func cronTicked(_ index: Int, after previous: Date?, now: Date) -> Bool {
+        guard let previous, let keys = cronKeys[index] else { return false }
+        return keys.contains { key in
+            guard let schedule = crons[key] else { return false }
             return Self.latestTick(of: schedule, atOrBefore: now) > previous
         }
     }

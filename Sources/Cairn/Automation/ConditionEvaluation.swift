@@ -28,10 +28,8 @@ struct ConditionEvaluation {
     let graph: AssetGraph
     /// The node index of the asset whose condition is evaluated.
     let root: Int
-    /// The state of every asset, updated with this tick's events.
-    let states: [AutomationAssetState]
-    /// The partitions requested so far in this tick, by node index.
-    let requestedNow: [Set<String>]
+    /// The state of every asset, updated with this tick's events, and what the tick requested so far.
+    let tick: AutomationTickState
     let spaces: AutomationPartitions
     let crons: [String: CronSchedule]
     /// The assets targeted by the runs of this tick's new materializations.
@@ -50,14 +48,12 @@ struct ConditionEvaluation {
     static let reasonLimit = 5
 
     init(
-        graph: AssetGraph, root: Int, states: [AutomationAssetState], requestedNow: [Set<String>],
-        spaces: AutomationPartitions, crons: [String: CronSchedule], runTargets: [RunID: Set<AssetKey>],
+        graph: AssetGraph, root: Int, tick: AutomationTickState, spaces: AutomationPartitions, crons: [String: CronSchedule], runTargets: [RunID: Set<AssetKey>],
         previousEventID: Int64?, isInitialCursor: Bool, isInitialEvaluation: Bool, now: Date
     ) {
         self.graph = graph
         self.root = root
-        self.states = states
-        self.requestedNow = requestedNow
+        self.tick = tick
         self.spaces = spaces
         self.crons = crons
         self.runTargets = runTargets
@@ -136,7 +132,7 @@ struct ConditionEvaluation {
 
     /// The memory of the node at `path` from the previous evaluation of the root asset.
     private func previousMemory(_ path: String) -> Set<String> {
-        isInitialEvaluation ? [] : states[root].memory[path] ?? []
+        isInitialEvaluation ? [] : tick.states[root].memory[path] ?? []
     }
 
     /// How a subject is named in memory: its asset and partition.
@@ -311,7 +307,7 @@ struct ConditionEvaluation {
     /// One building block for one subject: whether it holds, since when, and why.
     private func evaluateLeaf(_ condition: AutomationCondition, for subject: Subject) -> (Bool, Date?, String?) {
         let node = graph.nodes[subject.node]
-        let state = states[subject.node]
+        let state = tick.states[subject.node]
         let name = subject.partition.map { "\(node.key)[\($0)]" } ?? node.key.description
         let update = state.updates[subject.id]
         switch condition {
@@ -335,7 +331,7 @@ struct ConditionEvaluation {
             guard state.requested.contains(subject.id) else { return (false, nil, nil) }
             return (true, state.evaluatedAt, "\(name) was requested by the previous evaluation")
         case .willBeRequested:
-            guard subject.node != root, requestedNow[subject.node].contains(subject.id) else {
+            guard subject.node != root, tick.requestedNow[subject.node].contains(subject.id) else {
                 return (false, nil, nil)
             }
             return (true, now, "\(name) is requested in this evaluation")
@@ -355,14 +351,14 @@ struct ConditionEvaluation {
             return (true, nil, nil)
         case .cronTickPassed(let cron, let timeZone):
             guard let schedule = crons[AutomationEvaluator.cronKey(cron, timeZone)] else { return (false, nil, nil) }
-            let tick = AutomationEvaluator.latestTick(of: schedule, atOrBefore: now)
-            guard let previous = states[root].evaluatedAt, !isInitialEvaluation else {
+            let latest = AutomationEvaluator.latestTick(of: schedule, atOrBefore: now)
+            guard let previous = tick.states[root].evaluatedAt, !isInitialEvaluation else {
                 return (false, nil, "first evaluation: ticks are counted from now on")
             }
-            guard tick > previous else {
+            guard latest > previous else {
                 return (false, nil, "no tick of '\(cron)' since the previous evaluation at \(Self.format(previous))")
             }
-            return (true, tick, "cron tick \(Self.format(tick)) passed")
+            return (true, latest, "cron tick \(Self.format(latest)) passed")
         default:
             return (false, nil, nil)
         }
