@@ -20,7 +20,8 @@ extension CairnBenchmarks {
                 let deps: [AssetKey] =
                     layer == 0
                     ? []
-                    : Array(Set((0..<2).map { _ in AssetKey("asset_\(layer - 1)_\(generator.next() % UInt64(width))") }))
+                    : Array(
+                        Set((0..<2).map { _ in AssetKey("asset_\(layer - 1)_\(generator.next() % UInt64(width))") }))
                 assets.append(
                     Asset<Int>(AssetKey("asset_\(layer)_\(index)"), automationCondition: .eager(), deps: deps) { _ in
                         index

@@ -1,6 +1,7 @@
-import Cairn
 import Foundation
 import Testing
+
+@testable import Cairn
 
 /// Evaluates ticks of a code location's conditions on in-memory storage, at times the test gives.
 private final class AutomationHarness {
@@ -253,6 +254,18 @@ private func at(_ hours: Int, _ minutes: Int = 0) -> Date {
         #expect(problems.count == 2)
         #expect(problems.contains { $0.contains("AutomationConditionTests.swift:") && $0.contains("'0 25 * * *'") })
         #expect(problems.contains { $0.contains("'Mars/Base' is unknown") })
+    }
+
+    @Test func aConditionOnASourceAssetIsADefinitionError() throws {
+        let source = AssetsDefinition(
+            name: "raw_files", specs: [AssetSpec("raw_files", automationCondition: .eager())], ioManager: nil,
+            location: SourceLocation(file: "Pipelines/Sources.swift", line: 7), body: nil)
+        let error = #expect(throws: DefinitionsError.self) { _ = try Definitions(assets: [source]).assetGraph }
+        #expect(
+            error?.problems.map(\.description) == [
+                "Pipelines/Sources.swift:7: source asset 'raw_files' has an automation condition, but Cairn never "
+                    + "materializes source assets; put the condition on the assets that depend on it"
+            ])
     }
 
     @Test func compositesMirrorDagstersLabels() {

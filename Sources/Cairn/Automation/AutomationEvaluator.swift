@@ -128,13 +128,17 @@ public struct AutomationEvaluator: Sendable {
                     tick.states[index].updates[partition] = .init(
                         eventID: record.id, runID: event.runID, timestamp: event.timestamp,
                         dataVersion: event.dataVersion)
-                    if tick.states[index].inProgress[partition] == event.runID { tick.states[index].inProgress[partition] = nil }
+                    if tick.states[index].inProgress[partition] == event.runID {
+                        tick.states[index].inProgress[partition] = nil
+                    }
                     newRuns.insert(event.runID)
                 case .assetMaterializationPlanned:
                     tick.states[index].inProgress[partition] = event.runID
                     inProgressNodes.insert(index)
                 case .assetFailedToMaterialize:
-                    if tick.states[index].inProgress[partition] == event.runID { tick.states[index].inProgress[partition] = nil }
+                    if tick.states[index].inProgress[partition] == event.runID {
+                        tick.states[index].inProgress[partition] = nil
+                    }
                 case .assetObservation:
                     guard graph.nodes[index].isSource,
                         tick.states[index].updates[partition]?.dataVersion != event.dataVersion
@@ -170,7 +174,9 @@ public struct AutomationEvaluator: Sendable {
             let affected =
                 isInitial || previous.candidates != candidatesText || updated[index] || requestedBefore[index]
                 || !previous.inProgress.isEmpty || cronTicked(index, after: previous.evaluatedAt, now: now)
-                || graph.parents[index].contains { updated[$0] || requestedBefore[$0] || !tick.requestedNow[$0].isEmpty }
+                || graph.parents[index].contains {
+                    updated[$0] || requestedBefore[$0] || !tick.requestedNow[$0].isEmpty
+                }
             guard affected else { continue }
             var evaluation = ConditionEvaluation(
                 graph: graph, root: index, tick: tick, spaces: spaces,

@@ -48,7 +48,8 @@ struct ConditionEvaluation {
     static let reasonLimit = 5
 
     init(
-        graph: AssetGraph, root: Int, tick: AutomationTickState, spaces: AutomationPartitions, crons: [String: CronSchedule], runTargets: [RunID: Set<AssetKey>],
+        graph: AssetGraph, root: Int, tick: AutomationTickState, spaces: AutomationPartitions,
+        crons: [String: CronSchedule], runTargets: [RunID: Set<AssetKey>],
         previousEventID: Int64?, isInitialCursor: Bool, isInitialEvaluation: Bool, now: Date
     ) {
         self.graph = graph
