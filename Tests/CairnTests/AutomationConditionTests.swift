@@ -239,6 +239,11 @@ private func at(_ hours: Int, _ minutes: Int = 0) -> Date {
         #expect(result.requests.map(\.assetKey) == ["middle_3", "leaf_3"])
         #expect(try await harness.tick(at: at(4)).evaluatedAssetCount == 2, "the requested ones, once more")
         #expect(try await harness.tick(at: at(5)).evaluatedAssetCount == 2, "while their run is queued")
+        let unchanged = try await harness.tick(at: at(6))
+        #expect(unchanged.evaluatedAssetCount == 2)
+        #expect(unchanged.tick.evaluations.isEmpty, "an evaluation is stored only when its outcome changed")
+        let history = try await harness.storage.automationEvaluations(of: "middle_3", before: nil, limit: 10)
+        #expect(history.map(\.evaluationID) == [5, 4, 3, 1], "the first, the request, and two changes after it")
     }
 
     @Test func badCronsAndTimeZonesAreDefinitionErrorsAtTheAsset() throws {

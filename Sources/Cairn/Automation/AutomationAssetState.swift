@@ -38,12 +38,15 @@ public struct AutomationAssetState: Hashable, Sendable, Codable {
     public var candidates: String?
     /// The subjects each memory node (by its path in the condition) was true for.
     public var memory: [String: Set<String>]
+    /// A digest of what every node of the last evaluation held for: an evaluation is stored only
+    /// when it differs, or requests something, as Dagster does.
+    public var resultDigest: String?
 
     /// An empty state.
     public init(
         updates: [String: Update] = [:], inProgress: [String: RunID] = [:], conditionDigest: String? = nil,
         evaluatedAt: Date? = nil, requested: Set<String> = [], candidates: String? = nil,
-        memory: [String: Set<String>] = [:]
+        memory: [String: Set<String>] = [:], resultDigest: String? = nil
     ) {
         self.updates = updates
         self.inProgress = inProgress
@@ -52,5 +55,6 @@ public struct AutomationAssetState: Hashable, Sendable, Codable {
         self.requested = requested
         self.candidates = candidates
         self.memory = memory
+        self.resultDigest = resultDigest
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One node of an evaluated automation condition, as `automation explain` shows it: the node's
 /// label, whether it held, for which partitions, why (for building blocks), and its children.
 public struct AutomationEvaluationNode: Hashable, Sendable, Codable {
@@ -33,6 +35,22 @@ public struct AutomationEvaluationNode: Hashable, Sendable, Codable {
         self.truePartitions = truePartitions
         self.reasons = reasons
         self.children = children
+    }
+
+    /// A digest of what the node and its children held for (not why), equal for two evaluations
+    /// with the same outcome at every node.
+    public var resultDigest: String {
+        var text = ""
+        appendResult(to: &text)
+        return DataVersion.hash(Data(text.utf8))
+    }
+
+    private func appendResult(to text: inout String) {
+        text += "\(label)|\(dependency?.description ?? "")|\(candidateCount)|\(trueCount)|"
+        text += truePartitions.map(\.rawValue).joined(separator: ",")
+        text += "("
+        for child in children { child.appendResult(to: &text) }
+        text += ")"
     }
 
     /// Whether the node held for at least one candidate.

@@ -165,6 +165,7 @@ public struct AutomationEvaluator: Sendable {
         let requestedBefore = tick.states.map { !$0.requested.isEmpty }
         var evaluations: [AutomationEvaluation] = []
         var requests: [AutomationRequest] = []
+        var evaluatedCount = 0
         for index in conditionedNodes {
             let previous = tick.states[index]
             let condition = graph.nodes[index].spec.automationCondition!
@@ -195,12 +196,18 @@ public struct AutomationEvaluator: Sendable {
                 requests.append(AutomationRequest(assetKey: graph.nodes[index].key, partition: subject.partition))
             }
             tick.requestedNow[index] = requested
+            let resultDigest = outcome.node.resultDigest
+            let changedResult = isInitial || previous.resultDigest != resultDigest
             tick.states[index].conditionDigest = digests[index]
             tick.states[index].evaluatedAt = now
             tick.states[index].requested = requested
             tick.states[index].candidates = candidatesText
             tick.states[index].memory = memory
+            tick.states[index].resultDigest = resultDigest
             changed[index] = true
+            evaluatedCount += 1
+            // As Dagster, an evaluation is stored only when some node's outcome changed, or it requests.
+            guard changedResult || !requested.isEmpty else { continue }
             evaluations.append(
                 AutomationEvaluation(
                     assetKey: graph.nodes[index].key, evaluationID: cursor.evaluationID + 1, timestamp: now,
@@ -243,7 +250,7 @@ public struct AutomationEvaluator: Sendable {
             tick: AutomationTick(
                 previousEvaluationID: cursor.evaluationID, cursor: next, changedAssets: changedAssets,
                 evaluations: evaluations, runs: runs.map(\.run)),
-            requests: requests, evaluatedAssetCount: evaluations.count)
+            requests: requests, evaluatedAssetCount: evaluatedCount)
     }
 
     /// Whether a tick of one of the crons of the condition of the asset at `index` passed after
