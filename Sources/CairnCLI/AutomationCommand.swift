@@ -79,7 +79,8 @@ struct EvaluateAutomationCommand: AsyncParsableCommand {
 /// `automation list`: the assets with a condition and their latest result.
 struct ListAutomationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the assets with an automation condition and their latest result.")
+        commandName: "list",
+        abstract: "List the assets with an automation condition, when each was last evaluated, and its latest result.")
 
     @OptionGroup var options: HomeOptions
 
@@ -92,6 +93,8 @@ struct ListAutomationCommand: AsyncParsableCommand {
         }
         let storage = try options.openStorage()
         let latest = try await storage.latestAutomationEvaluations(of: nodes.map(\.key))
+        // Evaluations are stored when their outcome changes; the cursor knows when each asset was last evaluated.
+        let states = try await storage.automationCursor().assets
         var table = TextTable(header: ["ASSET", "CONDITION", "LAST EVALUATED", "RESULT", "RUNS"])
         for node in nodes {
             let evaluation = latest[node.key]
@@ -102,7 +105,7 @@ struct ListAutomationCommand: AsyncParsableCommand {
             }
             table.add([
                 node.key.description, node.spec.automationCondition!.label,
-                evaluation.map { Formatting.timestamp($0.timestamp) } ?? "never", result ?? "-",
+                states[node.key]?.evaluatedAt.map(Formatting.timestamp) ?? "never", result ?? "-",
                 evaluation.map { $0.runIDs.map(\.short).joined(separator: ", ") }.flatMap { $0.isEmpty ? nil : $0 }
                     ?? "-",
             ])
@@ -115,7 +118,8 @@ struct ListAutomationCommand: AsyncParsableCommand {
 struct ExplainAutomationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Show why an asset was or was not requested: its latest evaluations as trees.")
+        abstract: "Show why an asset was or was not requested: its latest evaluations as trees.",
+        discussion: "An evaluation is stored when the outcome of some part of the condition changes, or it requests.")
 
     @Argument(help: "The asset's key, such as 'hottest_dates' or 'warehouse/orders'.")
     var asset: String
