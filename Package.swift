@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "CairnDaemonTests",
             dependencies: [
-                "Cairn", "CairnDaemon", "CairnSQLite",
+                "Cairn", "CairnDaemon", "CairnSQLite", "CairnTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]

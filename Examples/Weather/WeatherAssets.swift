@@ -25,7 +25,7 @@ let samples = SourceAsset<[Sample]>(
 /// The temperature high of each day; the dependency on `samples` comes from the typed reference.
 let dailyHighs = Asset(
     "daily_temperature_highs", description: "The temperature high of each day", group: "weather",
-    kinds: ["json"], codeVersion: "1", from: samples
+    kinds: ["json"], codeVersion: "1", automationCondition: .eager(), from: samples
 ) { context, samples in
     let highs = computeDailyHighs(samples)
     context.log.info("Computed \(highs.count) daily highs from \(samples.count) samples")
@@ -40,7 +40,8 @@ let dailyHighs = Asset(
 
 /// The ten hottest days.
 let hottest = Asset(
-    "hottest_dates", description: "The 10 hottest days", group: "weather", kinds: ["json"], from: dailyHighs
+    "hottest_dates", description: "The 10 hottest days", group: "weather", kinds: ["json"],
+    automationCondition: .eager(), from: dailyHighs
 ) { context, highs in
     let top = Array(highs.sorted { $0.maxTmpf > $1.maxTmpf }.prefix(10))
     context.addMetadata([
@@ -53,7 +54,7 @@ let hottest = Asset(
 /// The three coldest days, by their high.
 let lowest = Asset(
     "lowest_dates", description: "The 3 days with the lowest highs", group: "weather", kinds: ["json"],
-    from: dailyHighs
+    automationCondition: .onCron("0 7 * * *", timeZone: "Europe/Vienna"), from: dailyHighs
 ) { context, highs in
     let bottom = Array(highs.sorted { $0.maxTmpf < $1.maxTmpf }.prefix(3))
     context.addMetadata([

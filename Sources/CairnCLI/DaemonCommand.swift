@@ -15,6 +15,7 @@ struct DaemonCommand: AsyncParsableCommand {
             Queued runs start as child processes of this executable ('execute-run <id>'), or in this \
             process with --in-process, highest 'dagster/priority' tag first, within the limits. \
             Running schedules ('schedule start NAME') queue a run at each tick. \
+            Assets with an automation condition are requested when it holds ('automation explain ASSET'). \
             Backfills stored with 'backfill launch --no-drive' are driven in this process, each run \
             once the runs of its upstream partitions succeeded. \
             Runs whose process is gone or sends no heartbeat for --heartbeat-timeout seconds, or that \
@@ -150,8 +151,15 @@ struct DaemonCommand: AsyncParsableCommand {
         let sensors = SensorService(
             definitions: CodeLocation.definitions, storage: storage, interval: interval, heartbeats: heartbeats,
             logger: logger)
+        var services: [any Service] = [coordinator, monitor, backfills, schedules, sensors]
+        if CodeLocation.definitions.assets.contains(where: { $0.specs.contains { $0.automationCondition != nil } }) {
+            services.append(
+                try AutomationService(
+                    definitions: CodeLocation.definitions, storage: storage, interval: interval, heartbeats: heartbeats,
+                    logger: logger))
+        }
         let group = ServiceGroup(
-            services: [coordinator, monitor, backfills, schedules, sensors],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         print(

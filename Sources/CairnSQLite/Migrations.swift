@@ -162,6 +162,32 @@ enum Migrations {
                     );
                     """)
         }
+        migrator.registerMigration("v5-automation") { db in
+            // One cursor row, replaced by each tick only if its evaluation id is still the one the
+            // tick started from; each asset's state, written when it changes; each evaluation kept.
+            try db.execute(
+                sql: """
+                    CREATE TABLE automation_cursor (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        evaluation_id INTEGER NOT NULL,
+                        last_event_id INTEGER,
+                        evaluated_at REAL
+                    );
+
+                    CREATE TABLE automation_asset_states (
+                        asset_key TEXT PRIMARY KEY,
+                        state TEXT NOT NULL
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE automation_evaluations (
+                        asset_key TEXT NOT NULL,
+                        evaluation_id INTEGER NOT NULL,
+                        timestamp REAL NOT NULL,
+                        evaluation TEXT NOT NULL,
+                        PRIMARY KEY (asset_key, evaluation_id)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         migrator.registerMigration("v7-heartbeats") { db in
             // One row per run and per daemon service: a heartbeat replaces the previous one, so the
             // tables stay as small as the number of runs and services.

@@ -125,6 +125,12 @@ public enum StorageConformance {
         Check("the latest heartbeat of each daemon service is kept, listed newest first and removed by daemon") {
             try await daemonHeartbeats($0)
         },
+        Check("an automation tick stores its cursor, evaluations and runs together") {
+            try await automationTickStoredTogether($0)
+        },
+        Check("an automation tick from a stale cursor, or with an existing run, stores nothing") {
+            try await automationTickFromStaleCursor($0)
+        },
     ]
 
     /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.

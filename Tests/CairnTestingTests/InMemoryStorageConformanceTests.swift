@@ -152,4 +152,20 @@ private final class OldestFirstStorage: InstanceStorage {
     func removeDaemonHeartbeats(of daemonID: DaemonID) async throws {
         try await storage.removeDaemonHeartbeats(of: daemonID)
     }
+
+    func automationCursor() async throws -> AutomationCursor { try await storage.automationCursor() }
+
+    func storeAutomationTick(_ tick: AutomationTick) async throws -> Bool {
+        try await storage.storeAutomationTick(tick)
+    }
+
+    func latestAutomationEvaluations(of keys: [AssetKey]) async throws -> [AssetKey: AutomationEvaluation] {
+        try await storage.latestAutomationEvaluations(of: keys)
+    }
+
+    func automationEvaluations(of key: AssetKey, before cursor: Int64?, limit: Int) async throws
+        -> [AutomationEvaluation]
+    {
+        try await storage.automationEvaluations(of: key, before: cursor, limit: limit)
+    }
 }

@@ -33,6 +33,7 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
     ///   - upstream: the assets whose values `compute` receives, in order.
     ///   - checks: checks the compute function evaluates itself with `context.report(_:for:)`.
     ///   - partitions: how the asset is partitioned (`.daily(start: "2024-01-01")`); `nil` for none.
+    ///   - automationCondition: when the automation daemon requests the asset (`.eager()`); `nil` for never.
     ///   - deps: assets that must be materialized first but whose values are not passed in.
     ///   - io: the IO manager that stores the value; the Definitions' default when `nil`.
     ///   - resources: the resources `compute` uses through `context.resource(_:)`.
@@ -52,6 +53,7 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
         metadata: Metadata = [:],
         checks: [AssetCheckSpec] = [],
         partitions: PartitionsDefinition? = nil,
+        automationCondition: AutomationCondition? = nil,
         from upstream: repeat each Upstream,
         deps: [AssetKey] = [],
         io: (any IOManager)? = nil,
@@ -67,7 +69,7 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
         let spec = AssetSpec(
             key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
             codeVersion: codeVersion, metadata: metadata, dependencies: dependencies, checks: checks,
-            partitions: partitions)
+            partitions: partitions, automationCondition: automationCondition)
         let references = (repeat each upstream)
         definition = AssetsDefinition(
             name: AssetsDefinition.stepName(for: key),

@@ -19,11 +19,12 @@ public struct AssetOut<Value: Codable & Sendable>: AssetReference {
         owners: [String] = [],
         kinds: [String] = [],
         codeVersion: String? = nil,
-        metadata: Metadata = [:]
+        metadata: Metadata = [:],
+        automationCondition: AutomationCondition? = nil
     ) {
         spec = AssetSpec(
             key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
-            codeVersion: codeVersion, metadata: metadata)
+            codeVersion: codeVersion, metadata: metadata, automationCondition: automationCondition)
         groupWasGiven = group != nil
     }
 

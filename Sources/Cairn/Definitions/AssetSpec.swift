@@ -22,6 +22,8 @@ public struct AssetSpec: Sendable {
     public var checks: [AssetCheckSpec]
     /// How the asset is divided into partitions; `nil` when it is not partitioned.
     public var partitions: PartitionsDefinition?
+    /// When the automation daemon requests the asset; `nil` for never.
+    public var automationCondition: AutomationCondition?
 
     /// Creates a spec; the parameters mirror those of `Asset`.
     public init(
@@ -35,7 +37,8 @@ public struct AssetSpec: Sendable {
         metadata: Metadata = [:],
         dependencies: [AssetDependency] = [],
         checks: [AssetCheckSpec] = [],
-        partitions: PartitionsDefinition? = nil
+        partitions: PartitionsDefinition? = nil,
+        automationCondition: AutomationCondition? = nil
     ) {
         self.key = key
         self.description = description
@@ -48,6 +51,7 @@ public struct AssetSpec: Sendable {
         self.dependencies = dependencies
         self.checks = checks
         self.partitions = partitions
+        self.automationCondition = automationCondition
     }
 
     /// The group of assets that name none: `default`, as in Dagster.

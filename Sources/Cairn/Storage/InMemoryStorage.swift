@@ -27,6 +27,10 @@ public final class InMemoryStorage: InstanceStorage {
         var runHeartbeats: [RunID: RunHeartbeat] = [:]
         /// The latest heartbeat of each service of each daemon.
         var daemonHeartbeats: [DaemonServiceKey: DaemonHeartbeat] = [:]
+        /// The automation cursor, with every asset's state.
+        var automationCursor = AutomationCursor.initial
+        /// The automation evaluations of each asset, oldest first.
+        var automationEvaluations: [AssetKey: [AutomationEvaluation]] = [:]
 
         /// Stores a new run.
         mutating func add(_ run: Run) throws {
