@@ -87,20 +87,22 @@ func computeDailyHighs(_ samples: [Sample]) -> [DailyHigh] {
 }
 
 /// The weather code location.
-/// Refreshes the weather assets every morning at six, Vienna time; `schedule start daily_weather`
-/// turns it on, and `daemon` queues its runs.
-let dailyWeather = Schedule("daily_weather", cron: "0 6 * * *", timezone: "Europe/Vienna", select: "group:weather")
+/// Refreshes the weather assets every morning at six, Vienna time, once `dev` or `daemon` runs;
+/// `schedule stop daily_weather` turns it off.
+let dailyWeather = Schedule(
+    "daily_weather", cron: "0 6 * * *", timezone: "Europe/Vienna", select: "group:weather", defaultStatus: .running)
 
-/// Refreshes the weather assets when a new CSV file lands in the folder `WEATHER_INBOX` names:
-/// one run per file (its run key is the file's name and modification time), so a file is never
-/// processed twice. `sensor start new_weather_files` turns it on, and `daemon` queues its runs.
+/// Refreshes the weather assets when a new CSV file lands in the inbox folder: `$WEATHER_INBOX`,
+/// else `weather-inbox` in the Cairn home (`$CAIRN_HOME`, else `.cairn`). One run per file (its run key is the file's name and
+/// modification time), so a file is never processed twice. It runs once `dev` or `daemon` does;
+/// `sensor stop new_weather_files` turns it off.
 let newWeatherFiles = Sensor(
-    "new_weather_files", select: "group:weather", minimumInterval: .seconds(5),
-    description: "Refreshes the weather assets when a CSV file lands in $WEATHER_INBOX"
+    "new_weather_files", select: "group:weather", minimumInterval: .seconds(5), defaultStatus: .running,
+    description:
+        "Refreshes the weather assets when a CSV file lands in $WEATHER_INBOX (default: the home's weather-inbox)"
 ) { context in
-    guard let inbox = ProcessInfo.processInfo.environment["WEATHER_INBOX"] else {
-        return .skip("WEATHER_INBOX names no folder to watch")
-    }
+    let inbox = ProcessInfo.processInfo.environment["WEATHER_INBOX"] ?? CairnHome().path + "/weather-inbox"
+    try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
     let seen = context.cursor.flatMap(Double.init) ?? 0
     let folder = URL(fileURLWithPath: inbox, isDirectory: true)
     let files = try FileManager.default.contentsOfDirectory(

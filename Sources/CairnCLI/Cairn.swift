@@ -12,8 +12,10 @@ import Foundation
 /// ```
 public enum Cairn {
     /// Parses the command line (`materialize`, `list`, `runs`, `run`, `validate`, ...) and runs the
-    /// command against `definitions`; exits the process with the command's status.
+    /// command against `definitions`; exits the process with the command's status. Output is
+    /// line-buffered, so that the lines of long-running commands reach a log file as they happen.
     public static func main(_ definitions: Definitions, arguments: [String]? = nil) async {
+        makeStandardOutputLineBuffered()
         await CodeLocation.$definitions.withValue(definitions) {
             await CairnCommand.main(arguments)
         }

@@ -1,14 +1,15 @@
 import Foundation
 
-/// Starts `<example> daemon` with the Cairn home `home` and `environment`, its output going to a
-/// file in the home.
+/// Starts `<example> daemon` (or `command`, such as `dev`) with the Cairn home `home` and
+/// `environment`, its output going to a file in the home.
 func startDaemon(
-    _ example: String, home: URL, _ arguments: [String], environment: [String: String] = [:]
+    _ example: String, home: URL, _ arguments: [String], environment: [String: String] = [:],
+    command: String = "daemon"
 ) throws -> (Process, URL) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent(example)
-    process.arguments = ["daemon"] + arguments
+    process.arguments = [command] + arguments
     var variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
     variables["CAIRN_HOME"] = home.path
     process.environment = variables

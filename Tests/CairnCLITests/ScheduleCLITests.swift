@@ -7,8 +7,12 @@ import Testing
         defer { weather.remove() }
         let list = try weather.run("schedule", "list")
         #expect(list.status == 0, "\(list.stderr)")
-        #expect(list.stdout.contains("daily_weather  0 6 * * *  Europe/Vienna  STOPPED"))
-
+        #expect(list.stdout.contains("daily_weather  0 6 * * *  Europe/Vienna  RUNNING"), "running by default")
+        #expect(
+            try weather.run("schedule", "start", "daily_weather").stdout.contains(
+                "Schedule 'daily_weather' is already running."))
+        #expect(try weather.run("schedule", "stop", "daily_weather").status == 0)
+        #expect(try weather.run("schedule", "list").stdout.contains("STOPPED"))
         #expect(
             try weather.run("schedule", "start", "daily_weather").stdout.contains("Started schedule 'daily_weather'"))
         #expect(try weather.run("schedule", "list").stdout.contains("RUNNING"))

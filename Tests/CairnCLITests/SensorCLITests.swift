@@ -15,7 +15,10 @@ import Testing
         }
         let list = try run("sensor", "list")
         #expect(list.status == 0, "\(list.stderr)")
-        #expect(list.stdout.contains("new_weather_files  select 'group:weather'  5s        STOPPED"))
+        #expect(
+            list.stdout.contains("new_weather_files  select 'group:weather'  5s        RUNNING"), "running by default")
+        #expect(try run("sensor", "stop", "new_weather_files").stdout.contains("Stopped sensor 'new_weather_files'"))
+        #expect(try run("sensor", "list").stdout.contains("STOPPED"))
 
         #expect(try run("sensor", "preview", "new_weather_files").stdout.contains("would skip: no new CSV file"))
         try "valid,tmpf\n".write(to: inbox.appendingPathComponent("q3.csv"), atomically: true, encoding: .utf8)

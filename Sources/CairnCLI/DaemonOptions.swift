@@ -1,0 +1,104 @@
+import ArgumentParser
+import Cairn
+import Foundation
+
+/// The options of `daemon` and `dev`: how many runs at once, where they execute, how often the
+/// services look, and when a run is taken for dead.
+struct DaemonOptions: ParsableArguments {
+    @Option(name: .long, help: "The largest number of runs in progress at once.")
+    var maxConcurrentRuns = 10
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "At most N runs in progress with a tag value (key=value:N), or per value of a tag (key:N); repeatable.",
+            valueName: "key=value:N"))
+    var tagLimit: [String] = []
+
+    @Flag(name: .long, help: "Execute runs in this process instead of child processes.")
+    var inProcess = false
+
+    @Option(name: .long, help: "Milliseconds between two looks at the queue, the schedules, sensors and runs.")
+    var intervalMs = 1000
+
+    @Option(name: .long, help: "Seconds a run may stay STARTING before it is marked failed.")
+    var startingTimeout = 60
+
+    @Option(name: .long, help: "Seconds without a heartbeat after which a run's worker is taken for dead.")
+    var heartbeatTimeout = 20
+
+    @Option(name: .long, help: "Milliseconds between two heartbeats of a run this daemon executes or launches.")
+    var heartbeatIntervalMs = Int(RunHeartbeat.defaultInterval / .milliseconds(1))
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Re-execute a run whose worker died from its failure, at most N times per run.", valueName: "N"))
+    var resumeDeadRuns = 0
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Run schedules, sensors and automation as if the clock had started at this time (ISO 8601, as in "
+                + "2026-11-23T05:59:50+01:00), to try them without waiting; runs keep real timestamps.",
+            valueName: "time"))
+    var clockStart: String?
+
+    @OptionGroup var concurrency: ConcurrencyOptions
+
+    func validate() throws {
+        guard maxConcurrentRuns >= 1 else {
+            throw ValidationError("--max-concurrent-runs must be at least 1, got \(maxConcurrentRuns)")
+        }
+        guard intervalMs >= 1 else { throw ValidationError("--interval-ms must be at least 1, got \(intervalMs)") }
+        guard startingTimeout >= 1 else {
+            throw ValidationError("--starting-timeout must be at least 1, got \(startingTimeout)")
+        }
+        guard heartbeatIntervalMs >= 1 else {
+            throw ValidationError("--heartbeat-interval-ms must be at least 1, got \(heartbeatIntervalMs)")
+        }
+        guard heartbeatTimeout * 1000 > heartbeatIntervalMs else {
+            throw ValidationError(
+                "--heartbeat-timeout (\(heartbeatTimeout) s) must be longer than --heartbeat-interval-ms "
+                    + "(\(heartbeatIntervalMs) ms), or every run would be taken for dead; a timeout of 3 to 4 "
+                    + "intervals is usual")
+        }
+        guard resumeDeadRuns >= 0 else {
+            throw ValidationError("--resume-dead-runs must not be negative, got \(resumeDeadRuns)")
+        }
+        _ = try tagLimits()
+        _ = try clock()
+    }
+
+    /// The `--tag-limit` options, parsed.
+    func tagLimits() throws -> [TagConcurrencyLimit] {
+        try tagLimit.map { text in
+            guard let colon = text.lastIndex(of: ":"), let limit = Int(text[text.index(after: colon)...]), limit >= 0
+            else {
+                throw ValidationError(
+                    "--tag-limit '\(text)' is not key=value:N or key:N (N a number, as in db=warehouse:2)")
+            }
+            let tag = text[..<colon]
+            guard let equals = tag.firstIndex(of: "=") else {
+                guard !tag.isEmpty else { throw ValidationError("--tag-limit '\(text)' has no tag key") }
+                return TagConcurrencyLimit(key: String(tag), limit: limit)
+            }
+            guard equals != tag.startIndex else { throw ValidationError("--tag-limit '\(text)' has no tag key") }
+            return TagConcurrencyLimit(
+                key: String(tag[..<equals]), value: String(tag[tag.index(after: equals)...]), limit: limit)
+        }
+    }
+
+    /// The time schedules, sensors and automation see: the real time, or with `--clock-start` a clock
+    /// that started at that time when the daemon did and runs at the real pace.
+    func clock() throws -> @Sendable () -> Date {
+        guard let clockStart else { return { Date() } }
+        guard let start = try? Date(clockStart, strategy: .iso8601) else {
+            throw ValidationError(
+                "--clock-start '\(clockStart)' is not an ISO 8601 time with a time zone, as in 2026-11-23T05:59:50+01:00"
+            )
+        }
+        let offset = start.timeIntervalSinceNow
+        return { Date(timeIntervalSinceNow: offset) }
+    }
+}
