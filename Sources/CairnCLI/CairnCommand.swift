@@ -17,7 +17,7 @@ struct CairnCommand: AsyncParsableCommand {
                 ExecuteCommand.self, RunsCommand.self,
                 RunCommand.self, ValidateCommand.self, StatusCommand.self, ObserveCommand.self,
                 PartitionsCommand.self, BackfillCommand.self, DaemonCommand.self, ExecuteRunCommand.self,
-                TerminateCommand.self, ScheduleCommand.self, SensorCommand.self,
+                TerminateCommand.self, ScheduleCommand.self, SensorCommand.self, PoolCommand.self,
             ])
     }
 }

@@ -120,6 +120,15 @@ public enum StorageConformance {
         },
         Check("a sensor's runs, tick and cursor are stored together") { try await sensorCursorStoredWithTick($0) },
         Check("concurrent requests with one run key create one run") { try await concurrentRunKeys($0) },
+        Check("pool limits are set, replaced, listed by name and deleted; bad ones are refused") {
+            try await poolLimits($0)
+        },
+        Check("pool slots are claimed up to the limit, once per step, and freed by release") {
+            try await poolClaims($0)
+        },
+        Check("a pool without a limit is unlimited unless a default limit is set") { try await poolDefaultLimit($0) },
+        Check("claims of ended runs neither count nor are listed") { try await poolClaimsOfEndedRuns($0) },
+        Check("concurrent claims of a limit-1 pool let exactly one win") { try await concurrentPoolClaims($0) },
     ]
 
     /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.

@@ -23,6 +23,8 @@ public final class InMemoryStorage: InstanceStorage {
         var scheduleTicks: [String: [Date: ScheduleTick]] = [:]
         /// The run keys used, by origin (a schedule's or sensor's name).
         var runKeys: [String: Set<String>] = [:]
+        /// Concurrency pools' limits and claims.
+        var pools = PoolState()
 
         /// Stores a new run.
         mutating func add(_ run: Run) throws {
