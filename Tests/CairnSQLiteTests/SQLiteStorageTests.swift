@@ -81,6 +81,7 @@ import Testing
             #expect(
                 applied == [
                     "v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills", "v4-schedules",
+                    "v6-concurrency-pools",
                 ])
         }
     }
@@ -128,6 +129,7 @@ import Testing
             #expect(
                 applied == [
                     "v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills", "v4-schedules",
+                    "v6-concurrency-pools",
                 ])
 
             let run = try #require(try await storage.run("run-old"))
