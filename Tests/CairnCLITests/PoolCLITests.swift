@@ -96,7 +96,9 @@ import Testing
         try await storage.releasePoolSlot("pageviews_api", runID: holder.id, stepKey: "raw_page_views")
         let printed = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(String(decoding: printed, as: UTF8.self))")
+        let progress = String(decoding: printed, as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(progress)")
+        #expect(progress.contains("  ⏸ raw_page_views waiting for a slot in pool pageviews_api (limit 1, in use 1)\n"))
         #expect(try await storage.concurrencyPools() == [ConcurrencyPool(name: "pageviews_api", limit: 1)])
     }
 }
