@@ -76,7 +76,7 @@ let package = Package(
             dependencies: ["Cairn", "CairnSQLite", "CairnTesting"],
             path: "Benchmarks/CairnBenchmarks"
         ),
-        .testTarget(name: "CairnTests", dependencies: ["Cairn", "CairnTesting"]),
+        .testTarget(name: "CairnTests", dependencies: ["Cairn", "CairnSQLite", "CairnTesting"]),
         .testTarget(
             name: "CairnSQLiteTests",
             dependencies: ["Cairn", "CairnSQLite", "CairnTesting", .product(name: "GRDB", package: "GRDB.swift")]

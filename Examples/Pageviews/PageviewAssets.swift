@@ -25,10 +25,12 @@ let regions: [PartitionKey] = ["americas", "emea", "apac"]
 
 /// The page views of one day, as fetched from the analytics API: each day is fetched once and
 /// kept in its own file, so re-fetching one day never touches another. The API answers after
-/// `PAGEVIEWS_API_LATENCY_MS` milliseconds (0 unless set), to watch a slow backfill.
+/// `PAGEVIEWS_API_LATENCY_MS` milliseconds (0 unless set), to watch a slow backfill. Its steps
+/// share the pool `pageviews_api`: `pageviews pool set pageviews_api 2` keeps a backfill's runs
+/// from calling the API more than twice at once.
 let rawPageViews = Asset(
     "raw_page_views", description: "The page views of one day, as the analytics API returns them.", group: "web",
-    kinds: ["json"], partitions: days
+    kinds: ["json"], partitions: days, pool: "pageviews_api"
 ) { context -> [PageView] in
     if let latency = ProcessInfo.processInfo.environment["PAGEVIEWS_API_LATENCY_MS"].flatMap(Int.init) {
         try await Task.sleep(for: .milliseconds(latency))

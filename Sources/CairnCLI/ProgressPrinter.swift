@@ -33,6 +33,8 @@ struct ProgressPrinter: Sendable {
             print("  \(event.checkEvaluation?.passed == true ? "☑" : "☒") \(event.message)\(partition)")
         case .stepUpForRetry:
             print("  ↻ \(step) \(event.message.components(separatedBy: " failed and ").last ?? "")")
+        case .engineEvent where event.metadata["pool"] != nil:
+            print("  ⏸ \(step) waiting\(event.message.components(separatedBy: " waiting").last ?? "")")
         case .stepSkipped:
             print("  – \(step) skipped: \(event.message.components(separatedBy: ": ").last ?? "")")
         case .logs where event.level >= .info:

@@ -188,6 +188,32 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v6-concurrency-pools") { db in
+            // A claim counts while its run has not ended, which the join with `runs` decides, so a run
+            // whose worker was killed frees its slots when it is marked ended. A pool's row exists only
+            // while it has a limit; the default limit is the single row of its own table.
+            try db.execute(
+                sql: """
+                    CREATE TABLE concurrency_pools (
+                        name TEXT PRIMARY KEY,
+                        slot_limit INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE concurrency_default_limit (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        slot_limit INTEGER NOT NULL
+                    );
+
+                    CREATE TABLE concurrency_claims (
+                        pool TEXT NOT NULL,
+                        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                        step_key TEXT NOT NULL,
+                        claimed_at REAL NOT NULL,
+                        PRIMARY KEY (pool, run_id, step_key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX concurrency_claims_run ON concurrency_claims (run_id);
+                    """)
+        }
         migrator.registerMigration("v7-heartbeats") { db in
             // One row per run and per daemon service: a heartbeat replaces the previous one, so the
             // tables stay as small as the number of runs and services.

@@ -131,6 +131,15 @@ public enum StorageConformance {
         Check("an automation tick from a stale cursor, or with an existing run, stores nothing") {
             try await automationTickFromStaleCursor($0)
         },
+        Check("pool limits are set, replaced, listed by name and deleted; bad ones are refused") {
+            try await poolLimits($0)
+        },
+        Check("pool slots are claimed up to the limit, once per step, and freed by release") {
+            try await poolClaims($0)
+        },
+        Check("a pool without a limit is unlimited unless a default limit is set") { try await poolDefaultLimit($0) },
+        Check("claims of ended runs neither count nor are listed") { try await poolClaimsOfEndedRuns($0) },
+        Check("concurrent claims of a limit-1 pool let exactly one win") { try await concurrentPoolClaims($0) },
     ]
 
     /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.

@@ -81,7 +81,7 @@ import Testing
             #expect(
                 applied == [
                     "v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills", "v4-schedules",
-                    "v5-automation", "v7-heartbeats",
+                    "v5-automation", "v6-concurrency-pools", "v7-heartbeats",
                 ])
         }
     }
@@ -129,7 +129,7 @@ import Testing
             #expect(
                 applied == [
                     "v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills", "v4-schedules",
-                    "v5-automation", "v7-heartbeats",
+                    "v5-automation", "v6-concurrency-pools", "v7-heartbeats",
                 ])
 
             let run = try #require(try await storage.run("run-old"))

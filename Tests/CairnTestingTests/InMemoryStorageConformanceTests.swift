@@ -168,4 +168,22 @@ private final class OldestFirstStorage: InstanceStorage {
     {
         try await storage.automationEvaluations(of: key, before: cursor, limit: limit)
     }
+
+    func setPoolLimit(_ limit: Int, for pool: String) async throws { try await storage.setPoolLimit(limit, for: pool) }
+
+    func deletePoolLimit(_ pool: String) async throws -> Bool { try await storage.deletePoolLimit(pool) }
+
+    func defaultPoolLimit() async throws -> Int? { try await storage.defaultPoolLimit() }
+
+    func setDefaultPoolLimit(_ limit: Int?) async throws { try await storage.setDefaultPoolLimit(limit) }
+
+    func concurrencyPools() async throws -> [ConcurrencyPool] { try await storage.concurrencyPools() }
+
+    func claimPoolSlot(_ pool: String, runID: RunID, stepKey: String, at time: Date) async throws -> PoolSlotClaim {
+        try await storage.claimPoolSlot(pool, runID: runID, stepKey: stepKey, at: time)
+    }
+
+    func releasePoolSlot(_ pool: String, runID: RunID, stepKey: String) async throws {
+        try await storage.releasePoolSlot(pool, runID: runID, stepKey: stepKey)
+    }
 }

@@ -41,6 +41,8 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
     ///   - retryPolicy: how a failure is retried; the Definitions' default when `nil`.
     ///   - backfillPolicy: whether a backfill materializes several partitions in one run, which
     ///     then gets `context.partitionKeyRange`; only for assets that store their own data (`Nothing`).
+    ///   - pool: the concurrency pool its step takes a slot of, limiting how many steps of all runs
+    ///     use a shared resource at once (`pool set api 3`); `nil` for none.
     ///   - compute: computes the value from the context and the upstream values.
     public init<each Upstream: AssetReference>(
         _ key: AssetKey,
@@ -61,6 +63,7 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
         config: ConfigSchema? = nil,
         retryPolicy: RetryPolicy? = nil,
         backfillPolicy: BackfillPolicy? = nil,
+        pool: String? = nil,
         file: String = #fileID,
         line: Int = #line,
         compute: @escaping @Sendable (AssetContext, repeat (each Upstream).Value) async throws -> Output
@@ -79,6 +82,7 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
             resourceKeys: resources.map(\.erased),
             configSchema: config,
             backfillPolicy: backfillPolicy,
+            pool: pool,
             storesNothing: Output.self == Nothing.self,
             location: SourceLocation(file: file, line: line)
         ) { step in

@@ -17,6 +17,8 @@ public struct AssetsDefinition: Sendable {
     public let producesAssets: Bool
     /// How backfills split its partitions into runs; one partition per run when `nil`.
     public let backfillPolicy: BackfillPolicy?
+    /// The concurrency pool whose slot its step holds while it runs; `nil`: none.
+    public let pool: String?
     /// Whether it returns `Nothing`, storing its data itself, so one run can cover many partitions.
     public let storesNothing: Bool
     /// Where the definition was written.
@@ -36,6 +38,7 @@ public struct AssetsDefinition: Sendable {
         configSchema: ConfigSchema? = nil,
         producesAssets: Bool = true,
         backfillPolicy: BackfillPolicy? = nil,
+        pool: String? = nil,
         storesNothing: Bool = false,
         location: SourceLocation,
         observe: (@Sendable (AssetContext) async throws -> ObservationResult)? = nil,
@@ -49,6 +52,7 @@ public struct AssetsDefinition: Sendable {
         self.configSchema = configSchema
         self.producesAssets = producesAssets
         self.backfillPolicy = backfillPolicy
+        self.pool = pool
         self.storesNothing = storesNothing
         self.location = location
         self.observe = observe

@@ -52,6 +52,7 @@ public struct Definitions: Sendable {
             Self.problems(of: jobs) + Self.resourceProblems(definitions, checks, jobs, resources)
             + Self.problems(of: schedules, jobs: jobs) + Self.problems(of: sensors, schedules: schedules, jobs: jobs)
             + Self.automationProblems(of: definitions)
+            + Self.poolProblems(definitions, jobs)
         self.validation = Result { () throws(DefinitionsError) in
             let graph: AssetGraph
             do throws(DefinitionsError) {

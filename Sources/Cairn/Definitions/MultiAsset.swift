@@ -31,6 +31,7 @@ public struct MultiAsset: AssetsDefinitionConvertible {
     ///   - resources: the resources `compute` uses through `context.resource(_:)`.
     ///   - config: the run config it takes (`.defaults(Thresholds())`), read with `context.config(_:)`.
     ///   - retryPolicy: how a failure is retried; the Definitions' default when `nil`.
+    ///   - pool: the concurrency pool its step takes a slot of while it runs; `nil` for none.
     public init<each Output: Codable & Sendable, each Upstream: AssetReference>(
         _ name: String,
         outs: repeat AssetOut<each Output>,
@@ -42,6 +43,7 @@ public struct MultiAsset: AssetsDefinitionConvertible {
         resources: [any ResourceKeyConvertible] = [],
         config: ConfigSchema? = nil,
         retryPolicy: RetryPolicy? = nil,
+        pool: String? = nil,
         file: String = #fileID,
         line: Int = #line,
         compute:
@@ -64,6 +66,7 @@ public struct MultiAsset: AssetsDefinitionConvertible {
             name: name, specs: specs, ioManager: io, retryPolicy: retryPolicy,
             resourceKeys: resources.map(\.erased),
             configSchema: config,
+            pool: pool,
             location: SourceLocation(file: file, line: line)
         ) { step in
             let values = try await compute(step.context, repeat try await step.load(each references))

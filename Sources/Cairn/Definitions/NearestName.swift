@@ -1,7 +1,7 @@
 /// Finds the known name closest to a misspelt one, for "did you mean" hints.
-enum NearestName {
+package enum NearestName {
     /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.
-    static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
+    package static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
         let target = Array(name.lowercased().utf8)
         let limit = max(2, target.count / 3)
         var best: (name: String, distance: Int)?
@@ -17,7 +17,7 @@ enum NearestName {
     }
 
     /// `, did you mean 'x'?` or an empty string when nothing is close.
-    static func hint(for name: String, among candidates: some Sequence<String>) -> String {
+    package static func hint(for name: String, among candidates: some Sequence<String>) -> String {
         suggestion(for: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 

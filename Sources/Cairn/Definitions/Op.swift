@@ -24,6 +24,7 @@ public struct Op<Output: Codable & Sendable>: AssetReference, OpConvertible {
     ///   - upstream: the ops whose outputs `compute` receives, in order.
     ///   - io: where the output is stored; the job's IO manager (memory by default) when `nil`.
     ///   - config: the run config it takes, read with `context.config(_:)`.
+    ///   - pool: the concurrency pool its step takes a slot of while it runs; `nil` for none.
     public init<each Upstream: AssetReference>(
         _ name: String,
         description: String? = nil,
@@ -33,6 +34,7 @@ public struct Op<Output: Codable & Sendable>: AssetReference, OpConvertible {
         resources: [any ResourceKeyConvertible] = [],
         config: ConfigSchema? = nil,
         retryPolicy: RetryPolicy? = nil,
+        pool: String? = nil,
         file: String = #fileID,
         line: Int = #line,
         compute: @escaping @Sendable (AssetContext, repeat (each Upstream).Value) async throws -> Output
@@ -44,7 +46,7 @@ public struct Op<Output: Codable & Sendable>: AssetReference, OpConvertible {
         let references = (repeat each upstream)
         definition = AssetsDefinition(
             name: name, specs: [spec], ioManager: io, retryPolicy: retryPolicy,
-            resourceKeys: resources.map(\.erased), configSchema: config, producesAssets: false,
+            resourceKeys: resources.map(\.erased), configSchema: config, producesAssets: false, pool: pool,
             location: SourceLocation(file: file, line: line)
         ) { step in
             let value = try await compute(step.context, repeat try await step.load(each references))

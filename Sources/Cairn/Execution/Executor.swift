@@ -7,8 +7,13 @@ import Foundation
 /// Events are appended in one transaction per step boundary: when steps finish, everything they
 /// produced (logs, outputs, materializations, success or failure) is appended together with the
 /// STEP_SKIPPED events that follow from them and the STEP_START events of the steps launched next.
-/// Steps never write to storage themselves; the coordinator does, so the log's order is the
+/// Steps never append events themselves; the coordinator does, so the log's order is the
 /// order of what happened.
+///
+/// A step whose definition names a concurrency pool starts only once the coordinator claimed a
+/// slot of the pool for it; until then it waits without counting against `maxConcurrency`,
+/// claiming again every 100 ms on the executor's clock, and the coordinator releases the slot
+/// when the step ends. A step waiting for a retry gives up its slot and claims one again itself.
 public struct Executor: Sendable {
     /// The validated graph the plan was made from.
     public let graph: AssetGraph
@@ -128,8 +133,9 @@ public struct Executor: Sendable {
         try await loadPartitionVersions(of: plan, into: &known)
         var outcomes = [RunResult.StepOutcome?](repeating: nil, count: plan.steps.count)
         var durations = [Duration](repeating: .zero, count: plan.steps.count)
+        var slots = PoolSlots(runID: runID)
         do {
-            try await withThrowingTaskGroup(of: FinishedStep.self) { group in
+            try await withThrowingTaskGroup(of: StepProgress.self) { group in
                 var waitingOn = plan.steps.map(\.upstream.count)
                 var blocked = [Bool](repeating: false, count: plan.steps.count)
                 var ready = Deque(plan.steps.indices.filter { waitingOn[$0] == 0 })
@@ -137,6 +143,11 @@ public struct Executor: Sendable {
                 while true {
                     while running < maxConcurrency, !Task.isCancelled, let index = ready.popFirst() {
                         let step = plan.steps[index]
+                        if let pool = pool(of: step),
+                            try await !slots.claim(pool, for: step.key, at: index, in: storage, events: &pending)
+                        {
+                            continue
+                        }
                         pending.append(
                             Event(
                                 .stepStart, runID: runID, stepKey: step.key,
@@ -148,16 +159,38 @@ public struct Executor: Sendable {
                             upstream.metadata[key] = known.metadata[key]
                         }
                         group.addTask {
-                            await self.runStep(
-                                step, index: index, runID: runID, resolver: resolver, scope: scope,
-                                upstream: upstream, clock: clock)
+                            .finished(
+                                await self.runStep(
+                                    step, index: index, runID: runID, resolver: resolver, scope: scope,
+                                    upstream: upstream, clock: clock))
                         }
                         running += 1
                     }
                     try await record(pending)
                     pending = []
-                    guard running > 0, let finished = try await group.next() else { break }
+                    if slots.startsPolling() {
+                        group.addTask {
+                            try? await self.clock.sleep(for: Self.poolPollInterval)
+                            return .poolPollDue
+                        }
+                    }
+                    guard running > 0 || slots.isPolling, let progress = try await group.next() else { break }
+                    guard case .finished(let finished) = progress else {
+                        let waiting = slots.stopPolling()
+                        guard Task.isCancelled else {
+                            ready.insert(contentsOf: waiting, at: 0)
+                            continue
+                        }
+                        // Cancelled steps never get a slot: they fail as steps in flight do.
+                        for index in waiting {
+                            let canceled = canceledWhileWaiting(plan.steps[index], index: index, runID: runID)
+                            group.addTask { .finished(canceled) }
+                            running += 1
+                        }
+                        continue
+                    }
                     running -= 1
+                    try await slots.release(stepAt: finished.index, key: plan.steps[finished.index].key, in: storage)
                     outcomes[finished.index] = finished.outcome
                     durations[finished.index] = finished.duration
                     pending = finished.events
@@ -192,6 +225,7 @@ public struct Executor: Sendable {
                 }
             }
         } catch {
+            await slots.releaseAll(plan: plan, in: storage)
             await scope?.close()
             try? await record([
                 Event(
@@ -238,6 +272,28 @@ public struct Executor: Sendable {
                 message: "Execution of run failed: steps failed: \(failed.joined(separator: ", "))")
         ])
         return RunResult(runID: runID, status: .failure, steps: results, duration: duration)
+    }
+
+    /// What a task of the run's task group reports.
+    private enum StepProgress: Sendable {
+        /// A step ended.
+        case finished(FinishedStep)
+        /// Steps wait for pool slots, and it is time to claim them again.
+        case poolPollDue
+    }
+
+    /// How a step that waited for a pool slot ends when the run is cancelled.
+    private func canceledWhileWaiting(_ step: ExecutionPlan.Step, index: Int, runID: RunID) -> FinishedStep {
+        let error = ErrorInfo(CancellationError())
+        return FinishedStep(
+            index: index, outcome: .failure(error), duration: .zero,
+            events: [
+                Event(
+                    .stepFailure, runID: runID, stepKey: step.key, level: .error,
+                    message: "Step \"\(step.key)\" was canceled while it waited for a slot in pool "
+                        + (pool(of: step) ?? "-"),
+                    error: error)
+            ])
     }
 
     /// Runs one step; returns how it ended, how long it took and the events it produced.
@@ -326,7 +382,13 @@ public struct Executor: Sendable {
                             + "(retry \(retryNumber) of \(policy.maxRetries)): \(error)",
                         metadata: ["delay_ms": .float(Self.milliseconds(delay))], error: ErrorInfo(error)))
                 do {
-                    try await clock.sleep(for: delay)
+                    if let pool = definition.pool {
+                        try await storage.releasePoolSlot(pool, runID: runID, stepKey: step.key)
+                        try await clock.sleep(for: delay)
+                        try await waitForSlot(of: pool, step: step.key, runID: runID, events: &batch)
+                    } else {
+                        try await clock.sleep(for: delay)
+                    }
                 } catch {
                     return .failure(ErrorInfo(error))
                 }

@@ -52,6 +52,7 @@ public struct CheckKey: Hashable, Sendable, Codable, CustomStringConvertible {
 /// What a code location needs of storage to run assets and keep their history.
 public typealias InstanceStorage = RunStorage & EventLogStorage & PartitionStatusStorage & DynamicPartitionsStorage
     & BackfillStorage & ScheduleStorage & SensorStorage & HeartbeatStorage & AutomationStorage
+    & ConcurrencyPoolStorage
 
 /// Errors every storage reports the same way.
 public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -31,6 +31,8 @@ public final class InMemoryStorage: InstanceStorage {
         var automationCursor = AutomationCursor.initial
         /// The automation evaluations of each asset, oldest first.
         var automationEvaluations: [AssetKey: [AutomationEvaluation]] = [:]
+        /// Concurrency pools' limits and claims.
+        var pools = PoolState()
 
         /// Stores a new run.
         mutating func add(_ run: Run) throws {
