@@ -91,6 +91,8 @@ public struct AutomationEvaluator: Sendable {
         var updated = [Bool](repeating: false, count: count)
         var inProgressNodes = Set(tick.states.indices.filter { !tick.states[$0].inProgress.isEmpty })
         var newRuns = Set<RunID>()
+        var startedRuns: [RunID] = []
+        var endedRuns = Set<RunID>()
         var lastEventID = cursor.lastEventID
 
         func mark(_ index: Int) {
@@ -102,16 +104,11 @@ public struct AutomationEvaluator: Sendable {
             for record in page {
                 let event = record.event
                 if event.type == .runStart {
-                    guard let run = try await storage.run(event.runID), run.partitionRange == nil else { continue }
-                    for key in run.assetKeys {
-                        guard let index = graph.index(of: key), !graph.nodes[index].isSource else { continue }
-                        tick.states[index].inProgress[""] = run.id
-                        inProgressNodes.insert(index)
-                        mark(index)
-                    }
+                    startedRuns.append(event.runID)
                     continue
                 }
                 if event.type.runStatus?.isTerminal == true {
+                    endedRuns.insert(event.runID)
                     for index in inProgressNodes {
                         let ended = tick.states[index].inProgress.filter { $0.value == event.runID }.keys
                         guard !ended.isEmpty else { continue }
@@ -154,6 +151,19 @@ public struct AutomationEvaluator: Sendable {
             }
             lastEventID = page.last?.id ?? lastEventID
             if page.count < Self.eventPageSize { break }
+        }
+        // Unpartitioned runs plan nothing: the assets of a run started and not ended are in progress,
+        // except those it already materialized. Only the runs still going are read.
+        for runID in startedRuns where !endedRuns.contains(runID) {
+            guard let run = try await storage.run(runID), run.partitionRange == nil else { continue }
+            for key in run.assetKeys {
+                guard let index = graph.index(of: key), !graph.nodes[index].isSource,
+                    tick.states[index].updates[""]?.runID != run.id
+                else { continue }
+                tick.states[index].inProgress[""] = run.id
+                inProgressNodes.insert(index)
+                mark(index)
+            }
         }
 
         var runTargets: [RunID: Set<AssetKey>] = [:]
