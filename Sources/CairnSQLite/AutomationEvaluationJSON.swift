@@ -8,6 +8,7 @@ enum AutomationEvaluationJSON {
     /// The evaluation as JSON text.
     static func text(of evaluation: AutomationEvaluation) -> String {
         var text = "{\"assetKey\":"
+        text.reserveCapacity(8_192)
         appendString(evaluation.assetKey.description, to: &text)
         text += ",\"evaluationID\":\(evaluation.evaluationID)"
         text += ",\"timestamp\":\(evaluation.timestamp.timeIntervalSinceReferenceDate)"
@@ -55,6 +56,11 @@ enum AutomationEvaluationJSON {
     /// A JSON string literal: quotes, backslashes and control characters escaped.
     private static func appendString(_ string: String, to text: inout String) {
         text += "\""
+        guard string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            text += string
+            text += "\""
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""
