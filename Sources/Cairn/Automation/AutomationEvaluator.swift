@@ -177,18 +177,21 @@ public struct AutomationEvaluator: Sendable {
         var requests: [AutomationRequest] = []
         var evaluatedCount = 0
         for index in conditionedNodes {
-            let previous = tick.states[index]
-            let condition = graph.nodes[index].spec.automationCondition!
-            let candidates = spaces.candidates(of: graph.nodes[index])
+            // The state's fields are read in place: copying 10,000 states per tick would retain all
+            // of their contents.
+            let candidates = spaces.candidates(of: graph.nodes[index].spec.partitions)
             let candidatesText = Self.describe(candidates)
-            let isInitial = previous.conditionDigest != digests[index]
+            let isInitial = tick.states[index].conditionDigest != digests[index]
             let affected =
-                isInitial || previous.candidates != candidatesText || updated[index] || requestedBefore[index]
-                || !previous.inProgress.isEmpty || cronTicked(index, after: previous.evaluatedAt, now: now)
+                isInitial || tick.states[index].candidates != candidatesText || updated[index]
+                || requestedBefore[index] || !tick.states[index].inProgress.isEmpty
+                || cronTicked(index, after: tick.states[index].evaluatedAt, now: now)
                 || graph.parents[index].contains {
                     updated[$0] || requestedBefore[$0] || !tick.requestedNow[$0].isEmpty
                 }
             guard affected else { continue }
+            let condition = graph.nodes[index].spec.automationCondition!
+            let previousResult = tick.states[index].resultDigest
             var evaluation = ConditionEvaluation(
                 graph: graph, root: index, tick: tick, spaces: spaces,
                 crons: crons, runTargets: runTargets,
@@ -207,7 +210,7 @@ public struct AutomationEvaluator: Sendable {
             }
             tick.requestedNow[index] = requested
             let resultDigest = outcome.node.resultDigest
-            let changedResult = isInitial || previous.resultDigest != resultDigest
+            let changedResult = isInitial || previousResult != resultDigest
             tick.states[index].conditionDigest = digests[index]
             tick.states[index].evaluatedAt = now
             tick.states[index].requested = requested
