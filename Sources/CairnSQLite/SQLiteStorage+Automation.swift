@@ -47,9 +47,7 @@ extension SQLiteStorage {
                 (key: key.description, state: String(decoding: try encoder.encode($0), as: UTF8.self))
             }
         }
-        let evaluations = try tick.evaluations.map {
-            (evaluation: $0, text: String(decoding: try encoder.encode($0), as: UTF8.self))
-        }
+        let evaluations = tick.evaluations.map { (evaluation: $0, text: AutomationEvaluationJSON.text(of: $0)) }
         return try await pool.write { db in
             let stored =
                 try Int64.fetchOne(

@@ -24,7 +24,10 @@ extension StorageConformance {
                 children: [
                     AutomationEvaluationNode(
                         label: "missing", dependency: "raw", candidateCount: 1, trueCount: 0,
-                        reasons: ["raw materialized in run 1a2b3c4d at 2026-01-01T00:00:00Z"])
+                        reasons: [
+                            "raw materialized in run 1a2b3c4d at 2026-01-01T00:00:00Z",
+                            "a \"quoted\" back\\slash,\nnew line, tab\t, bell \u{7} and ✓ …",
+                        ])
                 ]))
     }
 

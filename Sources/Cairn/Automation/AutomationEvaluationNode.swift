@@ -1,5 +1,3 @@
-import Foundation
-
 /// One node of an evaluated automation condition, as `automation explain` shows it: the node's
 /// label, whether it held, for which partitions, why (for building blocks), and its children.
 public struct AutomationEvaluationNode: Hashable, Sendable, Codable {
@@ -38,19 +36,26 @@ public struct AutomationEvaluationNode: Hashable, Sendable, Codable {
     }
 
     /// A digest of what the node and its children held for (not why), equal for two evaluations
-    /// with the same outcome at every node.
+    /// with the same outcome at every node: a 64-bit FNV-1a hash, cheap enough for every tick.
     public var resultDigest: String {
-        var text = ""
-        appendResult(to: &text)
-        return DataVersion.hash(Data(text.utf8))
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        combineResult(into: &hash)
+        return String(hash, radix: 16)
     }
 
-    private func appendResult(to text: inout String) {
-        text += "\(label)|\(dependency?.description ?? "")|\(candidateCount)|\(trueCount)|"
-        text += truePartitions.map(\.rawValue).joined(separator: ",")
-        text += "("
-        for child in children { child.appendResult(to: &text) }
-        text += ")"
+    private func combineResult(into hash: inout UInt64) {
+        Self.mix(label.utf8, into: &hash)
+        for component in dependency?.path ?? [] { Self.mix(component.utf8, into: &hash) }
+        Self.mix(String(candidateCount).utf8, into: &hash)
+        Self.mix(String(trueCount).utf8, into: &hash)
+        for partition in truePartitions { Self.mix(partition.rawValue.utf8, into: &hash) }
+        for child in children { child.combineResult(into: &hash) }
+        Self.mix([0xFF], into: &hash)
+    }
+
+    private static func mix(_ bytes: some Sequence<UInt8>, into hash: inout UInt64) {
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        hash = (hash ^ 0xFE) &* 0x100_0000_01b3
     }
 
     /// Whether the node held for at least one candidate.

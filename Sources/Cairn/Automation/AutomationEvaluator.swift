@@ -91,6 +91,8 @@ public struct AutomationEvaluator: Sendable {
         var updated = [Bool](repeating: false, count: count)
         var inProgressNodes = Set(tick.states.indices.filter { !tick.states[$0].inProgress.isEmpty })
         var newRuns = Set<RunID>()
+        var startedRuns: [RunID] = []
+        var endedRuns = Set<RunID>()
         var lastEventID = cursor.lastEventID
 
         func mark(_ index: Int) {
@@ -102,16 +104,11 @@ public struct AutomationEvaluator: Sendable {
             for record in page {
                 let event = record.event
                 if event.type == .runStart {
-                    guard let run = try await storage.run(event.runID), run.partitionRange == nil else { continue }
-                    for key in run.assetKeys {
-                        guard let index = graph.index(of: key), !graph.nodes[index].isSource else { continue }
-                        tick.states[index].inProgress[""] = run.id
-                        inProgressNodes.insert(index)
-                        mark(index)
-                    }
+                    startedRuns.append(event.runID)
                     continue
                 }
                 if event.type.runStatus?.isTerminal == true {
+                    endedRuns.insert(event.runID)
                     for index in inProgressNodes {
                         let ended = tick.states[index].inProgress.filter { $0.value == event.runID }.keys
                         guard !ended.isEmpty else { continue }
@@ -155,6 +152,19 @@ public struct AutomationEvaluator: Sendable {
             lastEventID = page.last?.id ?? lastEventID
             if page.count < Self.eventPageSize { break }
         }
+        // Unpartitioned runs plan nothing: the assets of a run started and not ended are in progress,
+        // except those it already materialized. Only the runs still going are read.
+        for runID in startedRuns where !endedRuns.contains(runID) {
+            guard let run = try await storage.run(runID), run.partitionRange == nil else { continue }
+            for key in run.assetKeys {
+                guard let index = graph.index(of: key), !graph.nodes[index].isSource,
+                    tick.states[index].updates[""]?.runID != run.id
+                else { continue }
+                tick.states[index].inProgress[""] = run.id
+                inProgressNodes.insert(index)
+                mark(index)
+            }
+        }
 
         var runTargets: [RunID: Set<AssetKey>] = [:]
         for runID in newRuns {
@@ -167,18 +177,21 @@ public struct AutomationEvaluator: Sendable {
         var requests: [AutomationRequest] = []
         var evaluatedCount = 0
         for index in conditionedNodes {
-            let previous = tick.states[index]
-            let condition = graph.nodes[index].spec.automationCondition!
-            let candidates = spaces.candidates(of: graph.nodes[index])
+            // The state's fields are read in place: copying 10,000 states per tick would retain all
+            // of their contents.
+            let candidates = spaces.candidates(of: graph.nodes[index].spec.partitions)
             let candidatesText = Self.describe(candidates)
-            let isInitial = previous.conditionDigest != digests[index]
+            let isInitial = tick.states[index].conditionDigest != digests[index]
             let affected =
-                isInitial || previous.candidates != candidatesText || updated[index] || requestedBefore[index]
-                || !previous.inProgress.isEmpty || cronTicked(index, after: previous.evaluatedAt, now: now)
+                isInitial || tick.states[index].candidates != candidatesText || updated[index]
+                || requestedBefore[index] || !tick.states[index].inProgress.isEmpty
+                || cronTicked(index, after: tick.states[index].evaluatedAt, now: now)
                 || graph.parents[index].contains {
                     updated[$0] || requestedBefore[$0] || !tick.requestedNow[$0].isEmpty
                 }
             guard affected else { continue }
+            let condition = graph.nodes[index].spec.automationCondition!
+            let previousResult = tick.states[index].resultDigest
             var evaluation = ConditionEvaluation(
                 graph: graph, root: index, tick: tick, spaces: spaces,
                 crons: crons, runTargets: runTargets,
@@ -197,7 +210,7 @@ public struct AutomationEvaluator: Sendable {
             }
             tick.requestedNow[index] = requested
             let resultDigest = outcome.node.resultDigest
-            let changedResult = isInitial || previous.resultDigest != resultDigest
+            let changedResult = isInitial || previousResult != resultDigest
             tick.states[index].conditionDigest = digests[index]
             tick.states[index].evaluatedAt = now
             tick.states[index].requested = requested

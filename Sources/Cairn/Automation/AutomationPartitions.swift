@@ -7,22 +7,22 @@ struct AutomationPartitions: Sendable {
     let latestWindows: [PartitionsDefinition: [PartitionKey]]
 
     /// The space of an asset's partitions; `nil` when it is not partitioned.
-    func space(of node: AssetNode) -> PartitionSpace? {
-        node.spec.partitions.flatMap { spaces[$0] }
+    func space(of partitions: PartitionsDefinition?) -> PartitionSpace? {
+        partitions.flatMap { spaces[$0] }
     }
 
     /// The partitions a condition is evaluated for: `[nil]` for an unpartitioned asset, the
     /// latest time window's for an asset partitioned by time, every key for others.
-    func candidates(of node: AssetNode) -> [PartitionKey?] {
-        guard let definition = node.spec.partitions, let space = spaces[definition] else { return [nil] }
+    func candidates(of partitions: PartitionsDefinition?) -> [PartitionKey?] {
+        guard let definition = partitions, let space = spaces[definition] else { return [nil] }
         if let latest = latestWindows[definition] { return latest }
         return space.keys(in: space.all)
     }
 
     /// Whether `partition` of an asset is in its latest time window; true when the asset is not
     /// partitioned by time.
-    func isInLatestWindow(_ partition: PartitionKey?, of node: AssetNode) -> Bool {
-        guard let definition = node.spec.partitions, let latest = latestWindows[definition] else { return true }
+    func isInLatestWindow(_ partition: PartitionKey?, of partitions: PartitionsDefinition?) -> Bool {
+        guard let definition = partitions, let latest = latestWindows[definition] else { return true }
         guard let partition else { return false }
         return latest.contains(partition)
     }

@@ -230,8 +230,8 @@ struct ConditionEvaluation {
     /// The partitions of `parent` that `subject` depends on: `[nil]` when the parent is not
     /// partitioned, through the dependency's partition mapping otherwise.
     private func upstreamPartitions(of subject: Subject, parent: Int) -> [PartitionKey?] {
-        guard let parentSpace = spaces.space(of: graph.nodes[parent]) else { return [nil] }
-        let childSpace = spaces.space(of: graph.nodes[subject.node])
+        guard let parentSpace = spaces.space(of: graph.nodes[parent].spec.partitions) else { return [nil] }
+        let childSpace = spaces.space(of: graph.nodes[subject.node].spec.partitions)
         var subset = PartitionSubset()
         if let childSpace, let partition = subject.partition, let position = childSpace.position(of: partition) {
             subset.insert(position)
@@ -307,30 +307,32 @@ struct ConditionEvaluation {
 
     /// One building block for one subject: whether it holds, since when, and why.
     private func evaluateLeaf(_ condition: AutomationCondition, for subject: Subject) -> (Bool, Date?, String?) {
-        let node = graph.nodes[subject.node]
-        let state = tick.states[subject.node]
-        let name = subject.partition.map { "\(node.key)[\($0)]" } ?? node.key.description
-        let update = state.updates[subject.id]
+        // Fields are read in place: copying an asset's node or state for every building block
+        // would retain all of their contents each time.
+        let key = graph.nodes[subject.node].key
+        let isSource = graph.nodes[subject.node].isSource
+        let name = subject.partition.map { "\(key)[\($0)]" } ?? key.description
+        let update = tick.states[subject.node].updates[subject.id]
         switch condition {
         case .missing:
-            if node.isSource { return (false, nil, "\(name) is a source asset, never missing") }
+            if isSource { return (false, nil, "\(name) is a source asset, never missing") }
             guard let update else { return (true, nil, "\(name) was never materialized") }
             return (false, nil, "\(name) materialized in run \(update.runID.short) at \(Self.format(update.timestamp))")
         case .inProgress:
-            guard let runID = state.inProgress[subject.id] else { return (false, nil, nil) }
+            guard let runID = tick.states[subject.node].inProgress[subject.id] else { return (false, nil, nil) }
             return (true, nil, "run \(runID.short) materializing \(name) is in progress")
         case .newlyUpdated:
             guard !isInitialCursor, let update, update.eventID > (previousEventID ?? 0) else {
                 return (false, nil, nil)
             }
             let what =
-                node.isSource
+                isSource
                 ? "\(name) observed with data version \(update.dataVersion ?? "none") in run \(update.runID.short)"
                 : "\(name) materialized in run \(update.runID.short)"
             return (true, update.timestamp, "\(what) at \(Self.format(update.timestamp))")
         case .newlyRequested:
-            guard state.requested.contains(subject.id) else { return (false, nil, nil) }
-            return (true, state.evaluatedAt, "\(name) was requested by the previous evaluation")
+            guard tick.states[subject.node].requested.contains(subject.id) else { return (false, nil, nil) }
+            return (true, tick.states[subject.node].evaluatedAt, "\(name) was requested by the previous evaluation")
         case .willBeRequested:
             guard subject.node != root, tick.requestedNow[subject.node].contains(subject.id) else {
                 return (false, nil, nil)
@@ -346,7 +348,7 @@ struct ConditionEvaluation {
         case .initialEvaluation:
             return isInitialEvaluation ? (true, nil, "first evaluation of this condition") : (false, nil, nil)
         case .inLatestTimeWindow:
-            guard spaces.isInLatestWindow(subject.partition, of: node) else {
+            guard spaces.isInLatestWindow(subject.partition, of: graph.nodes[subject.node].spec.partitions) else {
                 return (false, nil, "\(name) is not in the latest time window")
             }
             return (true, nil, nil)
