@@ -26,4 +26,20 @@ extension StorageConformance {
             try await storage.scheduleTicks(of: name, before: nil, limit: 10).map(\.runIDs),
             [[], ["run-sensor"]], "the runs of a sensor's ticks, newest first")
     }
+
+    static func lastEventID(_ storage: any InstanceStorage) async throws {
+        try expectEqual(try await storage.lastEventID(), nil, "last event id of an empty log")
+        try await storage.addRun(makeRun("run-1"))
+        try await storage.addRun(makeRun("run-2"))
+        let first = try await storage.append([
+            Event(.runStart, runID: "run-1", timestamp: time(1)),
+            Event(.runFailure, runID: "run-1", timestamp: time(2)),
+        ])
+        try expectEqual(try await storage.lastEventID(), first.last?.id, "last event id after one append")
+        let second = try await storage.append([Event(.logs, runID: "run-2", timestamp: time(3), message: "later")])
+        try expectEqual(try await storage.lastEventID(), second.last?.id, "last event id after a second append")
+        try expectEqual(
+            try await storage.events(after: storage.lastEventID(), types: nil, limit: 10), [],
+            "events after the last event id")
+    }
 }

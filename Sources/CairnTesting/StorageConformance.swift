@@ -120,6 +120,9 @@ public enum StorageConformance {
         },
         Check("a sensor's runs, tick and cursor are stored together") { try await sensorCursorStoredWithTick($0) },
         Check("concurrent requests with one run key create one run") { try await concurrentRunKeys($0) },
+        Check("the last event id is none while the log is empty, then the newest id") {
+            try await lastEventID($0)
+        },
     ]
 
     /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.
