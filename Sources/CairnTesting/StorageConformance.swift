@@ -120,6 +120,9 @@ public enum StorageConformance {
         },
         Check("a sensor's runs, tick and cursor are stored together") { try await sensorCursorStoredWithTick($0) },
         Check("concurrent requests with one run key create one run") { try await concurrentRunKeys($0) },
+        Check("a round of ticks is stored at once, run keys once across it, nothing on a duplicate id") {
+            try await roundOfTicks($0)
+        },
         Check("the last event id is none while the log is empty, then the newest id") {
             try await lastEventID($0)
         },

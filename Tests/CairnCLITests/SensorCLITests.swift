@@ -15,7 +15,9 @@ import Testing
         }
         let list = try run("sensor", "list")
         #expect(list.status == 0, "\(list.stderr)")
-        #expect(list.stdout.contains("new_weather_files  select 'group:weather'  5s        STOPPED"))
+        let rows = list.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(rows.contains(["new_weather_files", "select", "'group:weather'", "5s", "STOPPED", "-", "-"]))
+        #expect(rows.contains(["slack_on_run_failure", "none", "(reacts", "only)", "30s", "STOPPED", "-", "-"]))
 
         #expect(try run("sensor", "preview", "new_weather_files").stdout.contains("would skip: no new CSV file"))
         try "valid,tmpf\n".write(to: inbox.appendingPathComponent("q3.csv"), atomically: true, encoding: .utf8)
