@@ -129,7 +129,8 @@ struct PreviewSensorCommand: AsyncParsableCommand {
         let graph = try validatedGraph()
         let storage = try options.openStorage()
         let cursor = try await storage.scheduleState(sensor.storageName)?.cursor
-        let context = SensorContext(sensorName: sensor.name, cursor: cursor, evaluationTime: Date(), storage: storage)
+        let context = SensorContext(
+            sensorName: sensor.name, cursor: cursor, evaluationTime: Date(), storage: storage, isPreview: true)
         let result = try await SensorEvaluation.evaluate(sensor, context: context)
         _ = try SensorEvaluation.runs(for: result, of: sensor, graph: graph, now: context.evaluationTime)
         if let reason = result.skipReason {

@@ -122,6 +122,23 @@ private final class MovingTime: Sendable {
         #expect(ticks.map(\.status) == [.skipped, .failure, .skipped])
     }
 
+    @Test func aPreviewSaysWhichRunsItWouldAlertForAndPostsNothing() async throws {
+        let receiver = try await WebhookReceiver()
+        defer { receiver.stop() }
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try directory.storage()
+        let alert = Sensor.runFailureWebhook(url: .url(receiver.url))
+        let definitions = Self.definitions(alert)
+        let cursor = "\(try await storage.lastEventID() ?? 0)"
+        let failed = try await Self.failARun(definitions, storage)
+        let context = SensorContext(
+            sensorName: alert.name, cursor: cursor, evaluationTime: Self.start, storage: storage, isPreview: true)
+        let result = try await SensorEvaluation.evaluate(alert, context: context)
+        #expect(result.skipReason == "would post an alert to a webhook at 127.0.0.1 for 1 run(s): \(failed)")
+        #expect(try await receiver.waitForPosts(1, timeout: .milliseconds(300)).isEmpty)
+    }
+
     @Test func anUnreachableWebhookFailsTheTick() async throws {
         let receiver = try await WebhookReceiver()
         let unreachable = receiver.url

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -19,6 +20,8 @@ extension Sensor {
     /// ```swift
     /// Sensor.runFailureWebhook(url: .environment("SLACK_WEBHOOK_URL"), defaultStatus: .running)
     /// ```
+    ///
+    /// A preview (`sensor preview`) posts nothing: it says which runs it would post alerts for.
     public static func runFailureWebhook(
         name: String = "slack_on_run_failure", url: WebhookURL, monitoredJobs: [String] = [],
         monitoredAssets: [AssetKey] = [], timeout: Duration = .seconds(10), minimumInterval: Duration = .seconds(30),
@@ -34,6 +37,19 @@ extension Sensor {
             if context.cursor != nil, try url.resolve(in: environment) == nil, let variable = url.variable {
                 return .skip(
                     "the environment variable \(variable) is not set; set it to the webhook's URL to post alerts")
+            }
+            if context.isPreview {
+                let alerted = Mutex<[RunID]>([])
+                let result = try await reactToEndedRuns(monitor, context: context) { runContext in
+                    alerted.withLock { $0.append(runContext.run.id) }
+                    return []
+                }
+                let runs = alerted.withLock { $0 }
+                guard !runs.isEmpty else { return result }
+                return .skip(
+                    "would post an alert to \(url) for \(runs.count) run(s): "
+                        + runs.map(\.rawValue).joined(separator: ", "),
+                    cursor: result.cursor)
             }
             return try await reactToEndedRuns(monitor, context: context) { runContext in
                 guard let target = try url.resolve(in: environment) else { return [] }
