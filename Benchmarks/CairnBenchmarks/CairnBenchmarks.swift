@@ -5,8 +5,8 @@ import Foundation
 /// Measures Cairn's orchestration overhead against the targets of the foundation issue.
 ///
 /// Run with `swift run -c release cairn-benchmarks`; each figure is the median of several rounds.
-/// Arguments name the groups to run (`definitions`, `execution`, `partitions`, `automation`); none runs
-/// them all.
+/// Arguments name the groups to run (`definitions`, `execution`, `partitions`, `automation`, `daemon`);
+/// none runs them all.
 @main enum CairnBenchmarks {
     /// Runs the groups the arguments name, or every group.
     static func main() async throws {
@@ -17,6 +17,7 @@ import Foundation
         if groups.isEmpty || groups.contains("execution") { try await executionBenchmarks() }
         if groups.isEmpty || groups.contains("partitions") { try await partitionBenchmarks() }
         if groups.isEmpty || groups.contains("automation") { try await automationBenchmarks() }
+        if groups.isEmpty || groups.contains("daemon") { try await daemonBenchmarks() }
     }
 
     /// 10,000 assets in a random DAG with about two dependencies each.

@@ -119,7 +119,12 @@ let newWeatherFiles = Sensor(
         cursor: "\(newest.modified)")
 }
 
+/// Posts a message to the Slack (or Slack-compatible) webhook whose URL is in `SLACK_WEBHOOK_URL`
+/// when a run fails: its assets, id, error and failed steps. `sensor start slack_on_run_failure`
+/// turns it on; a post that fails is retried at the next evaluation.
+let slackOnRunFailure = Sensor.runFailureWebhook(url: .environment("SLACK_WEBHOOK_URL"), defaultStatus: .stopped)
+
 let weatherDefinitions = Definitions(
     assets: [samples, dailyHighs, hottest, lowest], checks: [noImpossibleTemperatures], schedules: [dailyWeather],
-    sensors: [newWeatherFiles],
+    sensors: [newWeatherFiles, slackOnRunFailure],
     retryPolicy: RetryPolicy(maxRetries: 2, delay: .milliseconds(200), backoff: .exponential))

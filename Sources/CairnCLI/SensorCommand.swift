@@ -51,7 +51,8 @@ struct ListSensorsCommand: AsyncParsableCommand {
                 "\(Formatting.timestamp($0.scheduledTime)) \($0.status.rawValue)"
             }
             table.add([
-                sensor.name, "\(sensor.target)", "\(sensor.minimumInterval.components.seconds)s",
+                sensor.name, sensor.target?.description ?? "none (reacts only)",
+                "\(sensor.minimumInterval.components.seconds)s",
                 (state?.status ?? sensor.defaultStatus).rawValue, state?.cursor ?? "-", last ?? "-",
             ])
         }
@@ -125,15 +126,13 @@ struct PreviewSensorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let sensor = try SensorCommand.sensor(named: name)
-        _ = try validatedGraph()
+        let graph = try validatedGraph()
         let storage = try options.openStorage()
         let cursor = try await storage.scheduleState(sensor.storageName)?.cursor
-        let lastRunKey = try await storage.runs(
-            matching: RunFilter(tags: [Sensor.tag: sensor.name]), limit: 1, after: nil
-        ).first?.tags[SensorEvaluation.runKeyTag]
         let context = SensorContext(
-            sensorName: sensor.name, cursor: cursor, lastRunKey: lastRunKey, evaluationTime: Date(), storage: storage)
+            sensorName: sensor.name, cursor: cursor, evaluationTime: Date(), storage: storage, isPreview: true)
         let result = try await SensorEvaluation.evaluate(sensor, context: context)
+        _ = try SensorEvaluation.runs(for: result, of: sensor, graph: graph, now: context.evaluationTime)
         if let reason = result.skipReason {
             print("Sensor '\(name)' would skip: \(reason)")
         } else {
@@ -144,9 +143,8 @@ struct PreviewSensorCommand: AsyncParsableCommand {
                     request.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
                 ])
             }
-            print(
-                "Sensor '\(name)' would request \(result.runRequests.count) run(s) of \(sensor.target):"
-            )
+            let target = sensor.target.map { "\($0)" } ?? "no target"
+            print("Sensor '\(name)' would request \(result.runRequests.count) run(s) of \(target):")
             print(table.rendered)
         }
         print("Cursor: \(cursor ?? "-") -> \(result.cursor ?? cursor ?? "-")")

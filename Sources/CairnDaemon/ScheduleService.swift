@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// The schedules daemon: every interval, evaluates the due ticks of each running schedule and
 /// creates their runs, queued for the run coordinator to launch.
 ///
-/// A tick's runs and its record are stored in one transaction, and its run key (by default the
+/// A round's runs and tick records are stored in one transaction, and a tick's run key (by default the
 /// schedule's name and the tick's time) creates at most one run, so several daemons on one
 /// storage never create a run twice. A schedule never started runs when its definition's
 /// `defaultStatus` is `.running`, from the first tick after the daemon first sees it.
@@ -56,24 +56,37 @@ public struct ScheduleService: Service {
         }
     }
 
-    /// Evaluates the due ticks of every running schedule once, storing their runs and records.
+    /// Evaluates the due ticks of every running schedule once, storing their runs and records in
+    /// one transaction.
     ///
     /// - Returns: the ticks evaluated, as recorded (a tick another daemon recorded first is
     ///   returned with no runs).
     @discardableResult
     public func evaluateSchedules() async throws -> [ScheduleTick] {
         let graph = try definitions.assetGraph
-        var evaluated: [ScheduleTick] = []
+        let states = Dictionary(try await storage.scheduleStates().map { ($0.name, $0) }) { first, _ in first }
+        var evaluated: [(schedule: Schedule, entry: TickRuns)] = []
         for schedule in definitions.schedules {
-            evaluated += try await evaluate(schedule, graph: graph)
+            evaluated += try await evaluate(schedule, stored: states[schedule.name], graph: graph).map {
+                (schedule, $0)
+            }
         }
-        return evaluated
+        guard !evaluated.isEmpty else { return [] }
+        let created = try await storage.addRunsOnce(evaluated.map(\.entry))
+        return zip(evaluated, created).map { evaluation, runs in
+            for run in runs {
+                logger.info(
+                    "Schedule '\(evaluation.schedule.name)' queued run \(run.id) for its tick \(evaluation.entry.tick.scheduledTime)"
+                )
+            }
+            return evaluation.entry.tick.recording(runs)
+        }
     }
 
-    /// Evaluates the due ticks of one schedule, when it runs.
-    private func evaluate(_ schedule: Schedule, graph: AssetGraph) async throws -> [ScheduleTick] {
+    /// The due ticks of one schedule, whose stored state is `stored`, when it runs: their runs
+    /// and records, to store.
+    private func evaluate(_ schedule: Schedule, stored: ScheduleState?, graph: AssetGraph) async throws -> [TickRuns] {
         let now = now()
-        let stored = try await storage.scheduleState(schedule.name)
         guard var state = stored ?? defaultState(of: schedule), state.status == .running else { return [] }
         guard let lastTick = state.lastTick, stored != nil else {
             // Started, or running by default, just now: ticks after now are due.
@@ -91,15 +104,15 @@ public struct ScheduleService: Service {
             state.lastTick = now
             try await storage.setScheduleState(state)
         }
-        var recorded: [ScheduleTick] = []
+        var evaluated: [TickRuns] = []
         for tick in ticks {
-            recorded.append(try await evaluate(schedule, tick: tick, graph: graph))
+            evaluated.append(try await evaluate(schedule, tick: tick, graph: graph))
         }
-        return recorded
+        return evaluated
     }
 
-    /// Evaluates one tick and stores its run and record.
-    private func evaluate(_ schedule: Schedule, tick: Date, graph: AssetGraph) async throws -> ScheduleTick {
+    /// Evaluates one tick: its run and record, to store.
+    private func evaluate(_ schedule: Schedule, tick: Date, graph: AssetGraph) async throws -> TickRuns {
         var record = ScheduleTick(scheduleName: schedule.name, scheduledTime: tick, status: .success, timestamp: now())
         var runs: [(run: Run, runKey: String)] = []
         do {
@@ -116,11 +129,7 @@ public struct ScheduleService: Service {
             record.message = "\(error)"
             logger.error("Schedule '\(schedule.name)' FAILED at its tick \(tick): \(error)")
         }
-        let created = try await storage.addRunsOnce(runs, origin: schedule.name, tick: record)
-        for run in created {
-            logger.info("Schedule '\(schedule.name)' queued run \(run.id) for its tick \(tick)")
-        }
-        return record.recording(created)
+        return TickRuns(runs, origin: schedule.name, tick: record)
     }
 
     /// The state of a schedule never started or stopped: its definition's default.

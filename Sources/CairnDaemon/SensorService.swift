@@ -7,8 +7,7 @@ import ServiceLifecycle
 /// passed since its last evaluation, and creates the runs it requests, queued for the run
 /// coordinator to launch.
 ///
-/// An evaluation's runs, its tick record and the sensor's new cursor are stored in one
-/// transaction, and a run key creates at most one run per sensor, so several daemons on one
+/// A round's runs, tick records and the sensors' new cursors are stored in one transaction, and a run key creates at most one run per sensor, so several daemons on one
 /// storage never create a run twice for one key. A sensor never started runs when its
 /// definition's `defaultStatus` is `.running`.
 ///
@@ -57,61 +56,62 @@ public struct SensorService: Service {
         }
     }
 
-    /// Evaluates every running sensor that is due once, storing their runs, ticks and cursors.
+    /// Evaluates every running sensor that is due once, storing their runs, ticks and cursors in
+    /// one transaction.
     ///
     /// - Returns: the ticks evaluated, as recorded.
     @discardableResult
     public func evaluateSensors() async throws -> [ScheduleTick] {
         let graph = try definitions.assetGraph
-        var evaluated: [ScheduleTick] = []
+        let states = Dictionary(try await storage.scheduleStates().map { ($0.name, $0) }) { first, _ in first }
+        var evaluated: [(sensor: Sensor, entry: TickRuns)] = []
         for sensor in definitions.sensors {
-            if let tick = try await evaluate(sensor, graph: graph) { evaluated.append(tick) }
+            if let entry = try await evaluate(sensor, stored: states[sensor.storageName], graph: graph) {
+                evaluated.append((sensor, entry))
+            }
         }
-        return evaluated
+        guard !evaluated.isEmpty else { return [] }
+        let created = try await storage.addRunsOnce(evaluated.map(\.entry))
+        return zip(evaluated, created).map { evaluation, runs in
+            for run in runs {
+                logger.info("Sensor '\(evaluation.sensor.name)' queued run \(run.id)")
+            }
+            return evaluation.entry.tick.recording(runs)
+        }
     }
 
-    /// Evaluates one sensor when it runs and is due.
-    private func evaluate(_ sensor: Sensor, graph: AssetGraph) async throws -> ScheduleTick? {
+    /// Evaluates one sensor, whose stored state is `stored`, when it runs and is due: its tick,
+    /// runs and new cursor, to store.
+    private func evaluate(_ sensor: Sensor, stored: ScheduleState?, graph: AssetGraph) async throws -> TickRuns? {
         let now = now()
-        let stored = try await storage.scheduleState(sensor.storageName)
         guard let state = stored ?? defaultState(of: sensor), state.status == .running else { return nil }
         guard SensorEvaluation.isDue(sensor, lastEvaluation: state.lastTick, now: now) else { return nil }
         if stored == nil { try await storage.setScheduleState(state) }
         let context = SensorContext(
-            sensorName: sensor.name, cursor: state.cursor, lastRunKey: try await lastRunKey(of: sensor),
-            evaluationTime: now, storage: storage)
+            sensorName: sensor.name, cursor: state.cursor, evaluationTime: now, storage: storage)
         var record = ScheduleTick(
             scheduleName: sensor.storageName, scheduledTime: now, status: .success, timestamp: now)
         var runs: [(run: Run, runKey: String)] = []
         var cursor = state.cursor
         do {
             let result = try await SensorEvaluation.evaluate(sensor, context: context)
-            for request in result.runRequests {
-                let run = try SensorEvaluation.run(for: request, of: sensor, graph: graph, now: now)
-                runs.append((run, request.runKey ?? run.id.rawValue))
-            }
+            runs = try SensorEvaluation.runs(for: result, of: sensor, graph: graph, now: now)
             if let reason = result.skipReason, runs.isEmpty {
                 record.status = .skipped
                 record.message = reason
             }
             cursor = result.cursor ?? cursor
         } catch {
-            runs = []
+            // A run-status sensor keeps what it did before the run it failed on.
+            let completed: SensorResult? =
+                if case .reactionFailed(_, _, let completed, _) = error as? SensorError { completed } else { nil }
+            runs = completed.flatMap { try? SensorEvaluation.runs(for: $0, of: sensor, graph: graph, now: now) } ?? []
+            cursor = completed?.cursor ?? cursor
             record.status = .failure
             record.message = "\(error)"
             logger.error("Sensor '\(sensor.name)' FAILED: \(error)")
         }
-        let created = try await storage.addRunsOnce(runs, origin: sensor.storageName, tick: record, cursor: cursor)
-        for run in created {
-            logger.info("Sensor '\(sensor.name)' queued run \(run.id)")
-        }
-        return record.recording(created)
-    }
-
-    /// The run key of the last run `sensor` created, when it had one.
-    private func lastRunKey(of sensor: Sensor) async throws -> String? {
-        let runs = try await storage.runs(matching: RunFilter(tags: [Sensor.tag: sensor.name]), limit: 1, after: nil)
-        return runs.first?.tags[SensorEvaluation.runKeyTag]
+        return TickRuns(runs, origin: sensor.storageName, tick: record, cursor: cursor)
     }
 
     /// The state of a sensor never started or stopped: its definition's default.

@@ -44,7 +44,7 @@ extension SQLiteStorage {
     public func addRunsOnce(_ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick) async throws
         -> [Run]
     {
-        try await addRunsOnce(runs, origin: origin, tick: tick, newCursor: nil)
+        try await addRunsOnce([TickRuns(runs, origin: origin, tick: tick)])[0]
     }
 
     /// As `addRunsOnce(_:origin:tick:)`, and stores `cursor` as the state's new cursor in the same
@@ -53,46 +53,53 @@ extension SQLiteStorage {
     public func addRunsOnce(
         _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, cursor: String?
     ) async throws -> [Run] {
-        try await addRunsOnce(runs, origin: origin, tick: tick, newCursor: .some(cursor))
+        try await addRunsOnce([TickRuns(runs, origin: origin, tick: tick, cursor: cursor)])[0]
     }
 
-    /// Both `addRunsOnce`: `newCursor` is `nil` to keep the stored cursor.
-    private func addRunsOnce(
-        _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, newCursor: String??
-    ) async throws -> [Run] {
+    /// Stores every tick of `ticks` with the runs whose keys are new, in one write transaction.
+    @discardableResult
+    public func addRunsOnce(_ ticks: [TickRuns]) async throws -> [[Run]] {
         let encoder = Self.makeEncoder()
-        let rows = try runs.map { (row: try EncodedRun($0.run, encoder: encoder), runKey: $0.runKey) }
+        let rows = try ticks.map { entry in
+            try entry.runs.map { (row: try EncodedRun($0.run, encoder: encoder), runKey: $0.runKey) }
+        }
         return try await pool.write { db in
             let claim = try db.cachedStatement(
                 sql: "INSERT INTO run_keys (origin, run_key, run_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-            var created: [EncodedRun] = []
-            for (row, runKey) in rows {
-                try claim.execute(arguments: [origin, runKey, row.run.id.rawValue])
-                if db.changesCount > 0 { created.append(row) }
-            }
-            try self.insert(created, db)
-            let recorded = tick.recording(created.map(\.run))
-            let runIDs = String(decoding: try encoder.encode(recorded.runIDs), as: UTF8.self)
-            try db.cachedStatement(
+            let recordTick = try db.cachedStatement(
                 sql: """
                     INSERT INTO schedule_ticks (schedule_name, scheduled_time, status, run_ids, message, timestamp)
                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """
-            ).execute(arguments: [
-                recorded.scheduleName, recorded.scheduledTime.timeIntervalSince1970, recorded.status.rawValue, runIDs,
-                recorded.message, recorded.timestamp.timeIntervalSince1970,
-            ])
-            try db.cachedStatement(
+                    """)
+            let moveLastTick = try db.cachedStatement(
                 sql: """
                     UPDATE schedule_states SET last_tick = ?1
                     WHERE name = ?2 AND (last_tick IS NULL OR last_tick < ?1)
-                    """
-            ).execute(arguments: [tick.scheduledTime.timeIntervalSince1970, tick.scheduleName])
-            if let newCursor {
-                try db.cachedStatement(sql: "UPDATE schedule_states SET cursor = ? WHERE name = ?")
-                    .execute(arguments: [newCursor, tick.scheduleName])
+                    """)
+            let storeCursor = try db.cachedStatement(sql: "UPDATE schedule_states SET cursor = ? WHERE name = ?")
+            var createdPerTick: [[Run]] = []
+            for (entry, entryRows) in zip(ticks, rows) {
+                var created: [EncodedRun] = []
+                for (row, runKey) in entryRows {
+                    try claim.execute(arguments: [entry.origin, runKey, row.run.id.rawValue])
+                    if db.changesCount > 0 { created.append(row) }
+                }
+                try self.insert(created, db)
+                let recorded = entry.tick.recording(created.map(\.run))
+                try recordTick.execute(arguments: [
+                    recorded.scheduleName, recorded.scheduledTime.timeIntervalSince1970, recorded.status.rawValue,
+                    String(decoding: try encoder.encode(recorded.runIDs), as: UTF8.self), recorded.message,
+                    recorded.timestamp.timeIntervalSince1970,
+                ])
+                try moveLastTick.execute(arguments: [
+                    entry.tick.scheduledTime.timeIntervalSince1970, entry.tick.scheduleName,
+                ])
+                if entry.storesCursor {
+                    try storeCursor.execute(arguments: [entry.cursor, entry.tick.scheduleName])
+                }
+                createdPerTick.append(created.map(\.run))
             }
-            return created.map(\.run)
+            return createdPerTick
         }
     }
 

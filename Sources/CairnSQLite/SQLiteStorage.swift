@@ -168,6 +168,13 @@ public final class SQLiteStorage: InstanceStorage {
         }
     }
 
+    /// The id of the newest event, `nil` while there is none.
+    public func lastEventID() async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM event_logs"))
+        }
+    }
+
     /// The latest materialization of each of the given assets that has one.
     ///
     /// The keys travel as one JSON array, so any number of them fits in one query.

@@ -140,6 +140,12 @@ public enum StorageConformance {
         Check("a pool without a limit is unlimited unless a default limit is set") { try await poolDefaultLimit($0) },
         Check("claims of ended runs neither count nor are listed") { try await poolClaimsOfEndedRuns($0) },
         Check("concurrent claims of a limit-1 pool let exactly one win") { try await concurrentPoolClaims($0) },
+        Check("a round of ticks is stored at once, run keys once across it, nothing on a duplicate id") {
+            try await roundOfTicks($0)
+        },
+        Check("the last event id is none while the log is empty, then the newest id") {
+            try await lastEventID($0)
+        },
     ]
 
     /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.

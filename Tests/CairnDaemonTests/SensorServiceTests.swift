@@ -72,7 +72,8 @@ private struct SensorBroke: Error, CustomStringConvertible {
         defer { directory.remove() }
         let seen = Mutex<[String?]>([])
         let sensor = Sensor("keys", select: "key:report", minimumInterval: .seconds(60)) { context in
-            seen.withLock { $0.append(context.lastRunKey) }
+            let lastRunKey = try await context.lastRunKey
+            seen.withLock { $0.append(lastRunKey) }
             let count = Int(context.cursor ?? "0")!
             return SensorResult(runRequests: [RunRequest(runKey: "k\(count)")], cursor: "\(count + 1)")
         }

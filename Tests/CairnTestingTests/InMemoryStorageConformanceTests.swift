@@ -53,6 +53,8 @@ private final class OldestFirstStorage: InstanceStorage {
         try await storage.events(after: cursor, types: types, limit: limit)
     }
 
+    func lastEventID() async throws -> Int64? { try await storage.lastEventID() }
+
     func latestMaterializations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord] {
         try await storage.latestMaterializations(of: keys)
     }
@@ -132,6 +134,8 @@ private final class OldestFirstStorage: InstanceStorage {
     ) async throws -> [Run] {
         try await storage.addRunsOnce(runs, origin: origin, tick: tick, cursor: cursor)
     }
+
+    func addRunsOnce(_ ticks: [TickRuns]) async throws -> [[Run]] { try await storage.addRunsOnce(ticks) }
 
     func scheduleTicks(of name: String, before cursor: Date?, limit: Int) async throws -> [ScheduleTick] {
         try await storage.scheduleTicks(of: name, before: cursor, limit: limit)

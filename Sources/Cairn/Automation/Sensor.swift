@@ -17,8 +17,10 @@ import Foundation
 public struct Sensor: Sendable {
     /// The sensor's name, unique in its definitions.
     public let name: String
-    /// What the runs execute.
-    public let target: Schedule.Target
+    /// What the runs execute; `nil` for a sensor that only reacts (an alert) and requests no run.
+    public let target: Schedule.Target?
+    /// The ended runs a run-status sensor reacts to; `nil` for other sensors.
+    public let monitor: RunStatusMonitor?
     /// The least time between two evaluations.
     public let minimumInterval: Duration
     /// Tags added to every run.
@@ -57,14 +59,15 @@ public struct Sensor: Sendable {
             description: description, location: SourceLocation(file: file, line: line), evaluate: evaluate)
     }
 
-    /// Defines a sensor of `target`.
+    /// Defines a sensor of `target`, or one that requests no run when `target` is `nil`.
     init(
-        _ name: String, target: Schedule.Target, minimumInterval: Duration, tags: [String: String],
-        defaultStatus: ScheduleStatus, description: String?, location: SourceLocation,
+        _ name: String, target: Schedule.Target?, monitor: RunStatusMonitor? = nil, minimumInterval: Duration,
+        tags: [String: String], defaultStatus: ScheduleStatus, description: String?, location: SourceLocation,
         evaluate: @escaping @Sendable (SensorContext) async throws -> SensorResult
     ) {
         self.name = name
         self.target = target
+        self.monitor = monitor
         self.minimumInterval = minimumInterval
         self.tags = tags
         self.defaultStatus = defaultStatus

@@ -33,11 +33,29 @@ public enum SensorEvaluation {
         return result
     }
 
+    /// The runs `result` requests, each with its run key (the run's id when it has none).
+    ///
+    /// - Throws: `SensorError.noTarget` when runs are requested of a sensor with no target;
+    ///   `SelectionError` when the selection does not resolve in `graph`.
+    public static func runs(for result: SensorResult, of sensor: Sensor, graph: AssetGraph, now: Date) throws
+        -> [(run: Run, runKey: String)]
+    {
+        guard sensor.target != nil || result.runRequests.isEmpty else {
+            throw SensorError.noTarget(sensor: sensor.name, requests: result.runRequests.count)
+        }
+        return try result.runRequests.map { request in
+            let run = try run(for: request, of: sensor, graph: graph, now: now)
+            return (run, request.runKey ?? run.id.rawValue)
+        }
+    }
+
     /// The run `request` creates, queued, tagged with the sensor's name, its tags, the request's
     /// tags, its run key and its partition.
     ///
-    /// - Throws: `SelectionError` when the selection does not resolve in `graph`.
+    /// - Throws: `SelectionError` when the selection does not resolve in `graph`;
+    ///   `SensorError.noTarget` when the sensor has no target.
     public static func run(for request: RunRequest, of sensor: Sensor, graph: AssetGraph, now: Date) throws -> Run {
+        guard let target = sensor.target else { throw SensorError.noTarget(sensor: sensor.name, requests: 1) }
         var tags = sensor.tags.merging(request.tags) { _, new in new }
         tags[Sensor.tag] = sensor.name
         if let runKey = request.runKey { tags[runKeyTag] = runKey }
@@ -45,7 +63,7 @@ public enum SensorEvaluation {
             tags.merge(Run.partitionTags(PartitionKeyRange(partition, partition))) { _, new in new }
         }
         let runConfig = request.runConfig?.json
-        switch sensor.target {
+        switch target {
         case .selection(let text):
             let keys = try AssetSelection.parse(text).resolve(in: graph).filter { !graph.nodes[$0].isSource }
                 .map { graph.nodes[$0].key }.sorted()

@@ -1,6 +1,6 @@
 extension Definitions {
     /// Duplicate sensor names, schedule names that take the sensors' storage prefix, selections
-    /// that do not parse, and unknown jobs.
+    /// that do not parse, unknown jobs, and run-status sensors monitoring what cannot be.
     static func problems(of sensors: [Sensor], schedules: [Schedule], jobs: [Job]) -> [DefinitionsError.Problem] {
         var problems: [DefinitionsError.Problem] = []
         for schedule in schedules where schedule.name.hasPrefix(Sensor.storagePrefix) {
@@ -20,7 +20,10 @@ extension Definitions {
                         message: "sensor '\(sensor.name)' is defined twice (first at \(first))"))
             }
             firstLocation[sensor.name] = firstLocation[sensor.name] ?? sensor.location
+            problems += monitorProblems(of: sensor, jobNames: jobNames)
             switch sensor.target {
+            case nil:
+                break
             case .selection(let text):
                 do {
                     _ = try AssetSelection.parse(text)
@@ -40,18 +43,46 @@ extension Definitions {
         return problems
     }
 
-    /// Sensor selections that name assets the graph does not have.
+    /// A run-status sensor's status that ends no run, and monitored jobs that are not defined.
+    private static func monitorProblems(of sensor: Sensor, jobNames: [String]) -> [DefinitionsError.Problem] {
+        guard let monitor = sensor.monitor else { return [] }
+        var problems: [DefinitionsError.Problem] = []
+        if monitor.eventType == nil {
+            problems.append(
+                .init(
+                    location: sensor.location,
+                    message: "sensor '\(sensor.name)' monitors runs ending \(monitor.status.rawValue), but runs end "
+                        + "only SUCCESS, FAILURE or CANCELED; use .success, .failure or .canceled"))
+        }
+        for job in monitor.jobs where !jobNames.contains(job) && job != Run.assetJobName {
+            let hint = NearestName.hint(for: job, among: jobNames)
+            problems.append(
+                .init(
+                    location: sensor.location,
+                    message: "sensor '\(sensor.name)' monitors job '\(job)', which is not defined\(hint)"))
+        }
+        return problems
+    }
+
+    /// Sensor selections and monitored assets that name assets the graph does not have.
     static func selectionProblems(of sensors: [Sensor], in graph: AssetGraph) -> [DefinitionsError.Problem] {
-        sensors.compactMap { sensor in
-            guard case .selection(let text) = sensor.target, let selection = try? AssetSelection.parse(text) else {
-                return nil
+        sensors.flatMap { sensor in
+            var problems: [DefinitionsError.Problem] = []
+            if case .selection(let text) = sensor.target, let selection = try? AssetSelection.parse(text) {
+                do {
+                    _ = try selection.resolve(in: graph)
+                } catch {
+                    problems.append(.init(location: sensor.location, message: "sensor '\(sensor.name)': \(error)"))
+                }
             }
-            do {
-                _ = try selection.resolve(in: graph)
-                return nil
-            } catch {
-                return .init(location: sensor.location, message: "sensor '\(sensor.name)': \(error)")
+            for key in sensor.monitor?.assets ?? [] where graph.index(of: key) == nil {
+                let hint = NearestName.hint(for: key.description, among: graph.keys.map(\.description))
+                problems.append(
+                    .init(
+                        location: sensor.location,
+                        message: "sensor '\(sensor.name)' monitors asset \(key), which is not defined\(hint)"))
             }
+            return problems
         }
     }
 }

@@ -16,6 +16,10 @@ public protocol EventLogStorage: Sendable {
     /// `nil`), at most `limit`.
     func events(after cursor: Int64?, types: Set<EventType>?, limit: Int) async throws -> [EventRecord]
 
+    /// The id of the newest event in the log, `nil` while it is empty: where a reader that
+    /// ignores the past starts.
+    func lastEventID() async throws -> Int64?
+
     /// The latest materialization of each of the given assets that has one.
     func latestMaterializations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord]
 

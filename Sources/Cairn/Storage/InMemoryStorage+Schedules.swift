@@ -21,7 +21,7 @@ extension InMemoryStorage {
     public func addRunsOnce(_ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick) async throws
         -> [Run]
     {
-        try addRunsOnce(runs, origin: origin, tick: tick, newCursor: nil)
+        try await addRunsOnce([TickRuns(runs, origin: origin, tick: tick)])[0]
     }
 
     /// Creates the runs whose keys are new, records the tick, moves the last tick and stores the
@@ -30,44 +30,38 @@ extension InMemoryStorage {
     public func addRunsOnce(
         _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, cursor: String?
     ) async throws -> [Run] {
-        try addRunsOnce(runs, origin: origin, tick: tick, newCursor: .some(cursor))
+        try await addRunsOnce([TickRuns(runs, origin: origin, tick: tick, cursor: cursor)])[0]
     }
 
-    /// Both `addRunsOnce`: `newCursor` is `nil` to keep the stored cursor.
-    private func addRunsOnce(
-        _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, newCursor: String??
-    ) throws -> [Run] {
+    /// Stores every tick of `ticks` with its new runs, at once; nothing when a run's id exists.
+    @discardableResult
+    public func addRunsOnce(_ ticks: [TickRuns]) async throws -> [[Run]] {
         try state.withLock { state in
-            var keys = state.runKeys[origin, default: []]
-            var created: [Run] = []
+            // Decide every tick's runs first, so a duplicate id stores nothing.
+            var usedKeys: [String: Set<String>] = [:]
             var ids: Set<RunID> = []
-            for (run, runKey) in runs where !keys.contains(runKey) {
-                guard state.runs[run.id] == nil, ids.insert(run.id).inserted else {
-                    throw StorageError.duplicateRun(run.id)
+            var createdPerTick: [[Run]] = []
+            for entry in ticks {
+                var keys = usedKeys[entry.origin] ?? state.runKeys[entry.origin, default: []]
+                var created: [Run] = []
+                for (run, runKey) in entry.runs where !keys.contains(runKey) {
+                    guard state.runs[run.id] == nil, ids.insert(run.id).inserted else {
+                        throw StorageError.duplicateRun(run.id)
+                    }
+                    keys.insert(runKey)
+                    created.append(run)
                 }
-                keys.insert(runKey)
-                created.append(run)
+                usedKeys[entry.origin] = keys
+                createdPerTick.append(created)
             }
-            for run in created {
-                try state.add(run)
+            for (entry, created) in zip(ticks, createdPerTick) {
+                for run in created {
+                    try state.add(run)
+                }
+                state.record(entry, created: created)
             }
-            state.runKeys[origin] = keys
-            var ticks = state.scheduleTicks[tick.scheduleName, default: [:]]
-            if ticks[tick.scheduledTime] == nil {
-                ticks[tick.scheduledTime] = tick.recording(created)
-            }
-            state.scheduleTicks[tick.scheduleName] = ticks
-            if var schedule = state.scheduleStates[tick.scheduleName],
-                schedule.lastTick.map({ $0 < tick.scheduledTime }) ?? true
-            {
-                schedule.lastTick = tick.scheduledTime
-                state.scheduleStates[tick.scheduleName] = schedule
-            }
-            if let newCursor, var schedule = state.scheduleStates[tick.scheduleName] {
-                schedule.cursor = newCursor
-                state.scheduleStates[tick.scheduleName] = schedule
-            }
-            return created
+            state.runKeys.merge(usedKeys) { _, new in new }
+            return createdPerTick
         }
     }
 
@@ -80,5 +74,24 @@ extension InMemoryStorage {
                 }
                 .sorted { $0.scheduledTime > $1.scheduledTime }.prefix(max(limit, 0)))
         }
+    }
+}
+
+extension InMemoryStorage.State {
+    /// Records a tick once per schedule and time, moves its schedule's last tick up to the
+    /// tick's time, and stores its cursor when it carries one.
+    mutating func record(_ entry: TickRuns, created: [Run]) {
+        let tick = entry.tick
+        var ticks = scheduleTicks[tick.scheduleName, default: [:]]
+        if ticks[tick.scheduledTime] == nil {
+            ticks[tick.scheduledTime] = tick.recording(created)
+        }
+        scheduleTicks[tick.scheduleName] = ticks
+        guard var schedule = scheduleStates[tick.scheduleName] else { return }
+        if schedule.lastTick.map({ $0 < tick.scheduledTime }) ?? true {
+            schedule.lastTick = tick.scheduledTime
+        }
+        if entry.storesCursor { schedule.cursor = entry.cursor }
+        scheduleStates[tick.scheduleName] = schedule
     }
 }

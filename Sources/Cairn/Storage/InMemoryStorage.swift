@@ -156,6 +156,11 @@ public final class InMemoryStorage: InstanceStorage {
         }
     }
 
+    /// The id of the newest event, `nil` while there is none.
+    public func lastEventID() async throws -> Int64? {
+        state.withLock { $0.events.last?.id }
+    }
+
     /// The latest materialization of each of the given assets.
     public func latestMaterializations(of keys: [AssetKey]) async throws -> [AssetKey: EventRecord] {
         state.withLock { state in

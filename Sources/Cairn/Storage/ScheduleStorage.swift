@@ -22,6 +22,15 @@ public protocol ScheduleStorage: Sendable {
     @discardableResult
     func addRunsOnce(_ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick) async throws -> [Run]
 
+    /// In one transaction, each of `ticks` in order as `addRunsOnce(_:origin:tick:)` (and, for a
+    /// sensor's, its cursor as `SensorStorage.addRunsOnce(_:origin:tick:cursor:)`): how a daemon
+    /// stores a whole round of evaluations at once. Returns the runs each tick created; a run key
+    /// used by an earlier tick of the batch is used.
+    ///
+    /// - Throws: `StorageError.duplicateRun` when a run's id exists, storing nothing.
+    @discardableResult
+    func addRunsOnce(_ ticks: [TickRuns]) async throws -> [[Run]]
+
     /// The ticks of the schedule `name`, newest scheduled time first, at most `limit`, scheduled
     /// before `cursor` when given.
     func scheduleTicks(of name: String, before cursor: Date?, limit: Int) async throws -> [ScheduleTick]
