@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(name: "Pageviews", dependencies: ["Cairn", "CairnCLI"], path: "Examples/Pageviews"),
         .executableTarget(
             name: "CairnBenchmarks",
-            dependencies: ["Cairn", "CairnSQLite", "CairnDaemon", "CairnTesting"],
+            dependencies: ["Cairn", "CairnSQLite", "CairnDaemon", "CairnTesting", "CairnCLI"],
             path: "Benchmarks/CairnBenchmarks"
         ),
         .testTarget(name: "CairnTests", dependencies: ["Cairn", "CairnSQLite", "CairnTesting"]),

@@ -1,4 +1,5 @@
 import Cairn
+import CairnCLI
 import CairnSQLite
 import Foundation
 
@@ -10,6 +11,11 @@ import Foundation
 @main enum CairnBenchmarks {
     /// Runs the groups the arguments name, or every group.
     static func main() async throws {
+        if CommandLine.arguments.dropFirst().first == "execute-run" {
+            // A run the launch latency benchmark launched as a child process of this executable.
+            await CairnCLI.Cairn.main(latencyDefinitions)
+            return
+        }
         let groups = Set(CommandLine.arguments.dropFirst())
         print("Cairn benchmarks (median of rounds, release build recommended)")
         print("")

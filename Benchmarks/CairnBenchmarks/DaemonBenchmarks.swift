@@ -7,9 +7,11 @@ extension CairnBenchmarks {
     /// How many schedules and how many sensors the daemon benchmark evaluates in one tick.
     static let automationCount = 1_000
 
-    /// Runs the daemon benchmarks: one tick of many schedules and sensors.
+    /// Runs the daemon benchmarks: one tick of many schedules and sensors, and how soon a
+    /// requested run starts.
     static func daemonBenchmarks() async throws {
         try await automationTickBenchmark()
+        try await launchLatencyBenchmarks()
     }
 
     /// 1,000 schedules due every minute and 1,000 sensors with trivial bodies (half skip, half

@@ -24,6 +24,7 @@ struct LocalDaemon {
         let now = try options.clock()
         let concurrency = options.concurrency.maxConcurrency
         let heartbeats = DaemonHeartbeatRecorder(storage: storage)
+        let doorbell = RunQueueDoorbell()
         let monitor = RunMonitorService(
             storage: storage, interval: interval, startingTimeout: .seconds(options.startingTimeout),
             heartbeatTimeout: .seconds(options.heartbeatTimeout), definitions: definitions,
@@ -52,7 +53,7 @@ struct LocalDaemon {
         var services: [any Service] = [
             RunCoordinatorService(
                 storage: storage, launcher: launcher, policy: policy, interval: interval, heartbeats: heartbeats,
-                logger: logger),
+                doorbell: doorbell, logger: logger),
             monitor,
             BackfillService(
                 driver: BackfillDriver(
@@ -62,16 +63,16 @@ struct LocalDaemon {
                 interval: interval, heartbeats: heartbeats, logger: logger),
             ScheduleService(
                 definitions: definitions, storage: storage, interval: interval, now: now, heartbeats: heartbeats,
-                logger: logger),
+                doorbell: doorbell, logger: logger),
             SensorService(
                 definitions: definitions, storage: storage, interval: interval, now: now, heartbeats: heartbeats,
-                logger: logger),
+                doorbell: doorbell, logger: logger),
         ]
         if definitions.assets.contains(where: { $0.specs.contains { $0.automationCondition != nil } }) {
             services.append(
                 try AutomationService(
                     definitions: definitions, storage: storage, interval: interval, now: now, heartbeats: heartbeats,
-                    logger: logger))
+                    doorbell: doorbell, logger: logger))
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         print(banner(heartbeats.daemonID))

@@ -29,6 +29,8 @@ public struct AutomationService: Service {
     public let now: @Sendable () -> Date
     /// Where the service records its heartbeat after each tick; `nil` records none.
     public let heartbeats: DaemonHeartbeatRecorder?
+    /// What the service rings when it has queued runs, to wake the run queue at once; `nil` rings nothing.
+    public let doorbell: RunQueueDoorbell?
     /// The cursor of the last tick this service stored, so the next one need not read it.
     private let cursor = CursorCache()
     private let logger: Logger
@@ -39,7 +41,8 @@ public struct AutomationService: Service {
     public init(
         definitions: Definitions, storage: any InstanceStorage, interval: Duration = .seconds(1),
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
-        heartbeats: DaemonHeartbeatRecorder? = nil, logger: Logger = Logger(label: "cairn.daemon.automation")
+        heartbeats: DaemonHeartbeatRecorder? = nil, doorbell: RunQueueDoorbell? = nil,
+        logger: Logger = Logger(label: "cairn.daemon.automation")
     ) throws(DefinitionsError) {
         evaluator = try AutomationEvaluator(definitions: definitions)
         self.storage = storage
@@ -47,6 +50,7 @@ public struct AutomationService: Service {
         self.clock = clock
         self.now = now
         self.heartbeats = heartbeats
+        self.doorbell = doorbell
         self.logger = logger
     }
 
@@ -80,6 +84,7 @@ public struct AutomationService: Service {
             return nil
         }
         cursor.set(result.tick.cursor)
+        if !result.tick.runs.isEmpty { doorbell?.ring() }
         for run in result.tick.runs {
             let assets = run.assetKeys.map(\.description).joined(separator: ", ")
             logger.info("Automation queued run \(run.id) for \(assets)")

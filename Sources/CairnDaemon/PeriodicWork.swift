@@ -4,10 +4,11 @@ import ServiceLifecycle
 /// Does `work` every `interval` until the service group shuts down: the loop of every daemon
 /// service. After each round the service's heartbeat is recorded, with the round's error if any;
 /// an error is also logged as `failure: error`, and the next round happens as usual; only the
-/// shutdown ends a wait early.
+/// shutdown ends a wait early, or a ring of `doorbell`.
 func repeatUntilShutdown(
     service: String, every interval: Duration, clock: any Clock<Duration>, heartbeats: DaemonHeartbeatRecorder?,
-    logger: Logger, failure: String, _ work: @escaping @Sendable () async throws -> Void
+    doorbell: RunQueueDoorbell? = nil, logger: Logger, failure: String,
+    _ work: @escaping @Sendable () async throws -> Void
 ) async {
     await cancelWhenGracefulShutdown {
         while !Task.isCancelled {
@@ -20,7 +21,11 @@ func repeatUntilShutdown(
                 roundError = error
             }
             await recordHeartbeat(of: service, error: roundError, in: heartbeats, logger: logger)
-            do { try await clock.sleep(for: interval) } catch { return }
+            if let doorbell {
+                await doorbell.wait(atMost: interval, clock: clock)
+            } else {
+                do { try await clock.sleep(for: interval) } catch { return }
+            }
         }
     }
 }

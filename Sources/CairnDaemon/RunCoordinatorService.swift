@@ -27,6 +27,8 @@ public struct RunCoordinatorService: Service {
     public let clock: any Clock<Duration>
     /// Where the service records its heartbeat after each round, if anywhere.
     public let heartbeats: DaemonHeartbeatRecorder?
+    /// What wakes the queue before its interval has passed: the services of this daemon that queue runs ring it.
+    public let doorbell: RunQueueDoorbell?
     private let logger: Logger
 
     /// The statuses of runs in progress, which count against the limits.
@@ -36,9 +38,11 @@ public struct RunCoordinatorService: Service {
     public init(
         storage: any RunStorage & EventLogStorage, launcher: any RunLauncher, policy: RunQueuePolicy = RunQueuePolicy(),
         interval: Duration = .seconds(1), clock: any Clock<Duration> = ContinuousClock(),
-        heartbeats: DaemonHeartbeatRecorder? = nil, logger: Logger = Logger(label: "cairn.daemon")
+        heartbeats: DaemonHeartbeatRecorder? = nil, doorbell: RunQueueDoorbell? = nil,
+        logger: Logger = Logger(label: "cairn.daemon")
     ) {
         self.heartbeats = heartbeats
+        self.doorbell = doorbell
         self.storage = storage
         self.launcher = launcher
         self.policy = policy
@@ -47,11 +51,12 @@ public struct RunCoordinatorService: Service {
         self.logger = logger
     }
 
-    /// Looks at the queue every interval until the service group shuts down; an error of one look
-    /// is logged and the next look happens as usual.
+    /// Looks at the queue every interval, and at once when the doorbell rings, until the service
+    /// group shuts down; an error of one look is logged and the next look happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            service: "run_queue", every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            service: "run_queue", every: interval, clock: clock, heartbeats: heartbeats, doorbell: doorbell,
+            logger: logger,
             failure: "The run queue could not be processed"
         ) {
             _ = try await self.launchQueuedRuns()

@@ -26,6 +26,8 @@ public struct SensorService: Service {
     public let clock: any Clock<Duration>
     /// Where the service records its heartbeat after each round, if anywhere.
     public let heartbeats: DaemonHeartbeatRecorder?
+    /// What the service rings when it has queued runs, to wake the run queue at once; `nil` rings nothing.
+    public let doorbell: RunQueueDoorbell?
     /// The current time, which minimum intervals are measured with.
     public let now: @Sendable () -> Date
     private let logger: Logger
@@ -34,9 +36,11 @@ public struct SensorService: Service {
     public init(
         definitions: Definitions, storage: any InstanceStorage, interval: Duration = .seconds(1),
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
-        heartbeats: DaemonHeartbeatRecorder? = nil, logger: Logger = Logger(label: "cairn.daemon.sensors")
+        heartbeats: DaemonHeartbeatRecorder? = nil, doorbell: RunQueueDoorbell? = nil,
+        logger: Logger = Logger(label: "cairn.daemon.sensors")
     ) {
         self.heartbeats = heartbeats
+        self.doorbell = doorbell
         self.definitions = definitions
         self.storage = storage
         self.interval = interval
@@ -72,6 +76,7 @@ public struct SensorService: Service {
         }
         guard !evaluated.isEmpty else { return [] }
         let created = try await storage.addRunsOnce(evaluated.map(\.entry))
+        if created.contains(where: { !$0.isEmpty }) { doorbell?.ring() }
         return zip(evaluated, created).map { evaluation, runs in
             for run in runs {
                 logger.info("Sensor '\(evaluation.sensor.name)' queued run \(run.id)")

@@ -158,6 +158,33 @@ private final class Gate: Sendable {
         await launcher.waitForRuns()
     }
 
+    @Test func aRingOfTheDoorbellLaunchesAQueuedRunBeforeTheIntervalEnds() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try directory.storage()
+        let launcher = InProcessRunLauncher(
+            definitions: definitions, storage: storage, defaultIOManager: MemoryIOManager())
+        let doorbell = RunQueueDoorbell()
+        // Without the doorbell, a run queued now would wait for the next look, an hour away.
+        let coordinator = RunCoordinatorService(
+            storage: storage, launcher: launcher, interval: .seconds(3600), doorbell: doorbell)
+        let group = ServiceGroup(services: [coordinator], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await Task.sleep(for: .milliseconds(100))
+            let ids = try await queue(1, in: storage)
+            doorbell.ring()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await statuses(ids, in: storage) != [.success], ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await statuses(ids, in: storage) == [.success])
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        await launcher.waitForRuns()
+    }
+
     @Test func aRunThatCannotBeLaunchedIsMarkedFailed() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
