@@ -11,7 +11,7 @@ import Testing
 
 @Suite(.serialized) struct DaemonStatusCLITests {
     /// The services of a daemon, each with its heartbeat.
-    private let services = ["backfills", "run_monitoring", "run_queue", "schedules", "sensors"]
+    private let services = ["automation", "backfills", "run_monitoring", "run_queue", "schedules", "sensors"]
 
     /// Runs `daemon status` until it reports every service of a healthy daemon, for at most 60 s.
     private func statusOnceHealthy(_ weather: WeatherExecutable) async throws -> CommandOutput {
