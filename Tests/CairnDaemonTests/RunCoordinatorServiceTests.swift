@@ -147,7 +147,7 @@ private final class Gate: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let ids = try await queue(2, in: storage)
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(60)
             while try await statuses(ids, in: storage) != [.success, .success], ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }
@@ -174,7 +174,7 @@ private final class Gate: Sendable {
             try await Task.sleep(for: .milliseconds(100))
             let ids = try await queue(1, in: storage)
             doorbell.ring()
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(60)
             while try await statuses(ids, in: storage) != [.success], ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }
