@@ -157,26 +157,11 @@ import Testing
     }
 
     @Test func terminateStopsARunThatTheDaemonLaunchedAsAChildProcess() async throws {
-        let customers = CustomersExecutable()
-        defer { try? FileManager.default.removeItem(at: customers.directory) }
-        let environment = ["CUSTOMERS_DB": customers.database.path, "CAIRN_ENV": "", "CUSTOMERS_PROD_DB": ""]
-        let (daemon, log) = try startDaemon(
-            "customers", home: customers.home, ["--interval-ms", "50"], environment: environment)
-        defer { if daemon.isRunning { daemon.terminate() } }
-        let storage = try SQLiteStorage(path: CairnHome(path: customers.home.path).databasePath)
-        // Three simulated outages keep the run retrying for about 1.75 s.
-        let outages: JSONValue = .object([
-            "ops": .object(["raw_customer_data": .object(["config": .object(["simulatedOutages": .number(3)])])])
-        ])
-        let run = Run(selection: "*", assetKeys: ["raw_customer_data"], status: .queued, runConfig: outages)
-        try await storage.addRun(run)
-        // Events of a step are stored when it ends; RUN_START shows that the child runs the run.
-        let deadline = ContinuousClock.now + .seconds(20)
-        while try await storage.run(run.id)?.status != .started, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        let slow = try await SlowCustomersRun(daemonArguments: ["--interval-ms", "50"])
+        defer { slow.remove() }
+        let (storage, run) = (slow.storage, slow.run)
 
-        let terminate = try customers.run("terminate", run.id.short, "--grace", "10")
+        let terminate = try slow.customers.run("terminate", run.id.short, "--grace", "10")
         #expect(terminate.status == 0, "\(terminate.stderr)")
         #expect(terminate.stdout.contains("Sent SIGTERM"))
         #expect(!terminate.stdout.contains("SIGKILL"))
@@ -186,38 +171,17 @@ import Testing
         #expect(!types.contains(.runFailure))
         #expect(try await storage.run(run.id)?.status == .canceled)
 
-        kill(daemon.processIdentifier, SIGTERM)
-        daemon.waitUntilExit()
-        let output = try String(contentsOf: log, encoding: .utf8)
-        #expect(daemon.terminationStatus == 0, "\(output)")
+        let output = try slow.stopDaemon()
+        #expect(slow.daemon.terminationStatus == 0, "\(output)")
         #expect(try await storage.run(run.id)?.status == .canceled)
     }
 
     @Test func aRunWorkerKilledWithSIGKILLIsMarkedFailed() async throws {
-        let customers = CustomersExecutable()
-        defer { try? FileManager.default.removeItem(at: customers.directory) }
-        let environment = ["CUSTOMERS_DB": customers.database.path, "CAIRN_ENV": "", "CUSTOMERS_PROD_DB": ""]
-        let (daemon, log) = try startDaemon(
-            "customers", home: customers.home, ["--interval-ms", "50"], environment: environment)
-        defer { if daemon.isRunning { daemon.terminate() } }
-        let storage = try SQLiteStorage(path: CairnHome(path: customers.home.path).databasePath)
-        let outages: JSONValue = .object([
-            "ops": .object(["raw_customer_data": .object(["config": .object(["simulatedOutages": .number(3)])])])
-        ])
-        let run = Run(selection: "*", assetKeys: ["raw_customer_data"], status: .queued, runConfig: outages)
-        try await storage.addRun(run)
-        let deadline = ContinuousClock.now + .seconds(20)
-        while try await storage.run(run.id)?.status != .started, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        let engine = try await storage.events(ofRun: run.id, after: nil, limit: 1000).last {
-            $0.event.type == .engineEvent
-        }
-        guard case .int(let pid)? = engine?.event.metadata["cairn/worker_pid"] else {
-            Issue.record("no worker recorded for run \(run.id)")
-            return
-        }
-        kill(Int32(pid), SIGKILL)
+        let slow = try await SlowCustomersRun(daemonArguments: ["--interval-ms", "50"])
+        defer { slow.remove() }
+        let (storage, run) = (slow.storage, slow.run)
+        let pid = try #require(try await slow.workerPID(), "no worker recorded for run \(run.id)")
+        kill(pid, SIGKILL)
 
         let ended = try await waitUntilEnded(run.id, in: storage, timeout: .seconds(10))
         #expect(ended.status == .failure)
@@ -227,10 +191,8 @@ import Testing
         #expect(
             reason.hasSuffix("was killed by signal 9 before the run ended.")
                 || reason.hasPrefix("The process that ran this run (pid \(pid)"), "\(reason)")
-        kill(daemon.processIdentifier, SIGTERM)
-        daemon.waitUntilExit()
-        let output = try String(contentsOf: log, encoding: .utf8)
-        #expect(daemon.terminationStatus == 0, "\(output)")
+        let output = try slow.stopDaemon()
+        #expect(slow.daemon.terminationStatus == 0, "\(output)")
         #expect(output.contains("Run \(run.id) FAILURE") || output.contains("Run \(run.id) FAILED"), "\(output)")
     }
 

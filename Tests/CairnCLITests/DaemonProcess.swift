@@ -1,4 +1,12 @@
+import Cairn
+import CairnSQLite
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Starts `<example> daemon` (or `command`, such as `dev`) with the Cairn home `home` and
 /// `environment`, its output going to a file in the home.
@@ -21,4 +29,55 @@ func startDaemon(
     process.standardError = handle
     try process.run()
     return (process, log)
+}
+
+/// A `customers daemon` with a queued run of `raw_customer_data` that three simulated outages keep
+/// retrying for about 1.75 s, started and waited for until the run is STARTED: what the tests of
+/// terminating, killing and resuming a run in progress begin with.
+struct SlowCustomersRun {
+    let customers = CustomersExecutable()
+    let daemon: Process
+    let log: URL
+    let storage: SQLiteStorage
+    let run: Run
+
+    /// Starts the daemon with `daemonArguments` and queues the run.
+    init(daemonArguments: [String]) async throws {
+        let environment = ["CUSTOMERS_DB": customers.database.path, "CAIRN_ENV": "", "CUSTOMERS_PROD_DB": ""]
+        (daemon, log) = try startDaemon(
+            "customers", home: customers.home, daemonArguments, environment: environment)
+        storage = try SQLiteStorage(path: CairnHome(path: customers.home.path).databasePath)
+        let outages: JSONValue = .object([
+            "ops": .object(["raw_customer_data": .object(["config": .object(["simulatedOutages": .number(3)])])])
+        ])
+        run = Run(selection: "*", assetKeys: ["raw_customer_data"], status: .queued, runConfig: outages)
+        try await storage.addRun(run)
+        // Events of a step are stored when it ends; RUN_START shows that the worker runs the run.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await storage.run(run.id)?.status != .started, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// The pid of the process that runs the run, as it recorded itself.
+    func workerPID() async throws -> Int32? {
+        let engine = try await storage.events(ofRun: run.id, after: nil, limit: 1000).last {
+            $0.event.type == .engineEvent
+        }
+        guard case .int(let pid)? = engine?.event.metadata[RunWorker.pidKey] else { return nil }
+        return Int32(pid)
+    }
+
+    /// Stops the daemon with SIGTERM and returns its output.
+    func stopDaemon() throws -> String {
+        kill(daemon.processIdentifier, SIGTERM)
+        daemon.waitUntilExit()
+        return try String(contentsOf: log, encoding: .utf8)
+    }
+
+    /// Kills the daemon if it still runs, and removes the example's files.
+    func remove() {
+        if daemon.isRunning { daemon.terminate() }
+        try? FileManager.default.removeItem(at: customers.directory)
+    }
 }

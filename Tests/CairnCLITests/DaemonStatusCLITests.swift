@@ -71,25 +71,10 @@ import Testing
     }
 
     @Test func terminateCancelsARunExecutedInProcessWhileTheDaemonKeepsRunning() async throws {
-        let customers = CustomersExecutable()
-        defer { try? FileManager.default.removeItem(at: customers.directory) }
-        let environment = ["CUSTOMERS_DB": customers.database.path, "CAIRN_ENV": "", "CUSTOMERS_PROD_DB": ""]
-        let (daemon, log) = try startDaemon(
-            "customers", home: customers.home,
-            ["--in-process", "--interval-ms", "50", "--heartbeat-interval-ms", "50"],
-            environment: environment)
-        defer { if daemon.isRunning { daemon.terminate() } }
-        let storage = try SQLiteStorage(path: CairnHome(path: customers.home.path).databasePath)
-        // Three simulated outages keep the run retrying for about 1.75 s.
-        let outages: JSONValue = .object([
-            "ops": .object(["raw_customer_data": .object(["config": .object(["simulatedOutages": .number(3)])])])
-        ])
-        let run = Run(selection: "*", assetKeys: ["raw_customer_data"], status: .queued, runConfig: outages)
-        try await storage.addRun(run)
-        let deadline = ContinuousClock.now + .seconds(20)
-        while try await storage.run(run.id)?.status != .started, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        let slow = try await SlowCustomersRun(
+            daemonArguments: ["--in-process", "--interval-ms", "50", "--heartbeat-interval-ms", "50"])
+        defer { slow.remove() }
+        let (customers, daemon, storage, run) = (slow.customers, slow.daemon, slow.storage, slow.run)
 
         let terminate = try customers.run("terminate", run.id.short, "--grace", "10")
         #expect(terminate.status == 0, "\(terminate.stderr)")
@@ -106,42 +91,21 @@ import Testing
         #expect(daemon.isRunning)
         let status = try customers.run("daemon", "status")
         #expect(status.status == 0, "\(status.stdout)")
-        kill(daemon.processIdentifier, SIGTERM)
-        daemon.waitUntilExit()
-        let output = try String(contentsOf: log, encoding: .utf8)
+        let output = try slow.stopDaemon()
         #expect(daemon.terminationStatus == 0, "\(output)")
         #expect(try await storage.run(run.id)?.status == .canceled)
     }
 
     @Test func aRunWhoseWorkerWasKilledIsResumedFromFailureOnce() async throws {
-        let customers = CustomersExecutable()
-        defer { try? FileManager.default.removeItem(at: customers.directory) }
-        let environment = ["CUSTOMERS_DB": customers.database.path, "CAIRN_ENV": "", "CUSTOMERS_PROD_DB": ""]
-        let (daemon, log) = try startDaemon(
-            "customers", home: customers.home, ["--interval-ms", "50", "--resume-dead-runs", "1"],
-            environment: environment)
-        defer { if daemon.isRunning { daemon.terminate() } }
-        let storage = try SQLiteStorage(path: CairnHome(path: customers.home.path).databasePath)
-        let outages: JSONValue = .object([
-            "ops": .object(["raw_customer_data": .object(["config": .object(["simulatedOutages": .number(3)])])])
-        ])
-        let run = Run(selection: "*", assetKeys: ["raw_customer_data"], status: .queued, runConfig: outages)
-        try await storage.addRun(run)
-        let deadline = ContinuousClock.now + .seconds(20)
-        while try await storage.run(run.id)?.status != .started, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        let engine = try await storage.events(ofRun: run.id, after: nil, limit: 1000).last {
-            $0.event.type == .engineEvent
-        }
-        guard case .int(let pid)? = engine?.event.metadata[RunWorker.pidKey] else {
-            Issue.record("no worker recorded for run \(run.id)")
-            return
-        }
-        kill(Int32(pid), SIGKILL)
+        let slow = try await SlowCustomersRun(daemonArguments: ["--interval-ms", "50", "--resume-dead-runs", "1"])
+        defer { slow.remove() }
+        let (storage, run) = (slow.storage, slow.run)
+        let pid = try #require(try await slow.workerPID(), "no worker recorded for run \(run.id)")
+        kill(pid, SIGKILL)
 
         var resumed: Run?
-        while resumed?.status.isTerminal != true, ContinuousClock.now < deadline + .seconds(20) {
+        let deadline = ContinuousClock.now + .seconds(40)
+        while resumed?.status.isTerminal != true, ContinuousClock.now < deadline {
             resumed = try await storage.runs(matching: RunFilter(), limit: 10, after: nil).first {
                 $0.parentRunID == run.id
             }
@@ -153,10 +117,8 @@ import Testing
         #expect(resumed?.tags[Run.stepSelectionTag] == #"["raw_customer_data"]"#)
         #expect(try await storage.runs(matching: RunFilter(), limit: 10, after: nil).count == 2)
 
-        kill(daemon.processIdentifier, SIGTERM)
-        daemon.waitUntilExit()
-        let output = try String(contentsOf: log, encoding: .utf8)
-        #expect(daemon.terminationStatus == 0, "\(output)")
+        let output = try slow.stopDaemon()
+        #expect(slow.daemon.terminationStatus == 0, "\(output)")
         #expect(
             output.contains("Run \(run.id) resumed from failure as run \(resumed?.id.rawValue ?? "?"), attempt 1 of 1.")
         )
