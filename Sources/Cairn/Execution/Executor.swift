@@ -105,7 +105,11 @@ public struct Executor: Sendable {
         let resolver = IOManagerResolver(graph: graph, defaultManager: defaultIOManager)
         let stepList = plan.steps.map(\.key).joined(separator: ", ")
         var pending = [
-            Event(.runStart, runID: runID, message: "Started execution of run: \(plan.steps.count) steps (\(stepList))")
+            Event(
+                .runStart, runID: runID,
+                message:
+                    "Started execution of run: \(plan.steps.count) step\(plan.steps.count == 1 ? "" : "s") (\(stepList))"
+            )
         ]
         pending += plannedEvents(of: plan, runID: runID)
         let resourceKeys = plan.resourceKeys(in: graph)
