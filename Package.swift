@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Cairn", targets: ["Cairn"]),
         .library(name: "CairnSQLite", targets: ["CairnSQLite"]),
         .library(name: "CairnDaemon", targets: ["CairnDaemon"]),
+        .library(name: "CairnWeb", targets: ["CairnWeb"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
         .library(name: "CairnTesting", targets: ["CairnTesting"]),
         .executable(name: "weather", targets: ["Weather"]),
@@ -22,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/GraphQLSwift/Graphiti", from: "3.1.0"),
     ],
     targets: [
         .target(
@@ -48,9 +51,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "CairnWeb",
+            dependencies: [
+                "Cairn", "CairnDaemon", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Graphiti", package: "Graphiti"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
             name: "CairnCLI",
             dependencies: [
-                "Cairn", "CairnSQLite", "CairnDaemon",
+                "Cairn", "CairnSQLite", "CairnDaemon", "CairnWeb",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -87,6 +99,12 @@ let package = Package(
                 "Cairn", "CairnDaemon", "CairnSQLite", "CairnTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CairnWebTests",
+            dependencies: [
+                "Cairn", "CairnWeb", "CairnSQLite", "CairnTesting", "Weather",
             ]
         ),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),

@@ -252,7 +252,7 @@ extension Definitions {
     }
 
     /// The job with this name.
-    private func job(named name: String) throws(JobError) -> Job {
+    func job(named name: String) throws(JobError) -> Job {
         guard let job = jobs.first(where: { $0.name == name }) else {
             throw JobError.unknownJob(name, known: jobs.map(\.name))
         }
@@ -280,15 +280,7 @@ extension Definitions {
             let planned = Set(plan.steps.map(\.key))
             runConfig.ops = runConfig.ops.filter { planned.contains($0.key) }
         }
-        let stepConfigs = try runConfig.validate(
-            against: Dictionary(
-                uniqueKeysWithValues: plan.steps.compactMap { step in
-                    guard case .assets(let definition) = step.kind,
-                        let schema = graph.definitions[definition].configSchema
-                    else { return nil }
-                    return (step.key, schema)
-                }),
-            steps: Set(plan.steps.map(\.key)))
+        let stepConfigs = try Self.stepConfigs(of: plan, in: graph, runConfig: runConfig)
         let partitions = try await Self.runPartitions(
             for: run.partitionRange, plan: plan, graph: graph, storage: storage, now: Date())
         if !isStored {

@@ -1,0 +1,37 @@
+import Cairn
+
+/// Why an operation of the web UI or the API was refused.
+public enum OperationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No run has this id.
+    case unknownRun(RunID)
+    /// No schedule has this name; the code location's schedules are listed.
+    case unknownSchedule(String, known: [String])
+    /// No sensor has this name; the code location's sensors are listed.
+    case unknownSensor(String, known: [String])
+    /// No asset's partitions use a dynamic partitions definition of this name.
+    case unknownDynamicPartitions(String, known: [String])
+    /// An add or delete of dynamic partitions named no key.
+    case noPartitionKeys
+    /// The server runs with `--read-only`.
+    case readOnly
+
+    /// What is wrong and how to fix it.
+    public var description: String {
+        switch self {
+        case .unknownRun(let id): "there is no run with id '\(id)'"
+        case .unknownSchedule(let name, let known):
+            "there is no schedule '\(name)'\(Self.suggestion(for: name, among: known))"
+        case .unknownSensor(let name, let known):
+            "there is no sensor '\(name)'\(Self.suggestion(for: name, among: known))"
+        case .unknownDynamicPartitions(let name, let known):
+            "no asset uses dynamic partitions named '\(name)'\(Self.suggestion(for: name, among: known))"
+        case .noPartitionKeys: "give at least one partition key"
+        case .readOnly: "this Cairn server is read-only (started with --read-only); nothing can be changed through it"
+        }
+    }
+
+    private static func suggestion(for name: String, among known: [String]) -> String {
+        if let nearest = NearestName.suggestion(for: name, among: known) { return "; did you mean '\(nearest)'?" }
+        return known.isEmpty ? "; the code location defines none" : "; known: \(known.joined(separator: ", "))"
+    }
+}
