@@ -7,9 +7,9 @@ import Foundation
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
-        abstract: "Run the schedules, sensors, automation and queued runs of this code location until Ctrl-C.",
+        abstract: "Serve the web UI and run the schedules, sensors, automation and queued runs until Ctrl-C.",
         discussion: """
-            Everything 'daemon' does, in one process, on the SQLite file of the Cairn home. It prints \
+            Everything 'daemon' does and the web UI (--port, default 3000), in one process, on the SQLite file of the Cairn home. It prints \
             what will run by itself: schedules and sensors that are running (start others with \
             'schedule start NAME' or 'sensor start NAME' from another terminal) and the assets with \
             an automation condition. Runs execute as child processes ('execute-run'), or in this \
@@ -18,12 +18,14 @@ struct DevCommand: AsyncParsableCommand {
 
     @OptionGroup var daemon: DaemonOptions
 
+    @OptionGroup var web: WebOptions
+
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
         _ = try validatedGraph()
         let lines = try await overview()
-        try await LocalDaemon(options: daemon, home: options).run { id in
+        try await LocalDaemon(options: daemon, home: options, web: try web.configuration()).run { id in
             lines.joined(separator: "\n")
                 + "\nCairn dev is running (daemon \(id.short), pid \(getpid())). Stop with Ctrl-C."
         }

@@ -1,5 +1,6 @@
 import Cairn
 import CairnDaemon
+import CairnWeb
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -11,6 +12,8 @@ struct LocalDaemon {
     let options: DaemonOptions
     /// Where the state is.
     let home: HomeOptions
+    /// The web UI to serve beside the services, if any.
+    var web: WebConfiguration?
 
     /// Runs the services until SIGINT or SIGTERM, then waits for the runs executed in-process.
     ///
@@ -73,6 +76,12 @@ struct LocalDaemon {
                 try AutomationService(
                     definitions: definitions, storage: storage, interval: interval, now: now, heartbeats: heartbeats,
                     doorbell: doorbell, logger: logger))
+        }
+        if let web {
+            services.append(
+                try WebServer(
+                    definitions: definitions, storage: storage, doorbell: doorbell, configuration: web,
+                    logger: WebServer.quietLogger, onListening: { print("Cairn UI: \($0)") }))
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         print(banner(heartbeats.daemonID))

@@ -24,6 +24,20 @@ extension Definitions {
         tags: [String: String] = [:], runConfig: RunConfig = .empty, storage: any InstanceStorage,
         now: Date = Date()
     ) async throws -> Run {
+        let run = try await validatedRun(
+            target, partition: partition, staleOrMissingOnly: staleOrMissingOnly, tags: tags, runConfig: runConfig,
+            storage: storage, now: now)
+        try await storage.addRun(run)
+        return run
+    }
+
+    /// The QUEUED run `queueRun` would store, after the same checks, without storing it: what a
+    /// launchpad's "validate" shows.
+    public func validatedRun(
+        _ target: Schedule.Target, partition: PartitionKey? = nil, staleOrMissingOnly: Bool = false,
+        tags: [String: String] = [:], runConfig: RunConfig = .empty, storage: any InstanceStorage,
+        now: Date = Date()
+    ) async throws -> Run {
         var tags = tags
         if let partition {
             tags.merge(Run.partitionTags(PartitionKeyRange(partition, partition))) { _, new in new }
@@ -56,7 +70,6 @@ extension Definitions {
         }
         _ = try Self.stepConfigs(of: plan, in: graph, runConfig: runConfig)
         _ = try await Self.runPartitions(for: run.partitionRange, plan: plan, graph: graph, storage: storage, now: now)
-        try await storage.addRun(run)
         return run
     }
 

@@ -40,6 +40,15 @@ public struct InstanceOperations: Sendable {
         return run
     }
 
+    /// The run `launchRun` would queue, after the same checks, without queueing it.
+    public func validateRun(
+        _ target: Schedule.Target, partition: PartitionKey? = nil, tags: [String: String] = [:],
+        runConfig: RunConfig = .empty
+    ) async throws -> Run {
+        try await definitions.validatedRun(
+            target, partition: partition, tags: tags, runConfig: runConfig, storage: storage, now: now())
+    }
+
     /// Queues a re-execution of an ended run: all of its steps, or only those that did not succeed.
     ///
     /// - Throws: `ReexecutionError` when the run is unknown, still running or has nothing to re-execute.

@@ -7,19 +7,19 @@ import Yams
 /// YAML scalars are read by the YAML 1.2 core schema, as Dagster's own YAML files are meant:
 /// `3` is a number, `true` a boolean, `~` and `null` are null, `yes` and `"3"` are strings. Anchors,
 /// aliases and `<<` merge keys are followed. Errors name the file and the line and column.
-enum RunConfigFile {
+public enum RunConfigFile {
     /// What is wrong with a run config file, and where.
-    struct LoadError: Error, CustomStringConvertible {
+    public struct LoadError: Error, Sendable, CustomStringConvertible {
         /// The path of the file, as given.
-        let path: String
+        public let path: String
         /// The line of the problem, counted from 1, when it is known.
-        let line: Int?
+        public let line: Int?
         /// The column of the problem, counted from 1, when it is known.
-        let column: Int?
+        public let column: Int?
         /// What is wrong.
-        let problem: String
+        public let problem: String
         /// The line of the file with a caret under the column, when it is known.
-        let snippet: String?
+        public let snippet: String?
 
         init(path: String, line: Int? = nil, column: Int? = nil, problem: String, snippet: String? = nil) {
             self.path = path
@@ -35,7 +35,7 @@ enum RunConfigFile {
         }
 
         /// `run.yaml:3:5: problem`, then the offending line and a caret when known.
-        var description: String {
+        public var description: String {
             var location = path
             if let line {
                 location += ":\(line)"
@@ -50,7 +50,7 @@ enum RunConfigFile {
     }
 
     /// The config in the file at `path`; an empty YAML file is `null`, the empty run config.
-    static func load(path: String) throws -> JSONValue {
+    public static func load(path: String) throws -> JSONValue {
         let format = URL(fileURLWithPath: path).pathExtension.lowercased()
         guard ["json", "yaml", "yml"].contains(format) else {
             throw LoadError(path: path, problem: "a run config file ends in .json, .yaml or .yml")
@@ -71,7 +71,7 @@ enum RunConfigFile {
     }
 
     /// Reads JSON text; `path` is for messages.
-    static func parse(json text: String, path: String) throws -> JSONValue {
+    public static func parse(json text: String, path: String) throws -> JSONValue {
         let data = Data(text.utf8)
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
@@ -112,7 +112,7 @@ enum RunConfigFile {
     }
 
     /// Reads YAML text, a single document; `path` is for messages.
-    static func parse(yaml text: String, path: String) throws -> JSONValue {
+    public static func parse(yaml text: String, path: String) throws -> JSONValue {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text, .basic)
@@ -288,5 +288,22 @@ enum RunConfigFile {
             guard rest.isEmpty else { return nil }
             return Double(text.hasPrefix("+") ? String(text.dropFirst()) : text)
         }
+    }
+}
+
+extension RunConfigFile {
+    /// The line of the YAML text where the value at `path` (`["ops", "step", "config", "field"]`) is,
+    /// or of the deepest part of the path that exists; `nil` when the text does not parse.
+    public static func line(of path: [String], inYAML text: String) -> Int? {
+        guard var node = try? Yams.compose(yaml: text, .basic) else { return nil }
+        var line = node.mark?.line
+        for component in path {
+            guard let mapping = node.mapping,
+                let entry = mapping.first(where: { $0.key.string == component })
+            else { break }
+            line = entry.key.mark?.line ?? line
+            node = entry.value
+        }
+        return line
     }
 }

@@ -1,0 +1,75 @@
+import Cairn
+import CairnDaemon
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Cairn's web UI and GraphQL API as a `Service`: `dev` runs it beside the daemon's services,
+/// `webserver` alone.
+///
+/// ```swift
+/// let server = try WebServer(
+///     definitions: definitions, storage: storage, configuration: WebConfiguration(port: 3000),
+///     onListening: { url in print("Cairn UI: \(url)") })
+/// try await ServiceGroup(services: [server], logger: logger).run()
+/// ```
+public struct WebServer: Service {
+    /// Where and how the server listens.
+    public let configuration: WebConfiguration
+    private let site: WebSite
+    private let logger: Logger
+    private let onListening: @Sendable (String) -> Void
+
+    /// A logger that reports warnings and errors only: `onListening` says where the server listens.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "cairn.web")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Creates the server; it binds when run.
+    ///
+    /// - Parameters:
+    ///   - doorbell: rung when a run is queued, so the run queue of this process launches it at once.
+    ///   - onListening: called with the server's address (`http://127.0.0.1:3000`) once it accepts connections.
+    /// - Throws: `WebConfigurationError` for a configuration that must not start, `DefinitionsError`
+    ///   for invalid definitions.
+    public init(
+        definitions: Definitions, storage: any InstanceStorage, doorbell: RunQueueDoorbell? = nil,
+        configuration: WebConfiguration, logger: Logger = Logger(label: "cairn.web"),
+        now: @escaping @Sendable () -> Date = { Date() }, onListening: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.site = WebSite(
+            definitions: definitions, graph: try definitions.assetGraph, storage: storage,
+            operations: InstanceOperations(definitions: definitions, storage: storage, doorbell: doorbell, now: now),
+            configuration: configuration, csrfToken: RandomToken.make(), sessions: WebSessions(), now: now)
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// Serves until the service group shuts down gracefully.
+    public func run() async throws {
+        let router = Router()
+        router.add(middleware: SecurityMiddleware(site: site))
+        WebRoutes(site: site).register(on: router)
+        let onListening = self.onListening
+        let host = configuration.host
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let shownHost = host.contains(":") ? "[\(host)]" : host
+                onListening("http://\(shownHost):\(port)")
+            }, logger: logger)
+        do {
+            try await app.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw WebServerError.addressInUse(host: host, port: configuration.port)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Cairn
+import Foundation
+
+/// What every page and route reads: the definitions, the storage, the operations, and the
+/// server's settings and secrets.
+struct WebSite: Sendable {
+    /// The code location's definitions.
+    let definitions: Definitions
+    /// The validated asset graph of `definitions`.
+    let graph: AssetGraph
+    /// Where runs, events and states are stored.
+    let storage: any InstanceStorage
+    /// What pages and the API can change.
+    let operations: InstanceOperations
+    /// Where and how the server listens.
+    let configuration: WebConfiguration
+    /// The token every form that changes something carries, unguessable from another origin.
+    let csrfToken: String
+    /// The open login sessions, when the server has credentials.
+    let sessions: WebSessions
+    /// The current time.
+    let now: @Sendable () -> Date
+
+    /// Whether pages show buttons that change something.
+    var allowsChanges: Bool { !configuration.readOnly }
+
+    /// The hidden form field with the CSRF token.
+    var csrfField: String {
+        "<input type=\"hidden\" name=\"csrf\" value=\"\(csrfToken)\">"
+    }
+
+    /// A form posting to `action` with one submit button, or nothing on a read-only server.
+    func actionButton(_ label: String, action: String, fields: [String: String] = [:], style: String = "") -> String {
+        guard allowsChanges else { return "" }
+        let hidden = fields.sorted { $0.key < $1.key }.map {
+            "<input type=\"hidden\" name=\"\(HTML.escape($0.key))\" value=\"\(HTML.escape($0.value))\">"
+        }.joined()
+        return "<form class=\"inline\" method=\"post\" action=\"\(HTML.escape(action))\">\(csrfField)\(hidden)"
+            + "<button type=\"submit\" class=\"button \(style)\">\(HTML.escape(label))</button></form>"
+    }
+}
