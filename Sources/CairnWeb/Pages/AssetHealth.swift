@@ -36,13 +36,15 @@ struct AssetHealth: Sendable {
         let wanted = Set(keys)
         let latestMaterializations = try await materializations
         var failures: [AssetKey: EventRecord] = [:]
+        let stepKeys = site.stepAssetKeys
         if let last = try await site.storage.lastEventID() {
             var cursor = max(0, last - failureWindow)
             while true {
-                let page = try await site.storage.events(after: cursor, types: [.assetFailedToMaterialize], limit: 1000)
+                let page = try await site.storage.events(
+                    after: cursor, types: [.assetFailedToMaterialize, .stepFailure], limit: 1000)
                 for record in page {
-                    guard let key = record.event.assetKey, wanted.contains(key) else { continue }
-                    failures[key] = record
+                    let keys = record.event.assetKey.map { [$0] } ?? record.event.stepKey.flatMap { stepKeys[$0] } ?? []
+                    for key in keys where wanted.contains(key) { failures[key] = record }
                 }
                 guard page.count == 1000, let next = page.last?.id else { break }
                 cursor = next

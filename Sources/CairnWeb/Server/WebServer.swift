@@ -43,10 +43,13 @@ public struct WebServer: Service {
     ) throws {
         try configuration.validate()
         self.configuration = configuration
+        let graph = try definitions.assetGraph
         self.site = WebSite(
-            definitions: definitions, graph: try definitions.assetGraph, storage: storage,
+            definitions: definitions, graph: graph, storage: storage,
             operations: InstanceOperations(definitions: definitions, storage: storage, doorbell: doorbell, now: now),
-            configuration: configuration, csrfToken: RandomToken.make(), sessions: WebSessions(), now: now)
+            configuration: configuration, csrfToken: RandomToken.make(), sessions: WebSessions(), now: now,
+            stepAssetKeys: Dictionary(
+                graph.definitions.map { ($0.name, $0.specs.map(\.key)) }, uniquingKeysWith: { first, _ in first }))
         self.logger = logger
         self.onListening = onListening
     }

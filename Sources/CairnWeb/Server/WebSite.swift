@@ -20,6 +20,8 @@ struct WebSite: Sendable {
     let sessions: WebSessions
     /// The current time.
     let now: @Sendable () -> Date
+    /// The assets each step of an asset computation materializes, by step key.
+    let stepAssetKeys: [String: [AssetKey]]
 
     /// Whether pages show buttons that change something.
     var allowsChanges: Bool { !configuration.readOnly }

@@ -2,7 +2,7 @@ import Cairn
 import Foundation
 import Testing
 
-@testable import CairnCLI
+import CairnWeb
 
 @Suite struct RunConfigFileTests {
     static func json(_ text: String) -> JSONValue {
