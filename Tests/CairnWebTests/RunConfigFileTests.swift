@@ -1,8 +1,7 @@
 import Cairn
+import CairnWeb
 import Foundation
 import Testing
-
-import CairnWeb
 
 @Suite struct RunConfigFileTests {
     static func json(_ text: String) -> JSONValue {

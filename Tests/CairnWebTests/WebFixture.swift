@@ -31,8 +31,11 @@ enum WebFixture {
         ])
         return 40 + config.minimum
     }
-    static let orderSummary = Asset("order_summary", group: "sales", kinds: ["json"], from: rawOrders) { _, rows in rows * 2 }
-    static let dailyEvents = Asset<Int>("daily_events", group: "web", partitions: .daily(start: "2026-01-01")) { _ in 1 }
+    static let orderSummary = Asset("order_summary", group: "sales", kinds: ["json"], from: rawOrders) { _, rows in
+        rows * 2
+    }
+    static let dailyEvents = Asset<Int>("daily_events", group: "web", partitions: .daily(start: "2026-01-01")) { _ in 1
+    }
     static let flakyFeed = Asset<Int>("flaky_feed", group: "web") { _ in
         throw FixtureError(message: "the feed answered 503")
     }
@@ -63,7 +66,8 @@ struct WebTestServer {
 
     /// Runs `body` against a server of `definitions` (the fixture's by default), then stops it.
     static func with(
-        _ definitions: Definitions = WebFixture.definitions, configuration: WebConfiguration = WebConfiguration(port: 0),
+        _ definitions: Definitions = WebFixture.definitions,
+        configuration: WebConfiguration = WebConfiguration(port: 0),
         prepare: (SQLiteStorage, URL) async throws -> Void = { _, _ in },
         _ body: (WebTestServer) async throws -> Void
     ) async throws {
@@ -146,7 +150,8 @@ struct WebTestServer {
     }
 
     private static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? text
     }
 }
 
@@ -158,7 +163,7 @@ struct WebResponse {
 
     /// The CSRF token of the page's forms.
     var csrfToken: String? {
-        guard let range = body.range(of: "name=\"csrf\" value=\"") else { return nil }
+        guard let range = body.range(of: "name=\"csrf-token\" content=\"") else { return nil }
         return String(body[range.upperBound...].prefix { $0 != "\"" })
     }
 

@@ -10,13 +10,14 @@ import Testing
     /// A server whose storage has raw_orders and order_summary materialized, flaky_feed failed and
     /// one partition of daily_events materialized.
     static func withMaterialized(_ body: (WebTestServer) async throws -> Void) async throws {
-        try await WebTestServer.with(prepare: { storage, directory in
-            let sales = try await WebTestServer.materialize("group:sales", storage: storage, directory: directory)
-            let feed = try await WebTestServer.materialize("key:flaky_feed", storage: storage, directory: directory)
-            let events = try await WebTestServer.materialize(
-                "key:daily_events", storage: storage, directory: directory, partition: "2026-01-02")
-            #expect(sales.succeeded && !feed.succeeded && events.succeeded)
-        }, body)
+        try await WebTestServer.with(
+            prepare: { storage, directory in
+                let sales = try await WebTestServer.materialize("group:sales", storage: storage, directory: directory)
+                let feed = try await WebTestServer.materialize("key:flaky_feed", storage: storage, directory: directory)
+                let events = try await WebTestServer.materialize(
+                    "key:daily_events", storage: storage, directory: directory, partition: "2026-01-02")
+                #expect(sales.succeeded && !feed.succeeded && events.succeeded)
+            }, body)
     }
 
     @Test func overviewShowsRunsFailuresSchedulesAndDaemonHealth() async throws {
@@ -79,7 +80,9 @@ import Testing
 
     @Test func catalogPaginatesTenThousandAssets() async throws {
         let assets = (0..<10_000).map { index in
-            Asset<Int>("asset_\(index)", group: "group_\(index % 7)", deps: index == 0 ? [] : ["asset_\(index / 2)"]) { _ in 1 }
+            Asset<Int>("asset_\(index)", group: "group_\(index % 7)", deps: index == 0 ? [] : ["asset_\(index / 2)"]) {
+                _ in 1
+            }
         }
         try await WebTestServer.with(Definitions(assets: [assets])) { server in
             let first = try await server.get("/assets")
@@ -178,7 +181,8 @@ import Testing
 
     @Test func eventStreamSendsTheRecordsOfAnEndedRunThenEnds() async throws {
         try await Self.withMaterialized { server in
-            let run = try #require(try await server.storage.runs(matching: RunFilter(statuses: [.success]), limit: 1, after: nil).first)
+            let run = try #require(
+                try await server.storage.runs(matching: RunFilter(statuses: [.success]), limit: 1, after: nil).first)
             let stream = try await server.get("/runs/\(run.id)/events")
             #expect(stream.status == 200)
             #expect(stream.headers["content-type"] == "text/event-stream")

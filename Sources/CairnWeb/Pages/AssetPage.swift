@@ -44,7 +44,9 @@ enum AssetPage {
             .joined())
         body += fact("Code version", spec.codeVersion.map { "<code>\(HTML.escape($0))</code>" } ?? "")
         body += fact("Partitions", spec.partitions.map { HTML.escape("\($0)") } ?? "")
-        body += fact("Automation", spec.automationCondition.map { "<code>\(HTML.escape("\($0)"))</code>" } ?? "")
+        body += fact(
+            "Automation",
+            spec.automationCondition.map { "<a href=\"/automation\"><code>\(HTML.escape($0.label))</code></a>" } ?? "")
         body += fact(
             "Upstream", graph.parents[index].map { WebFormat.assetLink(graph.nodes[$0].key) }.joined(separator: ", "))
         body += fact(

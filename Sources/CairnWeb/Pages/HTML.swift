@@ -1,20 +1,10 @@
-/// Escaping of text for HTML and XML: every value interpolated into a page or an SVG goes through it.
+import Cairn
+
+/// Escaping of text for HTML: every value interpolated into a page goes through it.
 enum HTML {
     /// `text` with `&`, `<`, `>`, `"` and `'` replaced by entities, safe in element content and in
     /// quoted attribute values.
     static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.unicodeScalars.append(character)
-            }
-        }
-        return escaped
+        LineageSVG.escape(text)
     }
 }

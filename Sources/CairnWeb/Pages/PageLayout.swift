@@ -28,6 +28,7 @@ enum PageLayout {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="csrf-token" content="\(site.csrfToken)">
             <title>\(HTML.escape(title)) · Cairn</title>
             <link rel="icon" href="/static/cairn.svg" type="image/svg+xml">
             <link rel="stylesheet" href="/static/cairn.css">

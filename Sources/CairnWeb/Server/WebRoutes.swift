@@ -27,6 +27,10 @@ struct WebRoutes: Sendable {
             return Response.redirect(to: "/runs/\(run.id)", type: .normal)
         }
 
+        router.get("/lineage") { request, _ in
+            let (html, status) = try await LineagePage.render(query(request), site: site)
+            return Response.html(html, status: status == 200 ? .ok : .badRequest)
+        }
         router.get("/runs") { request, _ in try await page(RunsPage.render(query(request), site: site)) }
         router.get("/runs/:id") { request, context in
             try await page(RunPage.render(try runID(context), query: query(request), site: site))

@@ -37,6 +37,8 @@ enum Stylesheet {
         .card.flush h2 { padding: 14px 18px 0; }
         .stats { display: flex; gap: 12px; flex-wrap: wrap; margin-bottom: 16px; }
         .stat { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; min-width: 150px; }
+        a.stat { color: inherit; text-decoration: none; } a.stat:hover { border-color: var(--accent); }
+        .card.flush { overflow-x: auto; }
         .stat .value { font-size: 24px; font-weight: 650; }
         .stat .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .4px; }
         table { width: 100%; border-collapse: collapse; }
@@ -97,6 +99,11 @@ enum Stylesheet {
         .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; vertical-align: -1px; }
         .legend i.materialized { background: var(--fresh); } .legend i.failed { background: var(--failed); }
         .legend i.missing { background: #d0d7de; } .legend i.inprogress { background: var(--progress); }
+        .legend i.fresh { background: #2da44e; } .legend i.stale { background: #d4a72c; }
+        .legend i.inProgress { background: #0969da; } .legend i.source { background: #8250df; }
+        .badge.running, .badge.healthy, .badge.passed { background: #dafbe1; color: var(--fresh); }
+        .badge.unhealthy, .badge.checkfailed { background: #ffebe9; color: var(--failed); }
+        svg.lineage a.node:hover rect:first-of-type { stroke-width: 3; }
         pre.error { background: #fff8f7; border: 1px solid #ffd8d3; border-radius: 8px; padding: 10px; overflow: auto; max-height: 360px; }
         pre.output { background: #0d1117; color: #e6edf3; border-radius: 8px; padding: 10px; overflow: auto; max-height: 360px; }
         .markdown p:first-child { margin-top: 0; }
