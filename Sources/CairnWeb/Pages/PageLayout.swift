@@ -35,7 +35,7 @@ enum PageLayout {
             <script src="/static/cairn.js" defer></script>
             </head><body>
             <header class="topbar"><a class="brand" href="/">\(Logo.svg(size: 22))Cairn</a><nav>\(links)</nav>
-            <span class="location">code location <b>\(HTML.escape(site.configuration.locationName))</b>\(mode)</span></header>
+            <span class="location"><a class="api" href="/graphql">GraphQL</a> · code location <b>\(HTML.escape(site.configuration.locationName))</b>\(mode)</span></header>
             <main\(wide ? " class=\"wide\"" : "")>\(flash)\(body)</main>
             </body></html>
             """

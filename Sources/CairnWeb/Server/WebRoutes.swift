@@ -6,6 +6,7 @@ import Hummingbird
 /// shows their result.
 struct WebRoutes: Sendable {
     let site: WebSite
+    let graphQL: GraphQLEndpoint
 
     func register(on router: Router<some RequestContext>) {
         registerStatic(on: router)
@@ -87,6 +88,8 @@ struct WebRoutes: Sendable {
             return Response.redirect(to: "/backfills/\(backfill.id)", type: .normal)
         }
         router.get("/automation") { _, _ in try await page(AutomationPage.render(site: site)) }
+        router.get("/graphql") { _, _ in try graphQL.page() }
+        router.post("/graphql") { request, _ in try await graphQL.execute(request) }
         router.get("/login") { request, _ in
             page(LoginPage.render(next: query(request)["next"], failed: false, site: site))
         }

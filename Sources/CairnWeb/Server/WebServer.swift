@@ -1,6 +1,7 @@
 import Cairn
 import CairnDaemon
 import Foundation
+import Graphiti
 import Hummingbird
 import Logging
 import NIOCore
@@ -19,6 +20,7 @@ public struct WebServer: Service {
     /// Where and how the server listens.
     public let configuration: WebConfiguration
     private let site: WebSite
+    private let graphQLSchema: Schema<GraphQLResolver, GraphQLContext>
     private let logger: Logger
     private let onListening: @Sendable (String) -> Void
 
@@ -50,6 +52,7 @@ public struct WebServer: Service {
             configuration: configuration, csrfToken: RandomToken.make(), sessions: WebSessions(), now: now,
             stepAssetKeys: Dictionary(
                 graph.definitions.map { ($0.name, $0.specs.map(\.key)) }, uniquingKeysWith: { first, _ in first }))
+        self.graphQLSchema = try CairnGraphQL.schema()
         self.logger = logger
         self.onListening = onListening
     }
@@ -58,7 +61,7 @@ public struct WebServer: Service {
     public func run() async throws {
         let router = Router()
         router.add(middleware: SecurityMiddleware(site: site))
-        WebRoutes(site: site).register(on: router)
+        WebRoutes(site: site, graphQL: GraphQLEndpoint(site: site, schema: graphQLSchema)).register(on: router)
         let onListening = self.onListening
         let host = configuration.host
         let app = Application(

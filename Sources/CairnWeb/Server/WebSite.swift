@@ -23,6 +23,15 @@ struct WebSite: Sendable {
     /// The assets each step of an asset computation materializes, by step key.
     let stepAssetKeys: [String: [AssetKey]]
 
+    /// The graph index of the asset written `key`, or a not-found error with a suggestion.
+    func index(ofAsset key: String) throws -> Int {
+        guard let index = graph.index(of: AssetKey(key)) else {
+            let hint = NearestName.hint(for: key, among: graph.nodes.map(\.key.description))
+            throw WebError.notFound("there is no asset '\(key)'\(hint)")
+        }
+        return index
+    }
+
     /// Whether pages show buttons that change something.
     var allowsChanges: Bool { !configuration.readOnly }
 

@@ -84,7 +84,25 @@ enum ClientScript {
             });
           }
 
+          function graphQLConsole(form) {
+            var output = document.getElementById("graphql-result");
+            var token = document.querySelector("meta[name=csrf-token]").content;
+            form.addEventListener("submit", function (event) {
+              event.preventDefault();
+              output.textContent = "Running…";
+              fetch("/graphql", {
+                method: "POST",
+                headers: { "Content-Type": "application/json", "X-Cairn-CSRF": token },
+                body: JSON.stringify({ query: form.elements.query.value })
+              }).then(function (response) { return response.json(); })
+                .then(function (json) { output.textContent = JSON.stringify(json, null, 2); })
+                .catch(function (error) { output.textContent = String(error); });
+            });
+          }
+
           document.addEventListener("DOMContentLoaded", function () {
+            var graphQLForm = document.getElementById("graphql-console");
+            if (graphQLForm) { graphQLConsole(graphQLForm); }
             document.querySelectorAll(".graph-viewport").forEach(panZoom);
             document.querySelectorAll("table.log").forEach(function (table) { filterLog(table); liveLog(table); });
             document.querySelectorAll("form[data-confirm]").forEach(function (form) {

@@ -24,6 +24,7 @@ enum Stylesheet {
         header.topbar nav a:hover { background: #1f2937; color: #fff; text-decoration: none; }
         header.topbar nav a.active { background: #374151; color: #fff; }
         header.topbar .location { margin-left: auto; color: #9ca3af; font-size: 13px; }
+        header.topbar .location a.api { color: #cbd5e1; }
         header.topbar .location b { color: #e5e7eb; }
         main { padding: 24px; max-width: 1400px; margin: 0 auto; }
         main.wide { max-width: none; }
