@@ -101,25 +101,28 @@ struct GraphQLResolver: Sendable {
     func assets(context: GraphQLContext, arguments: AssetsArguments) async throws -> GraphQLAssetConnection {
         try await reported {
             let graph = context.site.graph
-            var indices = try arguments.select.map { try AssetSelection.parse($0).resolve(in: graph).sorted() }
+            var indices =
+                try arguments.select.map { try AssetSelection.parse($0).resolve(in: graph).sorted() }
                 ?? Array(graph.nodes.indices)
             indices = indices.filter { index in
                 let spec = graph.nodes[index].spec
                 return (arguments.group.map { spec.group == $0 } ?? true)
                     && (arguments.kind.map { spec.kinds.contains($0) } ?? true)
             }
-            let start = try arguments.after.map { cursor in
-                guard let offset = Int(cursor), offset >= 0 else {
-                    throw GraphQLFailure(message: "the cursor '\(cursor)' is not one this API returned")
-                }
-                return offset
-            } ?? 0
+            let start =
+                try arguments.after.map { cursor in
+                    guard let offset = Int(cursor), offset >= 0 else {
+                        throw GraphQLFailure(message: "the cursor '\(cursor)' is not one this API returned")
+                    }
+                    return offset
+                } ?? 0
             let page = Array(indices.dropFirst(start).prefix(try pageSize(arguments.first)))
             let assets = try await Self.assets(page, site: context.site)
             let end = start + page.count
             return GraphQLAssetConnection(
                 nodes: assets, totalCount: indices.count,
-                pageInfo: GraphQLPageInfo(hasNextPage: end < indices.count, endCursor: page.isEmpty ? nil : String(end)))
+                pageInfo: GraphQLPageInfo(hasNextPage: end < indices.count, endCursor: page.isEmpty ? nil : String(end))
+            )
         }
     }
 
@@ -163,7 +166,8 @@ struct GraphQLResolver: Sendable {
         }
     }
 
-    func materializations(context: GraphQLContext, arguments: KeyPageArguments) async throws -> [GraphQLMaterialization] {
+    func materializations(context: GraphQLContext, arguments: KeyPageArguments) async throws -> [GraphQLMaterialization]
+    {
         try await reported {
             let index = try context.site.index(ofAsset: arguments.key)
             return try await context.site.storage.materializations(
@@ -226,7 +230,9 @@ struct GraphQLResolver: Sendable {
                 throw OperationError.unknownRun(RunID(arguments.id))
             }
             let after = try arguments.after.map { text in
-                guard let id = Int64(text) else { throw GraphQLFailure(message: "an event cursor is an event id, got '\(text)'") }
+                guard let id = Int64(text) else {
+                    throw GraphQLFailure(message: "an event cursor is an event id, got '\(text)'")
+                }
                 return id
             }
             return try await context.site.storage.events(
@@ -240,15 +246,18 @@ struct GraphQLResolver: Sendable {
             let now = context.site.now()
             var result: [GraphQLSchedule] = []
             for schedule in context.site.definitions.schedules {
-                let status = try await context.site.storage.scheduleState(schedule.name)?.status ?? schedule.defaultStatus
+                let status =
+                    try await context.site.storage.scheduleState(schedule.name)?.status ?? schedule.defaultStatus
                 let next = status == .running ? (try? schedule.cronSchedule().nextTick(after: now)) : nil
                 result.append(
                     GraphQLSchedule(
                         name: schedule.name, cron: schedule.cron, timezone: schedule.timezone,
                         target: schedule.target.description, status: status.rawValue,
                         nextTick: next.map { ISO8601Timestamp.format($0) },
-                        recentTicks: try await context.site.storage.scheduleTicks(of: schedule.name, before: nil, limit: 10)
-                            .map(GraphQLTick.init)))
+                        recentTicks: try await context.site.storage.scheduleTicks(
+                            of: schedule.name, before: nil, limit: 10
+                        )
+                        .map(GraphQLTick.init)))
             }
             return result
         }
@@ -276,7 +285,8 @@ struct GraphQLResolver: Sendable {
     func backfills(context: GraphQLContext, arguments: PageArguments) async throws -> GraphQLBackfillConnection {
         try await reported {
             let limit = try pageSize(arguments.first)
-            let page = try await context.site.storage.backfills(limit: limit + 1, after: arguments.after.map(BackfillID.init))
+            let page = try await context.site.storage.backfills(
+                limit: limit + 1, after: arguments.after.map(BackfillID.init))
             let shown = Array(page.prefix(limit))
             return GraphQLBackfillConnection(
                 nodes: shown.map(GraphQLBackfill.init),
@@ -337,17 +347,27 @@ struct GraphQLResolver: Sendable {
                 guard parts.count == 2 else { throw GraphQLFailure(message: "a tag is key=value, got '\(tag)'") }
                 tags[parts[0]] = parts[1]
             }
-            let runConfig = try Self.runConfig(yaml: arguments.runConfigYaml ?? "")
-            return GraphQLRun(
-                try await context.site.operations.launchRun(
-                    target, partition: arguments.partition.map(PartitionKey.init), tags: tags, runConfig: runConfig))
+            let yaml = arguments.runConfigYaml ?? ""
+            do {
+                return GraphQLRun(
+                    try await context.site.operations.launchRun(
+                        target, partition: arguments.partition.map(PartitionKey.init), tags: tags,
+                        runConfig: try Self.runConfig(yaml: yaml)))
+            } catch let error as ConfigError {
+                throw GraphQLFailure(
+                    message: error.issues.map { issue in
+                        (RunConfigFile.line(of: issue.path, inYAML: yaml).map { "runConfigYaml:\($0): " } ?? "")
+                            + issue.description
+                    }.joined(separator: "\n"))
+            }
         }
     }
 
     func reexecuteRun(context: GraphQLContext, arguments: ReexecuteArguments) async throws -> GraphQLRun {
         try await changing(context) {
             GraphQLRun(
-                try await context.site.operations.reexecute(RunID(arguments.id), fromFailure: arguments.fromFailure ?? false))
+                try await context.site.operations.reexecute(
+                    RunID(arguments.id), fromFailure: arguments.fromFailure ?? false))
         }
     }
 
@@ -358,7 +378,8 @@ struct GraphQLResolver: Sendable {
     func launchBackfill(context: GraphQLContext, arguments: BackfillArguments) async throws -> GraphQLBackfill {
         try await changing(context) {
             GraphQLBackfill(
-                try await context.site.operations.launchBackfill(arguments.select, partitions: arguments.partitions ?? "missing"))
+                try await context.site.operations.launchBackfill(
+                    arguments.select, partitions: arguments.partitions ?? "missing"))
         }
     }
 
@@ -372,19 +393,27 @@ struct GraphQLResolver: Sendable {
     }
 
     func startSchedule(context: GraphQLContext, arguments: NameArguments) async throws -> String {
-        try await changing(context) { try await context.site.operations.setSchedule(arguments.name, running: true).rawValue }
+        try await changing(context) {
+            try await context.site.operations.setSchedule(arguments.name, running: true).rawValue
+        }
     }
 
     func stopSchedule(context: GraphQLContext, arguments: NameArguments) async throws -> String {
-        try await changing(context) { try await context.site.operations.setSchedule(arguments.name, running: false).rawValue }
+        try await changing(context) {
+            try await context.site.operations.setSchedule(arguments.name, running: false).rawValue
+        }
     }
 
     func startSensor(context: GraphQLContext, arguments: NameArguments) async throws -> String {
-        try await changing(context) { try await context.site.operations.setSensor(arguments.name, running: true).rawValue }
+        try await changing(context) {
+            try await context.site.operations.setSensor(arguments.name, running: true).rawValue
+        }
     }
 
     func stopSensor(context: GraphQLContext, arguments: NameArguments) async throws -> String {
-        try await changing(context) { try await context.site.operations.setSensor(arguments.name, running: false).rawValue }
+        try await changing(context) {
+            try await context.site.operations.setSensor(arguments.name, running: false).rawValue
+        }
     }
 
     func addDynamicPartitions(context: GraphQLContext, arguments: DynamicPartitionsArguments) async throws -> Int {
@@ -425,18 +454,10 @@ struct GraphQLResolver: Sendable {
         display.rawValue.uppercased().replacingOccurrences(of: " ", with: "_")
     }
 
-    /// Run config from YAML, with errors naming their line and column.
+    /// Run config from YAML; YAML errors name their line and column.
     static func runConfig(yaml: String) throws -> RunConfig {
         guard !yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return .empty }
-        do {
-            return try RunConfig(try RunConfigFile.parse(yaml: yaml, path: "runConfigYaml"))
-        } catch let error as ConfigError {
-            throw GraphQLFailure(
-                message: error.issues.map { issue in
-                    (RunConfigFile.line(of: issue.path, inYAML: yaml).map { "runConfigYaml:\($0): " } ?? "")
-                        + issue.description
-                }.joined(separator: "\n"))
-        }
+        return try RunConfig(try RunConfigFile.parse(yaml: yaml, path: "runConfigYaml"))
     }
 
     private func pageSize(_ first: Int?) throws -> Int {
