@@ -3,6 +3,10 @@ import CairnSQLite
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -30,7 +34,8 @@ import Testing
         defer { weather.remove() }
         // The clock starts two seconds before the schedule's 06:00 Vienna tick.
         let (dev, log) = try startDaemon(
-            "weather", home: weather.home, ["--interval-ms", "100", "--clock-start", "2026-11-23T05:59:58+01:00"],
+            "weather", home: weather.home,
+            ["--interval-ms", "100", "--clock-start", "2026-11-23T05:59:58+01:00", "--port", "0"],
             command: "dev")
         defer { if dev.isRunning { dev.terminate() } }
         let storage = try SQLiteStorage(path: CairnHome(path: weather.home.path).databasePath)
@@ -39,6 +44,13 @@ import Testing
         var output = try String(contentsOf: log, encoding: .utf8)
         try #require(scheduled.count == 1, "\(output)")
         #expect(scheduled[0].status == .success, "\(output)")
+
+        // The UI answers at the address dev printed.
+        let address = try #require(
+            output.split(separator: "\n").first { $0.hasPrefix("Cairn UI: http://127.0.0.1:") }?.dropFirst(10))
+        let (page, response) = try await URLSession.shared.data(from: URL(string: "\(address)/assets/hottest_dates")!)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: page, as: UTF8.self).contains("Metadata over time"))
 
         let inbox = weather.home.appendingPathComponent("weather-inbox", isDirectory: true)
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)

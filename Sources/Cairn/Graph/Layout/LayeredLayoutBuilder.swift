@@ -144,7 +144,8 @@ struct LayeredLayoutBuilder {
         return total
     }
 
-    private func positions() -> [Int] {
+    /// Each layout node's index in its column.
+    func positions() -> [Int] {
         var position = [Int](repeating: 0, count: graphIndex.count)
         for column in columns {
             for (offset, node) in column.enumerated() { position[node] = offset }
