@@ -88,7 +88,11 @@ let package = Package(
         .executableTarget(name: "Pageviews", dependencies: ["Cairn", "CairnCLI"], path: "Examples/Pageviews"),
         .executableTarget(
             name: "CairnBenchmarks",
-            dependencies: ["Cairn", "CairnSQLite", "CairnDaemon", "CairnTesting", "CairnCLI"],
+            dependencies: [
+                "Cairn", "CairnSQLite", "CairnDaemon", "CairnTesting", "CairnCLI", "CairnWeb",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/CairnBenchmarks"
         ),
         .testTarget(name: "CairnTests", dependencies: ["Cairn", "CairnSQLite", "CairnTesting"]),

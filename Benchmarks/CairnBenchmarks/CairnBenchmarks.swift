@@ -6,13 +6,14 @@ import Foundation
 /// Measures Cairn's orchestration overhead against the targets of the foundation issue.
 ///
 /// Run with `swift run -c release cairn-benchmarks`; each figure is the median of several rounds.
-/// Arguments name the groups to run (`definitions`, `execution`, `partitions`, `automation`, `daemon`);
+/// Arguments name the groups to run (`definitions`, `execution`, `partitions`, `automation`, `daemon`, `web`);
 /// none runs them all.
 @main enum CairnBenchmarks {
     /// Runs the groups the arguments name, or every group.
     static func main() async throws {
-        if CommandLine.arguments.dropFirst().first == "execute-run" {
-            // A run the launch latency benchmark launched as a child process of this executable.
+        if ["execute-run", "dev"].contains(CommandLine.arguments.dropFirst().first) {
+            // A run the launch latency benchmark launched as a child process of this executable,
+            // or the `dev` whose start and memory the web benchmarks measure.
             await CairnCLI.Cairn.main(latencyDefinitions)
             return
         }
@@ -24,6 +25,7 @@ import Foundation
         if groups.isEmpty || groups.contains("partitions") { try await partitionBenchmarks() }
         if groups.isEmpty || groups.contains("automation") { try await automationBenchmarks() }
         if groups.isEmpty || groups.contains("daemon") { try await daemonBenchmarks() }
+        if groups.isEmpty || groups.contains("web") { try await webBenchmarks() }
     }
 
     /// 10,000 assets in a random DAG with about two dependencies each.

@@ -1,0 +1,177 @@
+import Cairn
+import CairnSQLite
+import CairnWeb
+import Foundation
+import Logging
+import ServiceLifecycle
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+extension CairnBenchmarks {
+    /// The assets of the web benchmarks: 10,000 in a random DAG and one hourly-partitioned asset
+    /// with about 147,000 partitions since 2010.
+    static let webDefinitions = Definitions(assets: [
+        randomDAG(size: 10_000),
+        [Asset<Int>("hourly_events", group: "events", partitions: .hourly(start: "2010-01-01-00:00")) { _ in 1 }],
+    ])
+
+    /// The UI and the API over 10,000 assets with a year of run history: the catalog, a lineage
+    /// subgraph, the full layout, an asset page with 147,000 partitions, the whole graph over
+    /// GraphQL; and `dev`: time until its first page answers, and its memory once idle.
+    static func webBenchmarks() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-web-\(UUID())")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let storage = try SQLiteStorage(path: CairnHome(path: home.path).databasePath)
+        let graph = try webDefinitions.assetGraph
+        let (runs, events) = try await storeHistory(graph: graph, storage: storage)
+        print("  history: \(runs) runs, \(events) events")
+
+        var layout: GraphLayout?
+        let full = measure(rounds: 3) { layout = GraphLayout(graph: graph, including: Set(graph.nodes.indices)) }
+        report("layout of all \(graph.nodes.count) assets (\(layout!.edges.count) edges)", full, target: 1.0)
+
+        var logger = Logger(label: "cairn.bench")
+        logger.logLevel = .warning
+        let (addresses, continuation) = AsyncStream.makeStream(of: String.self)
+        let server = try WebServer(
+            definitions: webDefinitions, storage: storage, configuration: WebConfiguration(port: 0), logger: logger,
+            onListening: { continuation.yield($0) })
+        let group = ServiceGroup(services: [server], logger: logger)
+        async let serving: Void = group.run()
+        var iterator = addresses.makeAsyncIterator()
+        let url = await iterator.next()!
+        let pages: [(String, String, Double)] = [
+            ("catalog page /assets (page 1 of 201, statuses of its 50 assets)", "/assets", 0.200),
+            ("catalog page filtered by group, page 3", "/assets?group=group_7&page=3", 0.200),
+            ("lineage page of all assets: opens on a neighbourhood of ≤ 300", "/lineage", 0.300),
+            ("lineage subgraph page '+key:asset_5000+'", "/lineage?select=%2Bkey:asset_5000%2B", 0.300),
+            ("asset page with \(try partitionCount()) partitions (status bar, missing ranges)", "/assets/hourly_events", 0.200),
+            ("asset page of an asset with a year of history (plots)", "/assets/asset_0", 0.200),
+            ("runs page", "/runs", 0.200),
+        ]
+        for (name, path, target) in pages {
+            _ = try await fetch(url + path)
+            let time = try await measureAsync(rounds: 7) { _ = try await fetch(url + path) }
+            report(name, time, target: target)
+        }
+        let query = #"{"query":"{ assetGraph { nodes { key group status } edges { from to } } }"}"#
+        _ = try await fetch(url + "/graphql", body: query)
+        let graphQL = try await measureAsync(rounds: 5) { _ = try await fetch(url + "/graphql", body: query) }
+        report("GraphQL assetGraph of \(graph.nodes.count) assets", graphQL, target: 0.200)
+        await group.triggerGracefulShutdown()
+        try await serving
+
+        try await devBenchmarks(home: home)
+    }
+
+    /// A year of history: one run a day materializing 300 assets, one run materializing all of
+    /// them, and materializations of all but every 50th hourly partition.
+    private static func storeHistory(graph: AssetGraph, storage: SQLiteStorage) async throws -> (Int, Int) {
+        let start = Date().addingTimeInterval(-365 * 86_400)
+        var events = 0
+        var generator = SplitMix64(seed: 7)
+        for day in 0..<366 {
+            let time = start.addingTimeInterval(Double(day) * 86_400)
+            let keys =
+                day == 365 ? graph.nodes.map(\.key) : (0..<300).map { _ in graph.nodes[Int(generator.next() % 10_000)].key }
+            let run = Run(assetKeys: keys, status: .success, createdAt: time, startedAt: time, endedAt: time)
+            try await storage.addRun(run)
+            let batch = keys.map { key in
+                Event(
+                    .assetMaterialization, runID: run.id, timestamp: time, stepKey: key.description, assetKey: key,
+                    metadata: ["rows": .int(Int(generator.next() % 10_000))], dataVersion: "v\(day)")
+            }
+            _ = try await storage.append(batch)
+            events += batch.count
+        }
+        let run = Run(assetKeys: ["hourly_events"], status: .success, createdAt: start)
+        try await storage.addRun(run)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd-HH:mm"
+        let first = formatter.date(from: "2010-01-01-00:00")!
+        let hours = try partitionCount()
+        var batch: [Event] = []
+        for hour in 0..<hours where hour % 50 != 0 {
+            let partition = PartitionKey(formatter.string(from: first.addingTimeInterval(Double(hour) * 3600)))
+            batch.append(
+                Event(
+                    .assetMaterialization, runID: run.id, timestamp: start, stepKey: "hourly_events",
+                    assetKey: "hourly_events", partition: partition, dataVersion: "p"))
+            if batch.count == 10_000 {
+                _ = try await storage.append(batch)
+                events += batch.count
+                batch = []
+            }
+        }
+        _ = try await storage.append(batch)
+        events += batch.count
+        return (367, events)
+    }
+
+    /// How many hourly partitions exist now.
+    private static func partitionCount() throws -> Int {
+        let definition = try webDefinitions.assetGraph["hourly_events"]!.spec.partitions!
+        return try PartitionSpace(definition, now: Date()).count
+    }
+
+    /// `dev` of the latency benchmark's definitions, run as a child process of this executable:
+    /// the time from its start until its first page answers, and its memory once idle.
+    private static func devBenchmarks(home: URL) async throws {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var starts: [Double] = []
+        var memory: [Int] = []
+        for round in 0..<3 {
+            let devHome = home.appendingPathComponent("dev-\(round)")
+            let port = 38_000 + round
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["dev", "--home", devHome.path, "--port", String(port)]
+            process.standardOutput = FileHandle.nullDevice
+            let started = DispatchTime.now().uptimeNanoseconds
+            try process.run()
+            defer { if process.isRunning { process.terminate() } }
+            while (try? await fetch("http://127.0.0.1:\(port)/")) == nil {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            starts.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            try await Task.sleep(for: .seconds(3))
+            memory.append(residentKilobytes(of: process.processIdentifier))
+            process.terminate()
+            process.waitUntilExit()
+        }
+        report("dev: from start until the first page answers", median(starts), target: 1.0)
+        let kilobytes = memory.sorted()[memory.count / 2]
+        print(
+            "\("dev: resident memory once idle (3 s after start)".padding(toLength: 84, withPad: " ", startingAt: 0)) "
+                + String(format: "%9.1f MB", Double(kilobytes) / 1024)
+                + "  (target ≤ 60 MB, \(kilobytes <= 60 * 1024 ? "ok" : "OVER TARGET"))")
+    }
+
+    /// VmRSS of a process, in kilobytes, from /proc.
+    private static func residentKilobytes(of pid: Int32) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+
+    /// The body of a GET, or of a POST of JSON `body`; fails on any status but 200.
+    private static func fetch(_ address: String, body: String? = nil) async throws -> Data {
+        var request = URLRequest(url: URL(string: address)!)
+        if let body {
+            request.httpMethod = "POST"
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw URLError(.badServerResponse)
+        }
+        return data
+    }
+}
