@@ -55,12 +55,12 @@ enum AssetPage {
         body += "</dl></div>"
         body += statusCard(key, health: health, materializations: materializations, now: now)
         body += "</div>"
+        body += plots(materializations)
         if let latest = materializations.first, !latest.event.metadata.isEmpty {
             body +=
                 "<div class=\"card\"><h2>Latest materialization's metadata</h2>"
                 + MetadataTable.html(latest.event.metadata) + "</div>"
         }
-        body += plots(materializations)
         if spec.partitions != nil {
             body += try await partitionsCard(key, site: site)
         }

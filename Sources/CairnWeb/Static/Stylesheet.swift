@@ -40,6 +40,8 @@ enum Stylesheet {
         .stat { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; min-width: 150px; }
         a.stat { color: inherit; text-decoration: none; } a.stat:hover { border-color: var(--accent); }
         .card.flush { overflow-x: auto; }
+        .card.flush > .toolbar { padding: 0 18px; }
+        .log td:nth-child(1) { width: 110px; } .log td:nth-child(2) { width: 210px; } .log td:nth-child(3) { width: 200px; }
         .stat .value { font-size: 24px; font-weight: 650; }
         .stat .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .4px; }
         table { width: 100%; border-collapse: collapse; }
