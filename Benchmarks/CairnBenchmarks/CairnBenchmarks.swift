@@ -11,11 +11,16 @@ import Foundation
 @main enum CairnBenchmarks {
     /// Runs the groups the arguments name, or every group.
     static func main() async throws {
-        if ["execute-run", "dev"].contains(CommandLine.arguments.dropFirst().first) {
-            // A run the launch latency benchmark launched as a child process of this executable,
-            // or the `dev` whose start and memory the web benchmarks measure.
+        switch CommandLine.arguments.dropFirst().first {
+        case "execute-run":
+            // A run the launch latency benchmark launched as a child process of this executable.
             await CairnCLI.Cairn.main(latencyDefinitions)
             return
+        case "dev":
+            // The `dev` whose start and memory the web benchmarks measure.
+            await CairnCLI.Cairn.main(devDefinitions)
+            return
+        default: break
         }
         let groups = Set(CommandLine.arguments.dropFirst())
         print("Cairn benchmarks (median of rounds, release build recommended)")

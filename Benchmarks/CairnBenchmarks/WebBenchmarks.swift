@@ -17,6 +17,23 @@ extension CairnBenchmarks {
         [Asset<Int>("hourly_events", group: "events", partitions: .hourly(start: "2010-01-01-00:00")) { _ in 1 }],
     ])
 
+    /// A code location the size of the weather example: four assets in a chain, a daily schedule,
+    /// a sensor that finds nothing; what `dev` runs for the start and memory benchmarks.
+    static let devDefinitions = Definitions(
+        assets: [
+            (0..<4).map { index in
+                Asset<Int>("step_\(index)", group: "example", deps: index == 0 ? [] : ["step_\(index - 1)"]) { _ in
+                    index
+                }
+            }
+        ],
+        schedules: [Schedule("daily", cron: "0 6 * * *", select: "*", defaultStatus: .running)],
+        sensors: [
+            Sensor("inbox", select: "*", minimumInterval: .seconds(5), defaultStatus: .running) { _ in
+                .skip("nothing new")
+            }
+        ])
+
     /// The UI and the API over 10,000 assets with a year of run history: the catalog, a lineage
     /// subgraph, the full layout, an asset page with 147,000 partitions, the whole graph over
     /// GraphQL; and `dev`: time until its first page answers, and its memory once idle.
@@ -48,7 +65,10 @@ extension CairnBenchmarks {
             ("catalog page filtered by group, page 3", "/assets?group=group_7&page=3", 0.200),
             ("lineage page of all assets: opens on a neighbourhood of ≤ 300", "/lineage", 0.300),
             ("lineage subgraph page '+key:asset_5000+'", "/lineage?select=%2Bkey:asset_5000%2B", 0.300),
-            ("asset page with \(try partitionCount()) partitions (status bar, missing ranges)", "/assets/hourly_events", 0.200),
+            (
+                "asset page with \(try partitionCount()) partitions (status bar, missing ranges)",
+                "/assets/hourly_events", 0.200
+            ),
             ("asset page of an asset with a year of history (plots)", "/assets/asset_0", 0.200),
             ("runs page", "/runs", 0.200),
         ]
@@ -57,6 +77,11 @@ extension CairnBenchmarks {
             let time = try await measureAsync(rounds: 7) { _ = try await fetch(url + path) }
             report(name, time, target: target)
         }
+        let statuses = try await measureAsync(rounds: 5) { _ = try await fetch(url + "/assets?status=fresh") }
+        report("catalog filtered by status (the health of all assets)", statuses, target: nil)
+        let edgesOnly = #"{"query":"{ assetGraph { edges { from to } } }"}"#
+        let edges = try await measureAsync(rounds: 3) { _ = try await fetch(url + "/graphql", body: edgesOnly) }
+        report("GraphQL assetGraph edges only", edges, target: nil)
         let query = #"{"query":"{ assetGraph { nodes { key group status } edges { from to } } }"}"#
         _ = try await fetch(url + "/graphql", body: query)
         let graphQL = try await measureAsync(rounds: 5) { _ = try await fetch(url + "/graphql", body: query) }
@@ -76,7 +101,8 @@ extension CairnBenchmarks {
         for day in 0..<366 {
             let time = start.addingTimeInterval(Double(day) * 86_400)
             let keys =
-                day == 365 ? graph.nodes.map(\.key) : (0..<300).map { _ in graph.nodes[Int(generator.next() % 10_000)].key }
+                day == 365
+                ? graph.nodes.map(\.key) : (0..<300).map { _ in graph.nodes[Int(generator.next() % 10_000)].key }
             let run = Run(assetKeys: keys, status: .success, createdAt: time, startedAt: time, endedAt: time)
             try await storage.addRun(run)
             let batch = keys.map { key in
@@ -132,6 +158,7 @@ extension CairnBenchmarks {
             process.executableURL = executable
             process.arguments = ["dev", "--home", devHome.path, "--port", String(port)]
             process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
             let started = DispatchTime.now().uptimeNanoseconds
             try process.run()
             defer { if process.isRunning { process.terminate() } }

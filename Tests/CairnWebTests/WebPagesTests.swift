@@ -119,6 +119,7 @@ import Testing
             #expect(page.body.contains("id=\"plot-rows\""))
             #expect(page.body.contains("<polyline"))
             #expect(page.body.contains("positive_rows") && page.body.contains("41 rows"))
+            #expect(page.body.components(separatedBy: "class=\"dot passed\"").count == 4)
             #expect(page.body.contains("Materialize stale and missing"))
             #expect(page.body.components(separatedBy: "<td>materialization</td>").count == 4)
         }
@@ -209,6 +210,8 @@ import Testing
             #expect(try await server.get("/backfills/abcdefgh").status == 404)
             let automation = try await server.get("/automation")
             #expect(automation.status == 200 && automation.body.contains("No asset has an automation condition"))
+            let console = try await server.get("/graphql")
+            #expect(console.status == 200 && console.body.contains("type Query {"))
             let launchpad = try await server.get("/launchpad?select=key:raw_orders")
             #expect(launchpad.status == 200)
             #expect(launchpad.body.contains("raw_orders:\n    config:\n      minimum: 1"))

@@ -92,6 +92,44 @@ public struct InstanceOperations: Sendable {
             .cancel(id)
     }
 
+    /// Resumes an ended backfill: a new backfill of the same assets over the partitions whose runs
+    /// did not succeed, tagged with the backfill it resumes.
+    ///
+    /// - Throws: `OperationError.unknownBackfill`, `OperationError.backfillInProgress`, or
+    ///   `OperationError.nothingToResume` when every run succeeded.
+    public func resumeBackfill(_ id: BackfillID) async throws -> Backfill {
+        guard let backfill = try await storage.backfill(id) else { throw OperationError.unknownBackfill(id) }
+        guard backfill.status.isTerminal else { throw OperationError.backfillInProgress(id) }
+        var space: PartitionSpace?
+        if let key = backfill.assetKeys.first, let partitions = try definitions.assetGraph[key]?.spec.partitions {
+            space = try await PartitionSpace.resolve(partitions, now: now(), storage: storage)
+        }
+        var partitions: [String] = []
+        var cursor: RunID?
+        while true {
+            let page = try await storage.runs(
+                matching: RunFilter(tags: [Backfill.tag: id.rawValue]), limit: 500, after: cursor)
+            for run in page where run.status != .success {
+                guard let range = run.partitionRange else { continue }
+                // A run of a range of partitions is resumed partition by partition.
+                if let space, let first = space.position(of: range.start), let last = space.position(of: range.end) {
+                    partitions += (first.index...last.index).map {
+                        space.key(at: PartitionPosition(slice: first.slice, index: $0)).rawValue
+                    }
+                } else {
+                    partitions.append(range.start.rawValue)
+                }
+            }
+            guard page.count == 500, let last = page.last else { break }
+            cursor = last.id
+        }
+        guard !partitions.isEmpty else { throw OperationError.nothingToResume(id) }
+        var tags = backfill.tags
+        tags["cairn/resumed_backfill"] = id.rawValue
+        return try await launchBackfill(
+            backfill.selection, partitions: partitions.sorted().joined(separator: ","), tags: tags)
+    }
+
     /// Starts or stops a schedule, keeping its cursor; a started schedule's next tick is the first after now.
     ///
     /// - Throws: `OperationError.unknownSchedule`.

@@ -4,6 +4,12 @@ import Cairn
 public enum OperationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No run has this id.
     case unknownRun(RunID)
+    /// No backfill has this id.
+    case unknownBackfill(BackfillID)
+    /// The backfill has not ended: its runs are still being launched.
+    case backfillInProgress(BackfillID)
+    /// Every run of the backfill succeeded.
+    case nothingToResume(BackfillID)
     /// No schedule has this name; the code location's schedules are listed.
     case unknownSchedule(String, known: [String])
     /// No sensor has this name; the code location's sensors are listed.
@@ -19,6 +25,9 @@ public enum OperationError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .unknownRun(let id): "there is no run with id '\(id)'"
+        case .unknownBackfill(let id): "there is no backfill with id '\(id)'"
+        case .backfillInProgress(let id): "backfill \(id) is still in progress; cancel it first, or wait for it to end"
+        case .nothingToResume(let id): "every run of backfill \(id) succeeded; there is nothing to resume"
         case .unknownSchedule(let name, let known):
             "there is no schedule '\(name)'\(Self.suggestion(for: name, among: known))"
         case .unknownSensor(let name, let known):

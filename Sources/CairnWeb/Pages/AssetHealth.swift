@@ -28,13 +28,20 @@ struct AssetHealth: Sendable {
     static func load(_ indices: Set<Int>?, site: WebSite) async throws -> AssetHealth {
         let graph = site.graph
         let keys = indices.map { $0.map { graph.nodes[$0].key } } ?? graph.nodes.map(\.key)
-        async let statuses = graph.statuses(of: indices, storage: site.storage)
-        async let materializations = site.storage.latestMaterializations(of: keys)
+        // Staleness needs the latest records of everything upstream of the assets too.
+        let read = indices.map { graph.upstream(of: $0).map { graph.nodes[$0].key } } ?? keys
+        async let materializations = site.storage.latestMaterializations(of: read)
+        async let observations = site.storage.latestObservations(of: read)
         async let active = site.storage.runs(
             matching: RunFilter(statuses: [.queued, .notStarted, .starting, .started, .canceling]), limit: 500,
             after: nil)
         let wanted = Set(keys)
         let latestMaterializations = try await materializations
+        let latestObservations = try await observations
+        let statuses =
+            indices.map {
+                graph.statuses(of: $0, materializations: latestMaterializations, observations: latestObservations)
+            } ?? graph.statuses(materializations: latestMaterializations, observations: latestObservations)
         var failures: [AssetKey: EventRecord] = [:]
         let stepKeys = site.stepAssetKeys
         if let last = try await site.storage.lastEventID() {
@@ -53,7 +60,7 @@ struct AssetHealth: Sendable {
         failures = failures.filter { key, failure in (latestMaterializations[key]?.id ?? 0) < failure.id }
         let inProgress = Set(try await active.flatMap(\.assetKeys)).intersection(wanted)
         return AssetHealth(
-            statuses: try await statuses, materializations: latestMaterializations, failures: failures,
+            statuses: statuses, materializations: latestMaterializations, failures: failures,
             inProgress: inProgress)
     }
 

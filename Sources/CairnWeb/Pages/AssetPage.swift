@@ -16,8 +16,8 @@ enum AssetPage {
         let now = site.now()
         let storage = site.storage
         async let history = storage.materializations(of: key, before: nil, limit: historyLimit)
-        async let observations = storage.events(ofAsset: key, types: [.assetObservation], after: nil, limit: 0)
-        async let checks = storage.latestCheckEvaluations(of: [key])
+        async let observation = storage.latestObservations(of: [key])
+        async let checks = checkHistory(of: spec, storage: storage)
         let health = try await AssetHealth.load([index], site: site)
         let materializations = try await history
         let display = health.display(key)
@@ -64,9 +64,9 @@ enum AssetPage {
         if spec.partitions != nil {
             body += try await partitionsCard(key, site: site)
         }
-        body += checksCard(spec, latest: try await checks, now: now)
+        body += checksCard(spec, history: try await checks, now: now)
         body += historyCard(
-            materializations.prefix(25), observations: try await observations.suffix(10).reversed(), now: now)
+            materializations.prefix(25), observations: (try await observation)[key].map { [$0] } ?? [], now: now)
         return PageLayout.render(key.description, section: .assets, site: site, body: body)
     }
 
@@ -94,6 +94,7 @@ enum AssetPage {
                 <input type="hidden" name="select" value="\(HTML.escape(selection))">\
                 <select name="partitions"><option value="missing">missing partitions</option>\
                 <option value="failed">failed partitions</option><option value="all">all partitions</option></select>\
+                <input type="text" name="range" placeholder="or FIRST...LAST">\
                 <button class="button" type="submit">Launch backfill</button></form>
                 """
         }
@@ -179,24 +180,43 @@ enum AssetPage {
         return html + "</div>"
     }
 
-    private static func checksCard(_ spec: AssetSpec, latest: [CheckKey: EventRecord], now: Date) -> String {
-        guard !spec.checks.isEmpty || !latest.isEmpty else { return "" }
+    /// The latest evaluations of each check of the asset, newest first.
+    private static func checkHistory(of spec: AssetSpec, storage: any InstanceStorage) async throws
+        -> [String: [EventRecord]]
+    {
+        let latest = try await storage.latestCheckEvaluations(of: [spec.key])
+        var history: [String: [EventRecord]] = [:]
+        for name in Set(spec.checks.map(\.name)).union(latest.keys.map(\.name)) {
+            history[name] = try await storage.checkEvaluations(
+                of: CheckKey(assetKey: spec.key, name: name), before: nil, limit: 20)
+        }
+        return history
+    }
+
+    private static func checksCard(_ spec: AssetSpec, history: [String: [EventRecord]], now: Date) -> String {
+        guard !history.isEmpty else { return "" }
         var html = """
             <div class="card flush"><h2>Checks</h2><table><thead><tr><th>Check</th><th>Latest result</th><th>When</th>\
-            <th>Run</th></tr></thead><tbody>
+            <th>Run</th><th>History (newest first)</th></tr></thead><tbody>
             """
-        let names = Set(spec.checks.map(\.name)).union(latest.keys.map(\.name)).sorted()
-        for name in names {
-            let record = latest[CheckKey(assetKey: spec.key, name: name)]
+        for name in history.keys.sorted() {
+            let records = history[name] ?? []
+            let record = records.first
             let evaluation = record?.event.checkEvaluation
             let result =
                 evaluation.map { WebFormat.badge($0.passed ? "passed" : "failed") } ?? WebFormat.badge("not run")
+            let past = records.compactMap { record in
+                record.event.checkEvaluation.map {
+                    "<span class=\"dot \($0.passed ? "passed" : "failed")\" title=\"\(WebFormat.timestamp(record.event.timestamp)): "
+                        + "\($0.passed ? "passed" : "failed")\"></span>"
+                }
+            }.joined()
             html += """
                 <tr><td><b>\(HTML.escape(name))</b>\
                 \(spec.checks.first { $0.name == name }?.description.map { "<div class=\"small muted\">\(HTML.escape($0))</div>" } ?? "")</td>\
                 <td>\(result) \(HTML.escape(evaluation?.description ?? ""))</td>\
                 <td>\(record.map { WebFormat.time($0.event.timestamp, now: now) } ?? "–")</td>\
-                <td>\(record.map { WebFormat.runLink($0.event.runID) } ?? "–")</td></tr>
+                <td>\(record.map { WebFormat.runLink($0.event.runID) } ?? "–")</td><td>\(past)</td></tr>
                 """
         }
         return html + "</tbody></table></div>"

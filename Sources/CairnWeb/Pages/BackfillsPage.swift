@@ -66,6 +66,11 @@ enum BackfillsPage {
                 "<div class=\"actions\">"
                 + site.actionButton("Cancel backfill", action: "/backfills/\(id.rawValue)/cancel", style: "danger")
                 + "</div>"
+        } else if backfill.status != .completedSuccess {
+            body +=
+                "<div class=\"actions\">"
+                + site.actionButton("Resume: backfill what did not succeed", action: "/backfills/\(id.rawValue)/resume")
+                + "</div>"
         }
         if let error = backfill.error { body += "<div class=\"flash error\">\(HTML.escape(error))</div>" }
         body += "<div class=\"stats\">"

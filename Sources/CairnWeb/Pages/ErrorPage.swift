@@ -37,7 +37,10 @@ enum ErrorPage {
         case WebError.unauthorized: return (.unauthorized, "sign in, or send 'Authorization: Bearer <token>'")
         case OperationError.readOnly: return (.forbidden, "\(error)")
         case let error as OperationError:
-            if case .noPartitionKeys = error { return (.badRequest, error.description) }
+            switch error {
+            case .noPartitionKeys, .backfillInProgress, .nothingToResume: return (.badRequest, error.description)
+            default: break
+            }
             return (.notFound, error.description)
         case ReexecutionError.unknownRun: return (.notFound, "\(error)")
         case is SelectionError, is ConfigError, is PlanError, is ReexecutionError, is JobError, is PartitionsError,

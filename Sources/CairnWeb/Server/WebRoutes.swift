@@ -87,6 +87,10 @@ struct WebRoutes: Sendable {
             let backfill = try await site.operations.cancelBackfill(BackfillID(try context.parameters.require("id")))
             return Response.redirect(to: "/backfills/\(backfill.id)", type: .normal)
         }
+        router.post("/backfills/:id/resume") { _, context in
+            let backfill = try await site.operations.resumeBackfill(BackfillID(try context.parameters.require("id")))
+            return Response.redirect(to: "/backfills/\(backfill.id)", type: .normal)
+        }
         router.get("/automation") { _, _ in try await page(AutomationPage.render(site: site)) }
         router.get("/graphql") { _, _ in try graphQL.page() }
         router.post("/graphql") { request, _ in try await graphQL.execute(request) }

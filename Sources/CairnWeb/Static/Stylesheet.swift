@@ -107,6 +107,8 @@ enum Stylesheet {
         .badge.running, .badge.healthy, .badge.passed { background: #dafbe1; color: var(--fresh); }
         .badge.unhealthy, .badge.checkfailed { background: #ffebe9; color: var(--failed); }
         svg.lineage a.node:hover rect:first-of-type { stroke-width: 3; }
+        .dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 3px; }
+        .dot.passed { background: var(--fresh); } .dot.failed { background: var(--failed); }
         pre.error { background: #fff8f7; border: 1px solid #ffd8d3; border-radius: 8px; padding: 10px; overflow: auto; max-height: 360px; }
         pre.output { background: #0d1117; color: #e6edf3; border-radius: 8px; padding: 10px; overflow: auto; max-height: 360px; }
         .markdown p:first-child { margin-top: 0; }
