@@ -22,9 +22,7 @@ import Testing
     }
 
     @Test func assetsAreListedWithStatusAndPaginated() async throws {
-        try await WebTestServer.with(prepare: { storage, directory in
-            _ = try await WebTestServer.materialize("group:sales", storage: storage, directory: directory)
-        }) { server in
+        try await WebTestServer.with(materializing: ["group:sales"]) { server in
             let first = try await Self.graphQL(
                 server,
                 "{ assets(first: 3) { totalCount nodes { key status group kinds latestMaterialization { runId metadata { label type value } } } pageInfo { hasNextPage endCursor } } }"
@@ -57,11 +55,7 @@ import Testing
     }
 
     @Test func oneAssetItsGraphPartitionsAndMaterializations() async throws {
-        try await WebTestServer.with(prepare: { storage, directory in
-            _ = try await WebTestServer.materialize("group:sales", storage: storage, directory: directory)
-            _ = try await WebTestServer.materialize(
-                "key:daily_events", storage: storage, directory: directory, partition: "2026-01-02")
-        }) { server in
+        try await WebTestServer.with(materializing: ["group:sales", "key:daily_events@2026-01-02"]) { server in
             let result = try await Self.graphQL(
                 server,
                 #"""
@@ -87,10 +81,7 @@ import Testing
     }
 
     @Test func runsEventsAndFilters() async throws {
-        try await WebTestServer.with(prepare: { storage, directory in
-            _ = try await WebTestServer.materialize("group:sales", storage: storage, directory: directory)
-            _ = try await WebTestServer.materialize("key:flaky_feed", storage: storage, directory: directory)
-        }) { server in
+        try await WebTestServer.with(materializing: ["group:sales", "key:flaky_feed"]) { server in
             let result = try await Self.graphQL(
                 server, #"{ runs(statuses: ["FAILURE"]) { nodes { id status assetKeys } pageInfo { hasNextPage } } }"#)
             let runs = ((result["data"] as! [String: Any])["runs"] as! [String: Any])["nodes"] as! [[String: Any]]

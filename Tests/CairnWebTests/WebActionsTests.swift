@@ -23,9 +23,7 @@ import Testing
     }
 
     @Test func materializeStaleAndMissingQueuesOnlyWhatIsStale() async throws {
-        try await WebTestServer.with(prepare: { storage, directory in
-            _ = try await WebTestServer.materialize("key:raw_orders", storage: storage, directory: directory)
-        }) { server in
+        try await WebTestServer.with(materializing: ["key:raw_orders"]) { server in
             let response = try await server.post(
                 "/assets/materialize", form: ["select": "+key:order_summary", "stale_only": "1"])
             let location = try #require(response.location)
@@ -60,9 +58,7 @@ import Testing
     }
 
     @Test func terminateCancelsAQueuedRunAndReexecuteQueuesANewOne() async throws {
-        try await WebTestServer.with(prepare: { storage, directory in
-            _ = try await WebTestServer.materialize("key:flaky_feed", storage: storage, directory: directory)
-        }) { server in
+        try await WebTestServer.with(materializing: ["key:flaky_feed"]) { server in
             let failed = try #require(try await server.storage.runs(matching: RunFilter(), limit: 1, after: nil).first)
             let again = try await server.post("/runs/\(failed.id)/reexecute", form: ["from_failure": "1"])
             #expect(again.status == 303)

@@ -65,17 +65,22 @@ struct WebTestServer {
     let directory: URL
 
     /// Runs `body` against a server of `definitions` (the fixture's by default), then stops it.
+    ///
+    /// - Parameter selections: what to materialize first, in order; `selection@partition` for a partition.
     static func with(
         _ definitions: Definitions = WebFixture.definitions,
         configuration: WebConfiguration = WebConfiguration(port: 0),
-        prepare: (SQLiteStorage, URL) async throws -> Void = { _, _ in },
-        _ body: (WebTestServer) async throws -> Void
+        materializing selections: [String] = [], _ body: (WebTestServer) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let storage = try SQLiteStorage(path: directory.appendingPathComponent("cairn.sqlite").path)
-        try await prepare(storage, directory)
+        for selection in selections {
+            let parts = selection.split(separator: "@", maxSplits: 1).map(String.init)
+            _ = try await materialize(
+                parts[0], storage: storage, directory: directory, partition: parts.count > 1 ? parts[1] : nil)
+        }
         let (addresses, continuation) = AsyncStream.makeStream(of: String.self)
         var logger = Logger(label: "cairn.web.test")
         logger.logLevel = .warning

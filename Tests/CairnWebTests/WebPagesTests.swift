@@ -11,13 +11,7 @@ import Testing
     /// one partition of daily_events materialized.
     static func withMaterialized(_ body: (WebTestServer) async throws -> Void) async throws {
         try await WebTestServer.with(
-            prepare: { storage, directory in
-                let sales = try await WebTestServer.materialize("group:sales", storage: storage, directory: directory)
-                let feed = try await WebTestServer.materialize("key:flaky_feed", storage: storage, directory: directory)
-                let events = try await WebTestServer.materialize(
-                    "key:daily_events", storage: storage, directory: directory, partition: "2026-01-02")
-                #expect(sales.succeeded && !feed.succeeded && events.succeeded)
-            }, body)
+            materializing: ["group:sales", "key:flaky_feed", "key:daily_events@2026-01-02"], body)
     }
 
     @Test func overviewShowsRunsFailuresSchedulesAndDaemonHealth() async throws {
@@ -99,12 +93,7 @@ import Testing
     }
 
     @Test func assetPageShowsDefinitionMetadataPlotsChecksAndHistory() async throws {
-        try await WebTestServer.with(prepare: { storage, directory in
-            for _ in 0..<3 {
-                let result = try await WebTestServer.materialize("group:sales", storage: storage, directory: directory)
-                #expect(result.succeeded)
-            }
-        }) { server in
+        try await WebTestServer.with(materializing: ["group:sales", "group:sales", "group:sales"]) { server in
             let page = try await server.get("/assets/raw_orders")
             #expect(page.status == 200)
             #expect(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
