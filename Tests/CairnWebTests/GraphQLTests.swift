@@ -75,6 +75,13 @@ import Testing
             #expect(partitions["materialized"] as? Int == 1)
             #expect((partitions["total"] as! Int) > 300)
             #expect((data["materializations"] as! [Any]).count == 1)
+            let compact = try await Self.graphQL(server, #"{ assetGraph(select: "group:sales") { json } }"#)
+            let json = try #require(
+                ((compact["data"] as? [String: Any])?["assetGraph"] as? [String: Any])?["json"] as? String)
+            let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+            #expect(
+                (decoded["nodes"] as! [[String: Any]]).map { $0["key"] as! String } == ["raw_orders", "order_summary"])
+            #expect((decoded["edges"] as! [[String: String]]) == [["from": "raw_orders", "to": "order_summary"]])
             let unknown = try await Self.graphQL(server, #"{ asset(key: "raw_order") { key } }"#)
             #expect(Self.errors(unknown) == ["there is no asset 'raw_order'; did you mean 'raw_orders'?"])
         }

@@ -78,6 +78,9 @@ public enum CairnGraphQL {
             Type(GraphQLAssetGraph.self, as: "AssetGraph") {
                 Field("nodes", at: \.nodes)
                 Field("edges", at: \.edges)
+                Field("json", at: GraphQLAssetGraph.json)
+                    .description(
+                        "The nodes and edges as one JSON text: the fast way to read a graph of thousands of assets")
             }
             Type(GraphQLRun.self, as: "Run") {
                 Field("id", at: \.id)

@@ -1,5 +1,6 @@
 import Cairn
 import Foundation
+import Graphiti
 
 // The objects of the GraphQL API: plain values of the instance, as the pages show them.
 
@@ -86,6 +87,15 @@ struct GraphQLGraphEdge: Codable, Sendable {
 struct GraphQLAssetGraph: Codable, Sendable {
     let nodes: [GraphQLGraphNode]
     let edges: [GraphQLGraphEdge]
+
+    /// The graph as one JSON text, `{"nodes": [...], "edges": [...]}`: GraphQL resolves every
+    /// object and list item of `nodes` and `edges` as a task of its own, which takes about a second
+    /// for 10,000 assets; one string takes milliseconds.
+    func json(context: GraphQLContext, arguments: NoArguments) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
 }
 
 /// An event of a run's log.
