@@ -129,15 +129,6 @@ struct BackfillState {
 
     /// The runs of a backfill as storage has them now, oldest first.
     static func runs(of id: BackfillID, storage: any RunStorage) async throws -> [Run] {
-        var runs: [Run] = []
-        var cursor: RunID?
-        while true {
-            let page = try await storage.runs(
-                matching: RunFilter(tags: [Backfill.tag: id.rawValue]), limit: 1000, after: cursor)
-            runs += page
-            guard page.count == 1000 else { break }
-            cursor = page.last?.id
-        }
-        return runs.reversed()
+        try await storage.runs(ofBackfill: id)
     }
 }

@@ -105,23 +105,16 @@ public struct InstanceOperations: Sendable {
             space = try await PartitionSpace.resolve(partitions, now: now(), storage: storage)
         }
         var partitions: [String] = []
-        var cursor: RunID?
-        while true {
-            let page = try await storage.runs(
-                matching: RunFilter(tags: [Backfill.tag: id.rawValue]), limit: 500, after: cursor)
-            for run in page where run.status != .success {
-                guard let range = run.partitionRange else { continue }
-                // A run of a range of partitions is resumed partition by partition.
-                if let space, let first = space.position(of: range.start), let last = space.position(of: range.end) {
-                    partitions += (first.index...last.index).map {
-                        space.key(at: PartitionPosition(slice: first.slice, index: $0)).rawValue
-                    }
-                } else {
-                    partitions.append(range.start.rawValue)
+        for run in try await storage.runs(ofBackfill: id) where run.status != .success {
+            guard let range = run.partitionRange else { continue }
+            // A run of a range of partitions is resumed partition by partition.
+            if let space, let first = space.position(of: range.start), let last = space.position(of: range.end) {
+                partitions += (first.index...last.index).map {
+                    space.key(at: PartitionPosition(slice: first.slice, index: $0)).rawValue
                 }
+            } else {
+                partitions.append(range.start.rawValue)
             }
-            guard page.count == 500, let last = page.last else { break }
-            cursor = last.id
         }
         guard !partitions.isEmpty else { throw OperationError.nothingToResume(id) }
         var tags = backfill.tags

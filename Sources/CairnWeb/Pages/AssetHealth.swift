@@ -26,6 +26,15 @@ struct AssetHealth: Sendable {
 
     /// Reads the health of the assets at `indices` of the site's graph (all when `nil`).
     static func load(_ indices: Set<Int>?, site: WebSite) async throws -> AssetHealth {
+        let lastEventID = try await site.storage.lastEventID()
+        if indices == nil, let cached = site.healthCache.health(at: lastEventID) { return cached }
+        let health = try await read(indices, lastEventID: lastEventID, site: site)
+        if indices == nil { site.healthCache.store(health, at: lastEventID) }
+        return health
+    }
+
+    /// Reads the health of the assets at `indices` (all when `nil`) from storage.
+    private static func read(_ indices: Set<Int>?, lastEventID: Int64?, site: WebSite) async throws -> AssetHealth {
         let graph = site.graph
         let keys = indices.map { $0.map { graph.nodes[$0].key } } ?? graph.nodes.map(\.key)
         // Staleness needs the latest records of everything upstream of the assets too.
@@ -44,7 +53,7 @@ struct AssetHealth: Sendable {
             } ?? graph.statuses(materializations: latestMaterializations, observations: latestObservations)
         var failures: [AssetKey: EventRecord] = [:]
         let stepKeys = site.stepAssetKeys
-        if let last = try await site.storage.lastEventID() {
+        if let last = lastEventID {
             var cursor = max(0, last - failureWindow)
             while true {
                 let page = try await site.storage.events(

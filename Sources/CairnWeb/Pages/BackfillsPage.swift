@@ -46,15 +46,7 @@ enum BackfillsPage {
             throw WebError.notFound("there is no backfill with id '\(id)'; the backfills page lists them")
         }
         let now = site.now()
-        var runs: [Run] = []
-        var cursor: RunID?
-        while true {
-            let page = try await site.storage.runs(
-                matching: RunFilter(tags: [Backfill.tag: id.rawValue]), limit: 500, after: cursor)
-            runs += page
-            guard page.count == 500, let last = page.last else { break }
-            cursor = last.id
-        }
+        let runs = Array(try await site.storage.runs(ofBackfill: id).reversed())
         let counts = Dictionary(grouping: runs, by: \.status).mapValues(\.count)
         var body = """
             <h1>Backfill <span class="mono">\(HTML.escape(id.rawValue))</span> \(WebFormat.badge(backfill.status.rawValue))</h1>

@@ -25,7 +25,7 @@ enum SchedulesPage {
                 <td>\(HTML.escape(schedule.target.description))</td><td>\(WebFormat.badge(status.rawValue))</td>\
                 <td>\(next.map { WebFormat.time($0, now: now) } ?? "–")</td>\
                 <td>\(last.map { WebFormat.badge($0.status.rawValue) + " " + WebFormat.time($0.scheduledTime, now: now) } ?? "–")</td>\
-                <td>\(toggle(schedule.name, running: status == .running, site: site))</td></tr>
+                <td>\(site.toggle("/schedules/\(WebFormat.pathComponent(schedule.name))", running: status == .running))</td></tr>
                 """
         }
         body += "</tbody></table></div>"
@@ -49,7 +49,7 @@ enum SchedulesPage {
             <h1>\(HTML.escape(name)) \(WebFormat.badge(status.rawValue))</h1>
             <p class="subtitle">Schedule · <span class="mono">\(HTML.escape(schedule.cron))</span> in \
             \(HTML.escape(schedule.timezone)) · \(HTML.escape(schedule.target.description))</p>
-            <div class="actions">\(toggle(name, running: status == .running, site: site))</div>
+            <div class="actions">\(site.toggle("/schedules/\(WebFormat.pathComponent(name))", running: status == .running))</div>
             <div class="grid"><div class="card"><h2>Next ticks</h2>
             """
         body +=
@@ -63,14 +63,6 @@ enum SchedulesPage {
         body += "</div></div>"
         body += ticksTable(try await site.storage.scheduleTicks(of: name, before: nil, limit: 50), now: now)
         return PageLayout.render(name, section: .schedules, site: site, body: body)
-    }
-
-    /// Start or stop buttons for a schedule.
-    private static func toggle(_ name: String, running: Bool, site: WebSite) -> String {
-        let path = "/schedules/\(WebFormat.pathComponent(name))"
-        return running
-            ? site.actionButton("Stop", action: "\(path)/stop", style: "danger")
-            : site.actionButton("Start", action: "\(path)/start", style: "primary")
     }
 
     /// A table of ticks, newest first: when, outcome, runs, message.

@@ -24,7 +24,7 @@ enum SensorsPage {
                 <td>\(HTML.escape(sensor.minimumInterval.description))</td>\
                 <td>\(HTML.escape(sensor.target?.description ?? "no target"))</td><td>\(WebFormat.badge(status.rawValue))</td>\
                 <td>\(last.map { WebFormat.badge($0.status.rawValue) + " " + WebFormat.time($0.timestamp, now: now) } ?? "–")</td>\
-                <td>\(toggle(sensor.name, running: status == .running, site: site))</td></tr>
+                <td>\(site.toggle("/sensors/\(WebFormat.pathComponent(sensor.name))", running: status == .running))</td></tr>
                 """
         }
         body += "</tbody></table></div>"
@@ -43,7 +43,7 @@ enum SensorsPage {
             <h1>\(HTML.escape(name)) \(WebFormat.badge(status.rawValue))</h1>
             <p class="subtitle">Sensor · every \(HTML.escape(sensor.minimumInterval.description)) · \
             \(HTML.escape(sensor.target?.description ?? "no target"))\(sensor.description.map { " · " + HTML.escape($0) } ?? "")</p>
-            <div class="actions">\(toggle(name, running: status == .running, site: site))\
+            <div class="actions">\(site.toggle("/sensors/\(WebFormat.pathComponent(name))", running: status == .running))\
             <form class="inline" method="post" action="\(path)/preview">\(site.csrfField)\
             <button class="button" type="submit">Preview evaluation</button></form></div>
             <div class="card"><h2>Cursor</h2><pre class="mono">\(HTML.escape(state?.cursor ?? "none"))</pre></div>
@@ -88,10 +88,4 @@ enum SensorsPage {
         return html + "</div>"
     }
 
-    private static func toggle(_ name: String, running: Bool, site: WebSite) -> String {
-        let path = "/sensors/\(WebFormat.pathComponent(name))"
-        return running
-            ? site.actionButton("Stop", action: "\(path)/stop", style: "danger")
-            : site.actionButton("Start", action: "\(path)/start", style: "primary")
-    }
 }

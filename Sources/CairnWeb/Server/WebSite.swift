@@ -22,6 +22,8 @@ struct WebSite: Sendable {
     let now: @Sendable () -> Date
     /// The assets each step of an asset computation materializes, by step key.
     let stepAssetKeys: [String: [AssetKey]]
+    /// The health of every asset as of the latest event.
+    let healthCache = AssetHealthCache()
 
     /// The graph index of the asset written `key`, or a not-found error with a suggestion.
     func index(ofAsset key: String) throws -> Int {
@@ -38,6 +40,13 @@ struct WebSite: Sendable {
     /// The hidden form field with the CSRF token.
     var csrfField: String {
         "<input type=\"hidden\" name=\"csrf\" value=\"\(csrfToken)\">"
+    }
+
+    /// A Stop button for a running schedule or sensor at `path`, a Start button for a stopped one.
+    func toggle(_ path: String, running: Bool) -> String {
+        running
+            ? actionButton("Stop", action: "\(path)/stop", style: "danger")
+            : actionButton("Start", action: "\(path)/start", style: "primary")
     }
 
     /// A form posting to `action` with one submit button, or nothing on a read-only server.
