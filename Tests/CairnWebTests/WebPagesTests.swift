@@ -59,6 +59,18 @@ import Testing
         }
     }
 
+    @Test func statusesFollowNewMaterializations() async throws {
+        try await WebTestServer.with { server in
+            #expect(try await server.get("/assets?status=fresh").body.contains("0 of 4 assets"))
+            _ = try await WebTestServer.materialize(
+                "key:raw_orders", storage: server.storage, directory: server.directory)
+            #expect(try await server.get("/assets?status=fresh").body.contains("1 of 4 assets"))
+            _ = try await WebTestServer.materialize(
+                "key:flaky_feed", storage: server.storage, directory: server.directory)
+            #expect(try await server.get("/").body.contains("the feed answered 503"))
+        }
+    }
+
     @Test func catalogShowsABadSelectionAsAnError() async throws {
         try await WebTestServer.with { server in
             let page = try await server.get("/assets?select=key:(")
