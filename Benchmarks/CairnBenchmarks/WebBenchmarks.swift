@@ -46,6 +46,13 @@ extension CairnBenchmarks {
         let (runs, events) = try await storeHistory(graph: graph, storage: storage)
         print("  history: \(runs) runs, \(events) events")
 
+        let keys = graph.nodes.map(\.key)
+        var latest: [AssetKey: EventRecord] = [:]
+        let reads = try await measureAsync(rounds: 5) { latest = try await storage.latestMaterializations(of: keys) }
+        report("latest materializations of all \(keys.count) assets (\(latest.count) records)", reads, target: nil)
+        let staleness = measure(rounds: 5) { _ = graph.statuses(materializations: latest, observations: [:]) }
+        report("staleness of all assets from those records", staleness, target: nil)
+
         var layout: GraphLayout?
         let full = measure(rounds: 3) { layout = GraphLayout(graph: graph, including: Set(graph.nodes.indices)) }
         report("layout of all \(graph.nodes.count) assets (\(layout!.edges.count) edges)", full, target: 1.0)

@@ -250,6 +250,19 @@ public final class SQLiteStorage: InstanceStorage {
     /// The records an index table of the latest event per asset holds for `keys`.
     private func latest(of keys: [AssetKey], in table: String) async throws -> [AssetKey: EventRecord] {
         guard !keys.isEmpty else { return [:] }
+        // Thousands of keys are read as two halves on two connections at once: decoding the
+        // records takes most of the time.
+        guard keys.count < Self.parallelReadThreshold else {
+            let middle = keys.count / 2
+            async let first = readLatest(of: Array(keys[..<middle]), in: table)
+            async let second = readLatest(of: Array(keys[middle...]), in: table)
+            return try await first.merging(try await second) { _, new in new }
+        }
+        return try await readLatest(of: keys, in: table)
+    }
+
+    /// The latest record of each of `keys` in `table`, in one query.
+    private func readLatest(of keys: [AssetKey], in table: String) async throws -> [AssetKey: EventRecord] {
         let keyList = try json(keys)
         let records = try await pool.read { db in
             try self.fetchRecords(
@@ -267,6 +280,9 @@ public final class SQLiteStorage: InstanceStorage {
         }
         return result
     }
+
+    /// How many keys a read of latest records splits in two.
+    private static let parallelReadThreshold = 2000
 
     // MARK: - Writing
 
@@ -528,10 +544,13 @@ public final class SQLiteStorage: InstanceStorage {
         return EventRecord(id: id, event: event)
     }
 
+    /// The decoder of stored JSON, made once: thousands of records are decoded per read.
+    private static let jsonDecoder = JSONDecoder()
+
     /// Decodes stored JSON text, naming `what` when it cannot.
     func decode<T: Decodable>(_ type: T.Type, from text: String, _ what: String) throws -> T {
         do {
-            return try JSONDecoder().decode(type, from: Data(text.utf8))
+            return try Self.jsonDecoder.decode(type, from: Data(text.utf8))
         } catch {
             throw unreadable("cannot decode \(what): \(error)")
         }
