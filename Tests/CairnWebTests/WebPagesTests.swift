@@ -101,6 +101,11 @@ import Testing
             #expect(last.body.contains("Page 200 of 200"))
             let filtered = try await server.get("/assets?select=group:group_3&page=2")
             #expect(filtered.body.contains("Page 2 of"))
+            let lineage = try await server.get("/lineage")
+            #expect(lineage.status == 200)
+            #expect(lineage.body.contains("more than the 300 drawn at once"))
+            let drawn = lineage.body.components(separatedBy: "class=\"node status-").count - 1
+            #expect(drawn > 1 && drawn <= 300)
         }
     }
 
@@ -134,6 +139,24 @@ import Testing
             #expect(page.body.contains("Missing ranges"))
             #expect(page.body.contains("2026-01-01"))
             #expect(page.body.contains("Launch backfill"))
+        }
+    }
+
+    @Test func lineageDrawsTheGraphASubgraphAndANeighbourhood() async throws {
+        try await Self.withMaterialized { server in
+            let all = try await server.get("/lineage")
+            #expect(all.status == 200)
+            #expect(all.body.components(separatedBy: "class=\"node status-").count - 1 == 4)
+            #expect(all.body.contains("class=\"node status-failed\" data-key=\"flaky_feed\""))
+            #expect(all.body.contains("class=\"node status-fresh\" data-key=\"raw_orders\""))
+            #expect(all.body.contains("<path class=\"edge\""))
+            #expect(all.body.contains(">sales</text>") && all.body.contains(">web</text>"))
+            let subgraph = try await server.get("/lineage?select=%2Bkey:order_summary")
+            #expect(subgraph.body.components(separatedBy: "class=\"node status-").count - 1 == 2)
+            let focus = try await server.get("/lineage?select=%2Bkey:raw_orders%2B&focus=raw_orders")
+            #expect(focus.body.contains("Open asset"))
+            let bad = try await server.get("/lineage?select=key:(")
+            #expect(bad.status == 400 && bad.body.contains("flash error"))
         }
     }
 

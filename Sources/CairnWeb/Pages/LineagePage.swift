@@ -1,5 +1,6 @@
 import Cairn
 import Foundation
+import Hummingbird
 
 /// `/lineage`: the asset graph laid out on the server and drawn as SVG, with status colours,
 /// stale markers and group boxes; a selection filter shows a subgraph, clicking an asset shows
@@ -8,7 +9,7 @@ enum LineagePage {
     /// The most assets drawn at once.
     static let nodeLimit = 300
 
-    static func render(_ query: FormFields, site: WebSite) async throws -> (String, Int) {
+    static func render(_ query: FormFields, site: WebSite) async throws -> (String, HTTPResponse.Status) {
         let graph = site.graph
         let selection = query.raw("select").flatMap { $0.isEmpty ? nil : $0 } ?? "*"
         var problem: String?
@@ -67,7 +68,7 @@ enum LineagePage {
             <div class="legend">\(AssetHealth.Display.allCases.map { "<span><i class=\"\(lineageStatus($0).rawValue)\"></i>\($0.rawValue)</span>" }.joined())</div>
             """
         let html = PageLayout.render("Lineage", section: .lineage, site: site, body: body, wide: true)
-        return (html, problem == nil ? 200 : 400)
+        return (html, problem == nil ? .ok : .badRequest)
     }
 
     /// The selected asset with the most dependencies within the selection: the centre of a

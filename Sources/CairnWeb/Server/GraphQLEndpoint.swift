@@ -11,7 +11,7 @@ struct GraphQLEndpoint: Sendable {
 
     func execute(_ request: Request) async throws -> Response {
         var request = request
-        let body = try await request.collectBody(upTo: SecurityMiddleware<BasicRequestContext>.maxBodySize)
+        let body = try await request.collectBody(upTo: WebSite.maxBodySize)
         let graphQLRequest: GraphQLRequest
         do {
             graphQLRequest = try JSONDecoder().decode(GraphQLRequest.self, from: Data(buffer: body))

@@ -9,9 +9,6 @@ import Hummingbird
 struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     let site: WebSite
 
-    /// The largest form or API request body read.
-    static var maxBodySize: Int { 4 * 1024 * 1024 }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
@@ -73,7 +70,7 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         if path == "/login" { return }
         guard site.allowsChanges else { throw WebError.forbidden(OperationError.readOnly.description) }
-        let body = try await request.collectBody(upTo: Self.maxBodySize)
+        let body = try await request.collectBody(upTo: WebSite.maxBodySize)
         let form = FormFields(String(buffer: body))
         guard let token = form["csrf"], WebCredentials.constantTimeEquals(token, site.csrfToken) else {
             throw WebError.forbidden(

@@ -30,7 +30,7 @@ struct WebRoutes: Sendable {
 
         router.get("/lineage") { request, _ in
             let (html, status) = try await LineagePage.render(query(request), site: site)
-            return Response.html(html, status: status == 200 ? .ok : .badRequest)
+            return Response.html(html, status: status)
         }
         router.get("/runs") { request, _ in try await page(RunsPage.render(query(request), site: site)) }
         router.get("/runs/:id") { request, context in
@@ -124,7 +124,7 @@ struct WebRoutes: Sendable {
     private func form(_ request: Request) async throws -> FormFields {
         var request = request
         return FormFields(
-            String(buffer: try await request.collectBody(upTo: SecurityMiddleware<BasicRequestContext>.maxBodySize)))
+            String(buffer: try await request.collectBody(upTo: WebSite.maxBodySize)))
     }
 
     private func runID(_ context: some RequestContext) throws -> RunID {

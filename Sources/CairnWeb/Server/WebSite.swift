@@ -4,6 +4,9 @@ import Foundation
 /// What every page and route reads: the definitions, the storage, the operations, and the
 /// server's settings and secrets.
 struct WebSite: Sendable {
+    /// The largest form or API request body read.
+    static let maxBodySize = 4 * 1024 * 1024
+
     /// The code location's definitions.
     let definitions: Definitions
     /// The validated asset graph of `definitions`.
