@@ -102,10 +102,19 @@ struct PageviewsExecutable {
         try driver.run()
         // Wait until the driver is inside its third run, then kill it without warning.
         let deadline = Date().addingTimeInterval(30)
-        while try await runs(of: backfill, in: storage).filter({ $0.status == .success }).count < 2, Date() < deadline {
-            try await Task.sleep(for: .milliseconds(50))
+        func insideThirdRun() async throws -> Bool {
+            let current = try await runs(of: backfill, in: storage)
+            guard current.filter({ $0.status == .success }).count >= 2,
+                let running = current.first(where: { $0.status == .started })
+            else { return false }
+            // Its step has started, so its partition is planned: killing now leaves it failed.
+            return try await storage.events(ofRun: running.id, after: nil, limit: 1000).contains {
+                $0.event.type == .stepStart
+            }
         }
-        try await Task.sleep(for: .milliseconds(150))
+        while try await !insideThirdRun(), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         kill(driver.processIdentifier, SIGKILL)
         driver.waitUntilExit()
         let atKill = try await runs(of: backfill, in: storage)
