@@ -122,6 +122,9 @@ try:
     wait.until(lambda d: "yaml-errors" in d.page_source)
     if "line 2: " not in driver.page_source:
         fail("the launchpad does not show the problem at line 2")
+    marked = driver.find_elements(By.CSS_SELECTOR, ".yaml-view .line.bad .number")
+    if [element.text for element in marked] != ["2"]:
+        fail("the launchpad marks lines %s, not line 2" % [element.text for element in marked])
     driver.save_screenshot(os.path.join(SHOTS, "11-launchpad-error.png"))
     check_console("the launchpad")
 

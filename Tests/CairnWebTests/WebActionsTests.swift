@@ -131,7 +131,11 @@ import Testing
                 "/launchpad", form: ["select": "key:raw_orders", "config": yaml, "action": "launch"])
             #expect(invalid.status == 400)
             #expect(invalid.body.contains("line 4: "))
-            #expect(invalid.body.contains("class=\"line bad\""))
+            #expect(invalid.body.contains("class=\"line bad\"><span class=\"number\">4</span>"))
+            let crlf = try await server.post(
+                "/launchpad",
+                form: ["select": "key:raw_orders", "config": yaml.replacingOccurrences(of: "\n", with: "\r\n")])
+            #expect(crlf.body.contains("class=\"line bad\"><span class=\"number\">4</span>"), "browsers send CRLF")
             let syntax = try await server.post(
                 "/launchpad", form: ["select": "key:raw_orders", "config": "ops: [\n", "action": "validate"])
             #expect(syntax.status == 400)

@@ -69,7 +69,7 @@ enum Stylesheet {
         .kind { display: inline-block; padding: 1px 7px; border-radius: 6px; background: #f1f5f9; border: 1px solid #e2e8f0; font-size: 12px; margin-right: 3px; }
         .toolbar { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin-bottom: 14px; }
         .toolbar .spacer { flex: 1; }
-        input[type=text], input[type=search], select, textarea { font: inherit; padding: 7px 10px; border: 1px solid var(--line);
+        input[type=text], input[type=search], input[type=password], select, textarea { font: inherit; line-height: 1.5; padding: 6px 10px; border: 1px solid var(--line);
           border-radius: 6px; background: #fff; color: var(--ink); }
         input[type=text]:focus, input[type=search]:focus, textarea:focus, select:focus { outline: 2px solid #c7d2fe; border-color: var(--accent); }
         input.selection { min-width: 360px; font-family: ui-monospace, SFMono-Regular, "DejaVu Sans Mono", Menlo, monospace; }
