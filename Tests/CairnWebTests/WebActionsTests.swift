@@ -19,6 +19,8 @@ import Testing
             #expect(run.tags["cairn/launched_by"] == "web")
             let page = try await server.get(location)
             #expect(page.body.contains("QUEUED") && page.body.contains("Terminate"))
+            #expect(try await server.get("/runs").body.contains("<meta name=\"cairn-refresh\" content=\"5\">"))
+            #expect(try await server.get("/").body.contains("<meta name=\"cairn-refresh\""))
         }
     }
 

@@ -155,6 +155,7 @@ import Testing
             #expect(subgraph.body.components(separatedBy: "class=\"node status-").count - 1 == 2)
             let focus = try await server.get("/lineage?select=%2Bkey:raw_orders%2B&focus=raw_orders")
             #expect(focus.body.contains("Open asset"))
+            #expect(focus.body.contains("class=\"node status-fresh focused\" data-key=\"raw_orders\""))
             let bad = try await server.get("/lineage?select=key:(")
             #expect(bad.status == 400 && bad.body.contains("flash error"))
         }

@@ -73,7 +73,9 @@ enum BackfillsPage {
         }
         body += "</div>" + progressBar(runs, total: max(backfill.runCount, runs.count))
         body += "<div class=\"card flush\"><h2>Runs</h2>" + RunsPage.table(Array(runs.prefix(200)), now: now) + "</div>"
-        return PageLayout.render("Backfill \(id.rawValue)", section: .backfills, site: site, body: body)
+        return PageLayout.render(
+            "Backfill \(id.rawValue)", section: .backfills, site: site, body: body,
+            refreshSeconds: backfill.status.isTerminal ? nil : 5)
     }
 
     /// The backfill's runs as one bar, by status.

@@ -32,7 +32,7 @@ enum LineagePage {
             statuses[spec.key] = lineageStatus(health.display(spec.key))
             subtitles[spec.key] = ([spec.group] + spec.kinds).joined(separator: " · ")
         }
-        let svg = LineageSVG.render(layout, statuses: statuses, subtitles: subtitles) { key in
+        let svg = LineageSVG.render(layout, statuses: statuses, subtitles: subtitles, focus: focusKey) { key in
             "/lineage?" + WebFormat.query([("select", "+key:\(key)+"), ("focus", key.description)])
         }
         var body = """

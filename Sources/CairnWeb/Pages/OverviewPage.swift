@@ -42,7 +42,9 @@ enum OverviewPage {
         body += try await automationCard(site: site, now: now)
         body += daemonCard(try await heartbeats, now: now)
         body += "</div></div>"
-        return PageLayout.render("Overview", section: .overview, site: site, body: body)
+        return PageLayout.render(
+            "Overview", section: .overview, site: site, body: body,
+            refreshSeconds: runs.contains { !$0.status.isTerminal } ? 5 : nil)
     }
 
     private static func failedAssets(_ health: AssetHealth, checks: [EventRecord], now: Date) -> String {

@@ -16,8 +16,11 @@ enum PageLayout {
     ///   - section: the section highlighted in the top bar.
     ///   - body: the main content, already HTML.
     ///   - wide: whether the content spans the whole window (the lineage graph).
+    ///   - refreshSeconds: reload the page this often while something on it is in progress (with
+    ///     JavaScript, and not while the user types in a form).
     static func render(
-        _ title: String, section: Section?, site: WebSite, body: String, notice: String? = nil, wide: Bool = false
+        _ title: String, section: Section?, site: WebSite, body: String, notice: String? = nil, wide: Bool = false,
+        refreshSeconds: Int? = nil
     ) -> String {
         let links = Section.allCases.map { item in
             "<a href=\"\(item.path)\"\(item == section ? " class=\"active\"" : "")>\(item.title)</a>"
@@ -28,7 +31,7 @@ enum PageLayout {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="csrf-token" content="\(site.csrfToken)">
+            <meta name="csrf-token" content="\(site.csrfToken)">\(refreshSeconds.map { "\n<meta name=\"cairn-refresh\" content=\"\($0)\">" } ?? "")
             <title>\(HTML.escape(title)) · Cairn</title>
             <link rel="icon" href="/static/cairn.svg" type="image/svg+xml">
             <link rel="stylesheet" href="/static/cairn.css">

@@ -76,7 +76,9 @@ enum RunsPage {
                 "<div class=\"pagination\"><a class=\"button\" href=\"/runs?\(HTML.escape(next))\">Older runs →</a></div>"
         }
         body += "</div>"
-        return PageLayout.render("Runs", section: .runs, site: site, body: body)
+        return PageLayout.render(
+            "Runs", section: .runs, site: site, body: body,
+            refreshSeconds: runs.contains { !$0.status.isTerminal } ? 5 : nil)
     }
 
     /// A table of runs: id, status, what it ran, tags, when, how long.

@@ -100,7 +100,18 @@ enum ClientScript {
             });
           }
 
+          function refreshWhileInProgress() {
+            var meta = document.querySelector("meta[name=cairn-refresh]");
+            if (!meta) { return; }
+            window.setInterval(function () {
+              var active = document.activeElement;
+              var typing = active && ["INPUT", "TEXTAREA", "SELECT"].indexOf(active.tagName) >= 0;
+              if (!typing) { window.location.reload(); }
+            }, Number(meta.content) * 1000);
+          }
+
           document.addEventListener("DOMContentLoaded", function () {
+            refreshWhileInProgress();
             var graphQLForm = document.getElementById("graphql-console");
             if (graphQLForm) { graphQLConsole(graphQLForm); }
             document.querySelectorAll(".graph-viewport").forEach(panZoom);

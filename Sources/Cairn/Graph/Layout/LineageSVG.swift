@@ -12,10 +12,11 @@ public enum LineageSVG {
     /// - Parameters:
     ///   - statuses: each asset's colour; `missing` when absent.
     ///   - subtitles: a second line under each asset's name (its group and kinds).
+    ///   - focus: the asset drawn with a thick border and the class `focused`, if any.
     ///   - href: the address each asset links to.
     public static func render(
         _ layout: GraphLayout, statuses: [AssetKey: LineageNodeStatus], subtitles: [AssetKey: String] = [:],
-        href: (AssetKey) -> String
+        focus: AssetKey? = nil, href: (AssetKey) -> String
     ) -> String {
         // A small graph is not blown up: the view is at least `minimumView` wide and high, centred.
         let viewWidth = max(layout.width, minimumView.width)
@@ -45,11 +46,13 @@ public enum LineageSVG {
             let status = statuses[node.key] ?? .missing
             let name = node.key.description
             let shown = name.count > 40 ? String(name.prefix(39)) + "…" : name
+            let focused = node.key == focus
             svg += """
-                <a href="\(escape(href(node.key)))" class="node status-\(status.rawValue)" data-key="\(escape(name))">\
+                <a href="\(escape(href(node.key)))" class="node status-\(status.rawValue)\(focused ? " focused" : "")" \
+                data-key="\(escape(name))">\
                 <title>\(escape(name)): \(status.rawValue)</title>\
                 <rect x="\(number(node.x))" y="\(number(node.y))" width="\(number(node.width))" \
-                height="\(number(node.height))" rx="8" fill="#ffffff" stroke="\(status.colour)" stroke-width="1.6"/>\
+                height="\(number(node.height))" rx="8" fill="#ffffff" stroke="\(status.colour)" stroke-width="\(focused ? 3.5 : 1.6)"/>\
                 <rect x="\(number(node.x))" y="\(number(node.y))" width="6" height="\(number(node.height))" rx="3" \
                 fill="\(status.colour)"/>\
                 <text x="\(number(node.x + 16))" y="\(number(node.y + 23))" font-size="13" font-weight="600" \
