@@ -136,6 +136,7 @@ import Testing
             let page = try await server.get("/assets/daily_events")
             #expect(page.status == 200)
             #expect(page.body.contains("class=\"chart partitions\""))
+            #expect(page.body.contains("time windows &#39;0 0 * * *&#39; (GMT) from 2026-01-01 00:00:00 UTC"))
             #expect(page.body.contains("Missing ranges"))
             #expect(page.body.contains("2026-01-01"))
             #expect(page.body.contains("Launch backfill"))

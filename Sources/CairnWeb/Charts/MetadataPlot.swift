@@ -1,16 +1,21 @@
 import Foundation
 
-/// A numeric metadata key over time as an SVG line chart: one point per materialization, with
-/// the value axis from the smallest to the largest value and the first and last times below.
+/// A numeric metadata key as an SVG line chart: one point per materialization, with the value
+/// axis from the smallest to the largest value. Points are placed by time, the first and last
+/// times below; when every point has a partition, by partition instead, one step each, so a
+/// backfill's values show side by side however fast it ran.
 enum MetadataPlot {
     /// One plotted value.
     struct Point: Equatable {
         let time: Date
+        let partition: String?
         let value: Double
     }
 
     /// The chart of `points`, oldest first; empty when there are none.
     static func svg(_ points: [Point], label: String) -> String {
+        let byPartition = points.allSatisfy { $0.partition != nil }
+        let points = byPartition ? points.sorted { ($0.partition!, $0.time) < ($1.partition!, $1.time) } : points
         guard let first = points.first, let last = points.last else { return "" }
         let width = 420.0
         let height = 160.0
@@ -22,14 +27,18 @@ enum MetadataPlot {
         let high = points.map(\.value).max()!
         let range = high - low == 0 ? max(abs(high), 1) : high - low
         let base = high - low == 0 ? low - range / 2 : low
-        let span = max(last.time.timeIntervalSince(first.time), 1)
-        func x(_ point: Point) -> Double {
-            points.count == 1
-                ? left + (width - left - right) / 2
-                : left + (width - left - right) * point.time.timeIntervalSince(first.time) / span
+        let span = last.time.timeIntervalSince(first.time)
+        let fractions = points.indices.map { index -> Double in
+            guard points.count > 1 else { return 0.5 }
+            if byPartition || span <= 0 { return Double(index) / Double(points.count - 1) }
+            return points[index].time.timeIntervalSince(first.time) / span
         }
+        func x(_ index: Int) -> Double { left + (width - left - right) * fractions[index] }
         func y(_ value: Double) -> Double { top + (height - top - bottom) * (1 - (value - base) / range) }
-        let path = points.map { "\(fmt(x($0))),\(fmt(y($0.value)))" }.joined(separator: " ")
+        let path = points.indices.map { "\(fmt(x($0))),\(fmt(y(points[$0].value)))" }.joined(separator: " ")
+        func caption(_ point: Point) -> String {
+            byPartition ? point.partition! : WebFormat.timestamp(point.time)
+        }
         var svg = """
             <svg class="chart plot" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" \
             aria-label="\(HTML.escape(label)) over time">
@@ -44,15 +53,16 @@ enum MetadataPlot {
         }
         svg += """
             <text x="\(fmt(left))" y="\(fmt(height - 6))" font-size="10.5" fill="#656d76">\
-            \(HTML.escape(WebFormat.timestamp(first.time)))</text>\
+            \(HTML.escape(caption(first)))</text>\
             <text x="\(fmt(width - right))" y="\(fmt(height - 6))" font-size="10.5" fill="#656d76" text-anchor="end">\
-            \(HTML.escape(WebFormat.timestamp(last.time)))</text>\
+            \(HTML.escape(caption(last)))</text>\
             <polyline points="\(path)" fill="none" stroke="#4f46e5" stroke-width="2" stroke-linejoin="round"/>
             """
-        for point in points.suffix(200) {
+        for index in points.indices.suffix(200) {
+            let point = points[index]
             svg += """
-                <circle cx="\(fmt(x(point)))" cy="\(fmt(y(point.value)))" r="3" fill="#4f46e5">\
-                <title>\(HTML.escape(compact(point.value))) at \(HTML.escape(WebFormat.timestamp(point.time)))</title></circle>
+                <circle cx="\(fmt(x(index)))" cy="\(fmt(y(point.value)))" r="3" fill="#4f46e5">\
+                <title>\(HTML.escape(compact(point.value))) at \(HTML.escape(caption(point)))</title></circle>
                 """
         }
         return svg + "</svg>"

@@ -43,7 +43,7 @@ enum AssetPage {
             }
             .joined())
         body += fact("Code version", spec.codeVersion.map { "<code>\(HTML.escape($0))</code>" } ?? "")
-        body += fact("Partitions", spec.partitions.map { HTML.escape("\($0)") } ?? "")
+        body += fact("Partitions", spec.partitions.map { HTML.escape(WebFormat.partitions($0)) } ?? "")
         body += fact(
             "Automation",
             spec.automationCondition.map { "<a href=\"/automation\"><code>\(HTML.escape($0.label))</code></a>" } ?? "")
@@ -141,7 +141,8 @@ enum AssetPage {
             for (label, value) in record.event.metadata {
                 guard let number = value.numericValue else { continue }
                 if series[label] == nil { order.append(label) }
-                series[label, default: []].append(.init(time: record.event.timestamp, value: number))
+                series[label, default: []].append(
+                    .init(time: record.event.timestamp, partition: record.event.partition?.rawValue, value: number))
             }
         }
         guard !order.isEmpty else { return "" }

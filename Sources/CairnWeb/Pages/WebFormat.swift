@@ -40,6 +40,21 @@ enum WebFormat {
         return "\(Int(seconds) / 3600) h \(Int(seconds) % 3600 / 60) min"
     }
 
+    /// `time windows '0 0 * * *' (UTC) from 2024-01-01`, `3 static keys`, `dynamic 'regions'`,
+    /// `date × region`: a partitions definition in words.
+    static func partitions(_ definition: PartitionsDefinition) -> String {
+        switch definition.kind {
+        case .static(let partitions): return "\(partitions.keys.count) static keys"
+        case .timeWindow(let windows):
+            return "time windows '\(windows.schedule.expression)' (\(windows.timeZone.identifier)) from "
+                + timestamp(windows.start)
+        case .dynamic(let dynamic): return "dynamic '\(dynamic.name)'"
+        case .multi(let multi):
+            return multi.dimensions.map { "\($0.name): \(partitions($0.definition))" }.joined(separator: " × ")
+        case .invalid(let error): return "invalid: \(error)"
+        }
+    }
+
     /// A badge with the status's name and a class for its colour.
     static func badge(_ text: String, id: String? = nil) -> String {
         let cssClass = text.lowercased().replacingOccurrences(of: " ", with: "")
