@@ -120,8 +120,11 @@ struct PageviewsExecutable {
         let atKill = try await runs(of: backfill, in: storage)
         #expect(atKill.contains { $0.status == .queued }, "the driver was killed midway")
 
+        // On a busy machine the kill can land between two runs, after the driver finished one and
+        // before it claimed the next: then no run is left half done.
+        let killedMidRun = atKill.contains { [.starting, .started].contains($0.status) }
         let resume = try pageviews.run("backfill", "resume", backfill.id.rawValue)
-        #expect(resume.stdout.contains("is gone; marked failed"))
+        #expect(resume.stdout.contains("is gone; marked failed") == killedMidRun, "\(resume.stdout)")
         let after = try await runs(of: backfill, in: storage)
         #expect(after.allSatisfy { $0.status.isTerminal })
         for run in after {
@@ -134,12 +137,16 @@ struct PageviewsExecutable {
         let materialized = try await storage.events(
             ofAsset: "raw_page_views", types: [.assetMaterialization], after: nil, limit: 100)
         #expect(Set(materialized.compactMap(\.event.partition)).count == materialized.count, "each partition once")
-        #expect(try await storage.backfill(backfill.id)?.status == .completedFailed)
+        #expect(
+            try await storage.backfill(backfill.id)?.status == (killedMidRun ? .completedFailed : .completedSuccess))
 
         // The failed partition is retried by a new backfill of the failed partitions.
-        let retry = try pageviews.run("backfill", "launch", "--select", "key:raw_page_views", "--partitions", "failed")
-        #expect(retry.status == 0, "\(retry.stderr)")
-        #expect(retry.stdout.contains("1 partition of 1 asset in 1 run"))
+        if killedMidRun {
+            let retry = try pageviews.run(
+                "backfill", "launch", "--select", "key:raw_page_views", "--partitions", "failed")
+            #expect(retry.status == 0, "\(retry.stderr)")
+            #expect(retry.stdout.contains("1 partition of 1 asset in 1 run"))
+        }
         let status = try pageviews.run("partitions", "status", "--select", "key:raw_page_views")
         #expect(status.stdout.contains("7/91 materialized"))
     }
