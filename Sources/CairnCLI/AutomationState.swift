@@ -21,15 +21,12 @@ enum AutomationState {
         _ status: ScheduleStatus, noun: String, name: String, storageName: String, defaultStatus: ScheduleStatus,
         restartsTicks: Bool, options: HomeOptions
     ) async throws {
-        let storage = try options.openStorage()
-        let state = try await storage.scheduleState(storageName)
-        guard (state?.status ?? defaultStatus) != status else {
+        let changed = try await options.openStorage().setStatus(
+            status, of: storageName, default: defaultStatus, restartingTicksAt: restartsTicks ? Date() : nil)
+        guard changed else {
             print("\(noun.capitalized) '\(name)' is already \(status == .running ? "running" : "stopped").")
             return
         }
-        let lastTick = restartsTicks && status == .running ? Date() : state?.lastTick
-        try await storage.setScheduleState(
-            ScheduleState(name: storageName, status: status, lastTick: lastTick, cursor: state?.cursor))
         print("\(status == .running ? "Started" : "Stopped") \(noun) '\(name)'.")
     }
 }

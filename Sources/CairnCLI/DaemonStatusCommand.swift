@@ -17,7 +17,7 @@ struct DaemonStatusCommand: AsyncParsableCommand {
             """)
 
     @Option(name: .long, help: "Seconds without a heartbeat after which a service is unhealthy.")
-    var unhealthyAfter = 60
+    var unhealthyAfter = Int(DaemonHeartbeat.defaultUnhealthyAfter)
 
     @OptionGroup var options: HomeOptions
 
@@ -36,7 +36,7 @@ struct DaemonStatusCommand: AsyncParsableCommand {
         }
         let now = Date()
         let isHealthy = { (heartbeat: DaemonHeartbeat) in
-            now.timeIntervalSince(heartbeat.timestamp) <= Double(unhealthyAfter)
+            heartbeat.isHealthy(at: now, unhealthyAfter: Double(unhealthyAfter))
         }
         let byDaemon = Dictionary(grouping: heartbeats, by: \.daemonID)
         let daemons = byDaemon.keys.sorted {

@@ -9,7 +9,8 @@ struct DevCommand: AsyncParsableCommand {
         commandName: "dev",
         abstract: "Serve the web UI and run the schedules, sensors, automation and queued runs until Ctrl-C.",
         discussion: """
-            Everything 'daemon' does and the web UI (--port, default 3000), in one process, on the SQLite file of the Cairn home. It prints \
+            Everything 'daemon' does and the web UI (--port, default 3000), in one process, on the \
+            SQLite file of the Cairn home. It prints \
             what will run by itself: schedules and sensors that are running (start others with \
             'schedule start NAME' or 'sensor start NAME' from another terminal) and the assets with \
             an automation condition. Runs execute as child processes ('execute-run'), or in this \

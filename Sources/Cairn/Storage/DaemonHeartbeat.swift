@@ -27,4 +27,13 @@ public struct DaemonHeartbeat: Hashable, Sendable {
         self.timestamp = timestamp
         self.error = error
     }
+
+    /// Seconds without a heartbeat after which a service counts as unhealthy, unless told otherwise.
+    public static let defaultUnhealthyAfter: TimeInterval = 60
+
+    /// Whether the service recorded this heartbeat at most `unhealthyAfter` seconds before `now`; its
+    /// last error, if any, is shown beside and does not make it unhealthy.
+    public func isHealthy(at now: Date, unhealthyAfter: TimeInterval = defaultUnhealthyAfter) -> Bool {
+        now.timeIntervalSince(timestamp) <= unhealthyAfter
+    }
 }

@@ -112,7 +112,9 @@ struct GraphQLResolver: Sendable {
             let start =
                 try arguments.after.map { cursor in
                     guard let offset = Int(cursor), offset >= 0 else {
-                        throw GraphQLFailure(message: "the cursor '\(cursor)' is not one this API returned")
+                        throw GraphQLFailure(
+                            message: "the cursor '\(cursor)' is not one this API returned; pass the previous page's "
+                                + "pageInfo.endCursor as after")
                     }
                     return offset
                 } ?? 0
@@ -178,37 +180,11 @@ struct GraphQLResolver: Sendable {
 
     func runs(context: GraphQLContext, arguments: RunsArguments) async throws -> GraphQLRunConnection {
         try await reported {
-            let statuses = try (arguments.statuses ?? []).map { text in
-                guard let status = RunStatus(rawValue: text.uppercased()) else {
-                    throw GraphQLFailure(
-                        message: "unknown run status '\(text)'; use one of "
-                            + RunStatus.allCases.map(\.rawValue).joined(separator: ", "))
-                }
-                return status
-            }
-            var tags: [String: String] = [:]
-            if let tag = arguments.tag {
-                let parts = tag.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw GraphQLFailure(message: "a tag filter is key=value, got '\(tag)'") }
-                tags[parts[0]] = parts[1]
-            }
-            let limit = try pageSize(arguments.first)
-            var runs: [Run] = []
-            var cursor = arguments.after.map(RunID.init)
-            var hasNextPage = false
-            scan: while true {
-                let batch = try await context.site.storage.runs(
-                    matching: RunFilter(statuses: Set(statuses), tags: tags), limit: 200, after: cursor)
-                for run in batch where arguments.job.map({ run.jobName == $0 }) ?? true {
-                    guard runs.count < limit else {
-                        hasNextPage = true
-                        break scan
-                    }
-                    runs.append(run)
-                }
-                guard batch.count == 200, let last = batch.last else { break }
-                cursor = last.id
-            }
+            let listing = try RunListing(
+                statuses: arguments.statuses ?? [], tag: arguments.tag, job: arguments.job, date: nil)
+            let (runs, hasNextPage) = try await listing.page(
+                after: arguments.after.map(RunID.init), limit: try pageSize(arguments.first),
+                storage: context.site.storage)
             return GraphQLRunConnection(
                 nodes: runs.map(GraphQLRun.init),
                 pageInfo: GraphQLPageInfo(hasNextPage: hasNextPage, endCursor: runs.last?.id.rawValue))
@@ -320,8 +296,7 @@ struct GraphQLResolver: Sendable {
                 GraphQLDaemonHeartbeat(
                     daemonId: heartbeat.daemonID.rawValue, service: heartbeat.service, host: heartbeat.host,
                     pid: Int(heartbeat.pid), timestamp: ISO8601Timestamp.format(heartbeat.timestamp),
-                    healthy: now.timeIntervalSince(heartbeat.timestamp) <= OverviewPage.unhealthyAfter
-                        && heartbeat.error == nil,
+                    healthy: heartbeat.isHealthy(at: now),
                     error: heartbeat.error)
             }
         }

@@ -39,14 +39,22 @@ enum AssetCatalogPage {
             }
             return display
         }
+        // Filtering by status needs the health of every candidate; otherwise only the page's is read.
+        var filteredHealth: AssetHealth?
         if let status {
             let all = try await AssetHealth.load(Set(indices), site: site)
             indices = indices.filter { all.display(graph.nodes[$0].key) == status }
+            filteredHealth = all
         }
         let pageCount = max(1, (indices.count + pageSize - 1) / pageSize)
         let page = min(max(1, query["page"].flatMap(Int.init) ?? 1), pageCount)
         let shown = Array(indices.dropFirst((page - 1) * pageSize).prefix(pageSize))
-        let health = try await AssetHealth.load(Set(shown), site: site)
+        let health: AssetHealth
+        if let filteredHealth {
+            health = filteredHealth
+        } else {
+            health = try await AssetHealth.load(Set(shown), site: site)
+        }
         var body = """
             <h1>Assets</h1><p class="subtitle">\(indices.count) of \(graph.nodes.count) assets. Select with \
             Dagster's syntax: <code>key:daily*</code>, <code>+key:hottest_dates</code>, <code>group:weather</code>, \

@@ -5,6 +5,6 @@ enum HTML {
     /// `text` with `&`, `<`, `>`, `"` and `'` replaced by entities, safe in element content and in
     /// quoted attribute values.
     static func escape(_ text: String) -> String {
-        LineageSVG.escape(text)
+        MarkupText.escape(text)
     }
 }

@@ -26,8 +26,7 @@ enum LaunchpadPage {
     static func submit(_ form: FormFields, site: WebSite) async throws -> Response {
         let draft = Draft(
             selection: form["select"], job: form["job"], partition: form["partition"], tags: form.raw("tags") ?? "",
-            // Browsers send a textarea's lines separated by CRLF.
-            yaml: (form.raw("config") ?? "").replacingOccurrences(of: "\r\n", with: "\n"))
+            yaml: form.raw("config") ?? "")
         var problems: [(line: Int?, message: String)] = []
         var target: Schedule.Target?
         if let job = draft.job {

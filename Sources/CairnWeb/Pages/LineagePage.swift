@@ -21,8 +21,8 @@ enum LineagePage {
         }
         let focusKey = query["focus"].map { AssetKey($0) }
         let focus = focusKey.flatMap(graph.index(of:)).flatMap { selected.contains($0) ? $0 : nil }
-        let (drawn, truncated) = graph.drawableSubgraph(
-            of: selected, focus: focus ?? busiest(selected, in: graph), limit: nodeLimit)
+        let center = focus ?? busiest(selected, in: graph)
+        let (drawn, truncated) = graph.drawableSubgraph(of: selected, focus: center, limit: nodeLimit)
         let health = try await AssetHealth.load(drawn, site: site)
         let layout = GraphLayout(graph: graph, including: drawn)
         var statuses: [AssetKey: LineageNodeStatus] = [:]
@@ -46,7 +46,6 @@ enum LineagePage {
             """
         if let problem { body += "<div class=\"flash error\">\(HTML.escape(problem))</div>" }
         if truncated {
-            let center = focus ?? busiest(selected, in: graph)
             body += """
                 <div class="flash notice">The selection has \(selected.count) assets, more than the \(nodeLimit) drawn at \
                 once: showing the neighbourhood of \(center.map { WebFormat.assetLink(graph.nodes[$0].key) } ?? "–"). \

@@ -65,14 +65,16 @@ enum Markdown {
                     )
                     .map { $0.trimmingCharacters(in: .whitespaces) })
             } else if let item = bullet(trimmed) {
-                if list?.ordered != false || !paragraph.isEmpty || !table.isEmpty {
-                    if list?.ordered != false { flush() }
-                    list = list ?? (false, [])
+                if list?.ordered != false {
+                    flush()
+                    list = (false, [])
                 }
                 list!.items.append(item)
             } else if let item = numbered(trimmed) {
-                if list?.ordered != true { flush() }
-                list = list ?? (true, [])
+                if list?.ordered != true {
+                    flush()
+                    list = (true, [])
+                }
                 list!.items.append(item)
             } else {
                 if list != nil || !table.isEmpty { flush() }

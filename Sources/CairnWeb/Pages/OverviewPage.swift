@@ -4,9 +4,6 @@ import Foundation
 /// `/`: what needs attention: recent runs, failed assets and checks, schedules and sensors with
 /// their next ticks, the daemon's health.
 enum OverviewPage {
-    /// Seconds without a heartbeat after which a daemon service shows as unhealthy.
-    static let unhealthyAfter: TimeInterval = 60
-
     static func render(site: WebSite) async throws -> String {
         let now = site.now()
         let storage = site.storage
@@ -112,7 +109,7 @@ enum OverviewPage {
         for heartbeat in heartbeats.sorted(by: {
             ($0.service, $0.daemonID.rawValue) < ($1.service, $1.daemonID.rawValue)
         }) {
-            let healthy = now.timeIntervalSince(heartbeat.timestamp) <= unhealthyAfter && heartbeat.error == nil
+            let healthy = heartbeat.isHealthy(at: now)
             html += """
                 <tr><td>\(HTML.escape(heartbeat.service))</td>\
                 <td class="mono">\(HTML.escape(heartbeat.daemonID.short)) <span class="muted">\(HTML.escape(heartbeat.host)):\(heartbeat.pid)</span></td>\

@@ -8,47 +8,12 @@ enum RunsPage {
 
     static func render(_ query: FormFields, site: WebSite) async throws -> String {
         let now = site.now()
-        let statuses = try query.all("status").map { text in
-            guard let status = RunStatus(rawValue: text.uppercased()) else {
-                throw WebError.badRequest(
-                    "unknown run status '\(text)'; use one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            return status
-        }
-        var tags: [String: String] = [:]
-        if let tag = query["tag"] {
-            let parts = tag.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw WebError.badRequest("a tag filter is key=value, got '\(tag)'") }
-            tags[parts[0]] = parts[1]
-        }
-        let job = query["job"]
-        let day = try query["date"].map { text in
-            guard let date = ISO8601Timestamp.parse(text + "T00:00:00Z") else {
-                throw WebError.badRequest("a date filter is YYYY-MM-DD, got '\(text)'")
-            }
-            return date
-        }
-        let filter = RunFilter(statuses: Set(statuses), tags: tags)
-        // Job and date are filtered here, reading pages of the storage's filtered runs until one is full.
-        var runs: [Run] = []
-        var cursor = query["after"].map(RunID.init)
-        var hasMore = false
-        scan: while true {
-            let batch = try await site.storage.runs(matching: filter, limit: 200, after: cursor)
-            for run in batch {
-                if let day, run.createdAt >= day.addingTimeInterval(86_400) { continue }
-                if let day, run.createdAt < day { break scan }
-                if let job, run.jobName != job, run.selection != job { continue }
-                if runs.count == pageSize {
-                    hasMore = true
-                    break scan
-                }
-                runs.append(run)
-            }
-            guard batch.count == 200, let last = batch.last else { break }
-            cursor = last.id
-        }
+        let listing = try RunListing(
+            statuses: query.all("status"), tag: query["tag"], job: query["job"], date: query["date"])
+        let statuses = listing.filter.statuses
+        let job = listing.job
+        let (runs, hasMore) = try await listing.page(
+            after: query["after"].map(RunID.init), limit: pageSize, storage: site.storage)
         let statusOptions = RunStatus.allCases.map { status in
             "<option value=\"\(status.rawValue)\"\(statuses.contains(status) ? " selected" : "")>\(status.rawValue)</option>"
         }.joined()
@@ -68,10 +33,10 @@ enum RunsPage {
             """
         body += table(runs, now: now)
         if hasMore, let last = runs.last {
-            let next = WebFormat.query([
-                ("status", statuses.first?.rawValue), ("job", job), ("tag", query["tag"]), ("date", query["date"]),
-                ("after", last.id.rawValue),
-            ])
+            let next = WebFormat.query(
+                query.all("status").map { ("status", $0) } + [
+                    ("job", job), ("tag", query["tag"]), ("date", query["date"]), ("after", last.id.rawValue),
+                ])
             body +=
                 "<div class=\"pagination\"><a class=\"button\" href=\"/runs?\(HTML.escape(next))\">Older runs →</a></div>"
         }

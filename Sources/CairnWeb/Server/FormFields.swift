@@ -1,7 +1,8 @@
 import Foundation
 
 /// The fields of a query string or of a form posted as `application/x-www-form-urlencoded`:
-/// `+` is a space, `%XX` escapes are decoded, a name may repeat.
+/// `+` is a space, `%XX` escapes are decoded, a name may repeat, and the CRLF line breaks browsers
+/// send for a textarea are read as LF.
 struct FormFields: Sendable {
     private let pairs: [(name: String, value: String)]
 
@@ -35,6 +36,6 @@ struct FormFields: Sendable {
 
     private static func decode(_ text: Substring) -> String {
         let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+        return (spaced.removingPercentEncoding ?? spaced).replacingOccurrences(of: "\r\n", with: "\n")
     }
 }

@@ -16,8 +16,9 @@ struct WebRoutes: Sendable {
             return Response.html(html, status: status)
         }
         router.get("/assets/**") { request, context in
-            let key = try assetKey(context.parameters.getCatchAll())
-            return try await page(AssetPage.render(key, query: query(request), site: site))
+            let path = context.parameters.getCatchAll().map { String($0).removingPercentEncoding ?? String($0) }
+            let index = try site.index(ofAsset: AssetKey(path: path).description)
+            return try await page(AssetPage.render(site.graph.nodes[index].key, query: query(request), site: site))
         }
         router.post("/assets/materialize") { request, _ in
             let form = try await form(request)
@@ -137,16 +138,5 @@ struct WebRoutes: Sendable {
         case "stop": return false
         case let other: throw WebError.notFound("no action '\(other)'; use start or stop")
         }
-    }
-
-    /// The asset whose page the path names, or a 404 with a suggestion.
-    private func assetKey(_ components: [Substring]) throws -> AssetKey {
-        let path = components.map { String($0).removingPercentEncoding ?? String($0) }
-        let key = AssetKey(path: path)
-        guard site.graph[key] != nil else {
-            let hint = NearestName.hint(for: key.description, among: site.graph.nodes.map(\.key.description))
-            throw WebError.notFound("there is no asset '\(key)'\(hint)")
-        }
-        return key
     }
 }

@@ -34,13 +34,13 @@ public enum LineageSVG {
                 <g class="group"><rect x="\(number(group.x))" y="\(number(group.y))" width="\(number(group.width))" \
                 height="\(number(group.height))" rx="12" fill="#f6f8fa" stroke="#d0d7de" stroke-dasharray="5 4"/>\
                 <text x="\(number(group.x + 12))" y="\(number(group.y + 17))" font-size="12" font-weight="600" \
-                fill="#656d76">\(escape(group.name))</text></g>
+                fill="#656d76">\(MarkupText.escape(group.name))</text></g>
                 """
         }
         for edge in layout.edges {
             svg +=
                 "<path class=\"edge\" d=\"\(path(edge.points))\" fill=\"none\" stroke=\"#8c959f\" stroke-width=\"1.4\" "
-                + "marker-end=\"url(#arrow)\"><title>\(escape(edge.from.description)) → \(escape(edge.to.description))</title></path>"
+                + "marker-end=\"url(#arrow)\"><title>\(MarkupText.escape(edge.from.description)) → \(MarkupText.escape(edge.to.description))</title></path>"
         }
         for node in layout.nodes {
             let status = statuses[node.key] ?? .missing
@@ -48,17 +48,17 @@ public enum LineageSVG {
             let shown = name.count > 40 ? String(name.prefix(39)) + "…" : name
             let focused = node.key == focus
             svg += """
-                <a href="\(escape(href(node.key)))" class="node status-\(status.rawValue)\(focused ? " focused" : "")" \
-                data-key="\(escape(name))">\
-                <title>\(escape(name)): \(status.rawValue)</title>\
+                <a href="\(MarkupText.escape(href(node.key)))" class="node status-\(status.rawValue)\(focused ? " focused" : "")" \
+                data-key="\(MarkupText.escape(name))">\
+                <title>\(MarkupText.escape(name)): \(status.rawValue)</title>\
                 <rect x="\(number(node.x))" y="\(number(node.y))" width="\(number(node.width))" \
                 height="\(number(node.height))" rx="8" fill="#ffffff" stroke="\(status.colour)" stroke-width="\(focused ? 3.5 : 1.6)"/>\
                 <rect x="\(number(node.x))" y="\(number(node.y))" width="6" height="\(number(node.height))" rx="3" \
                 fill="\(status.colour)"/>\
                 <text x="\(number(node.x + 16))" y="\(number(node.y + 23))" font-size="13" font-weight="600" \
-                fill="#1f2328">\(escape(shown))</text>\
+                fill="#1f2328">\(MarkupText.escape(shown))</text>\
                 <text x="\(number(node.x + 16))" y="\(number(node.y + 41))" font-size="11" fill="#656d76">\
-                \(escape(subtitles[node.key] ?? status.rawValue))</text>
+                \(MarkupText.escape(subtitles[node.key] ?? status.rawValue))</text>
                 """
             if status == .stale || status == .failed {
                 svg += """
@@ -85,24 +85,6 @@ public enum LineageSVG {
             }
         }
         return d
-    }
-
-    /// `text` with `&`, `<`, `>`, `"` and `'` as entities: safe in XML and HTML element content
-    /// and quoted attribute values.
-    package static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
     }
 
     private static func number(_ value: Double) -> String {

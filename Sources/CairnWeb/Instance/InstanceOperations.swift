@@ -130,8 +130,10 @@ public struct InstanceOperations: Sendable {
         guard let schedule = definitions.schedules.first(where: { $0.name == name }) else {
             throw OperationError.unknownSchedule(name, known: definitions.schedules.map(\.name))
         }
-        return try await setState(
-            of: schedule.name, default: schedule.defaultStatus, running: running, restartsTicks: true)
+        let status: ScheduleStatus = running ? .running : .stopped
+        try await storage.setStatus(
+            status, of: schedule.name, default: schedule.defaultStatus, restartingTicksAt: now())
+        return status
     }
 
     /// Starts or stops a sensor, keeping its cursor.
@@ -141,8 +143,10 @@ public struct InstanceOperations: Sendable {
         guard let sensor = definitions.sensors.first(where: { $0.name == name }) else {
             throw OperationError.unknownSensor(name, known: definitions.sensors.map(\.name))
         }
-        return try await setState(
-            of: sensor.storageName, default: sensor.defaultStatus, running: running, restartsTicks: false)
+        let status: ScheduleStatus = running ? .running : .stopped
+        try await storage.setStatus(
+            status, of: sensor.storageName, default: sensor.defaultStatus, restartingTicksAt: nil)
+        return status
     }
 
     /// Adds keys to a dynamic partitions definition; returns how many were new.
@@ -168,19 +172,5 @@ public struct InstanceOperations: Sendable {
         let trimmed = keys.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !trimmed.isEmpty else { throw OperationError.noPartitionKeys }
         return trimmed.map(PartitionKey.init)
-    }
-
-    private func setState(
-        of storageName: String, default defaultStatus: ScheduleStatus, running: Bool, restartsTicks: Bool
-    )
-        async throws -> ScheduleStatus
-    {
-        let status: ScheduleStatus = running ? .running : .stopped
-        let state = try await storage.scheduleState(storageName)
-        guard (state?.status ?? defaultStatus) != status else { return status }
-        let lastTick = restartsTicks && running ? now() : state?.lastTick
-        try await storage.setScheduleState(
-            ScheduleState(name: storageName, status: status, lastTick: lastTick, cursor: state?.cursor))
-        return status
     }
 }
