@@ -38,22 +38,17 @@ struct TerminateCommand: AsyncParsableCommand {
     func run() async throws {
         let storage = try options.openStorage()
         let id = try await resolveRunID(runID, in: storage)
-        guard var run = try await storage.run(id) else { throw fail("no run with id '\(runID)'") }
-        if !run.status.isTerminal, [.queued, .notStarted].contains(run.status) {
-            let cancel = Event(
-                .runCanceled, runID: id, level: .warning, message: "Canceled by terminate before it ran.")
-            if try await storage.transition(cancel, from: [.queued, .notStarted]) != nil {
-                print("Run \(id) CANCELED before it ran.")
-                return
-            }
-            run = try await storage.run(id) ?? run
+        guard let (run, canceledBeforeRunning) = try await storage.requestTermination(of: id, by: "terminate") else {
+            throw fail("no run with id '\(runID)'")
+        }
+        if canceledBeforeRunning {
+            print("Run \(id) CANCELED before it ran.")
+            return
         }
         guard !run.status.isTerminal else {
             print("Run \(id) already ended \(run.status.rawValue); left as it is.")
             return
         }
-        let canceling = Event(.runCanceling, runID: id, level: .warning, message: "Termination requested.")
-        _ = try await storage.transition(canceling, from: [.starting, .started])
         // Only a process that executes this run alone, on this host, may be signalled; a daemon
         // executing it in-process among others must not be.
         let dedicated = try await RunWorker.latest(of: run, in: storage, executingOnly: true)

@@ -65,14 +65,9 @@ public struct InstanceOperations: Sendable {
     /// - Returns: the run after the request.
     /// - Throws: `OperationError.unknownRun`.
     public func terminate(_ id: RunID) async throws -> Run {
-        guard try await storage.run(id) != nil else { throw OperationError.unknownRun(id) }
-        let cancel = Event(.runCanceled, runID: id, level: .warning, message: "Canceled from the web UI before it ran.")
-        if try await storage.transition(cancel, from: [.queued, .notStarted]) == nil {
-            let canceling = Event(
-                .runCanceling, runID: id, level: .warning, message: "Termination requested from the web UI.")
-            _ = try await storage.transition(canceling, from: [.starting, .started])
+        guard let (run, _) = try await storage.requestTermination(of: id, by: "the web UI") else {
+            throw OperationError.unknownRun(id)
         }
-        guard let run = try await storage.run(id) else { throw OperationError.unknownRun(id) }
         return run
     }
 
