@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Cairn", targets: ["Cairn"]),
         .library(name: "CairnSQLite", targets: ["CairnSQLite"]),
         .library(name: "CairnDaemon", targets: ["CairnDaemon"]),
+        .library(name: "CairnYAML", targets: ["CairnYAML"]),
         .library(name: "CairnWeb", targets: ["CairnWeb"]),
         .library(name: "CairnCLI", targets: ["CairnCLI"]),
         .library(name: "CairnTesting", targets: ["CairnTesting"]),
@@ -52,24 +53,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "CairnYAML", dependencies: ["Cairn", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "CairnWeb",
             dependencies: [
-                "Cairn", "CairnDaemon", .product(name: "Hummingbird", package: "hummingbird"),
+                "Cairn", "CairnYAML", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Graphiti", package: "Graphiti"), .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "CairnCLI",
             dependencies: [
-                "Cairn", "CairnSQLite", "CairnDaemon", "CairnWeb",
+                "Cairn", "CairnSQLite", "CairnDaemon", "CairnWeb", "CairnYAML",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(name: "CairnTesting", dependencies: ["Cairn"]),
@@ -115,6 +116,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),
+        .testTarget(name: "CairnYAMLTests", dependencies: ["Cairn", "CairnYAML"]),
         .testTarget(
             name: "CairnCLITests",
             dependencies: ["Weather", "Customers", "Pageviews", "CairnCLI", "CairnSQLite", "Cairn"]),

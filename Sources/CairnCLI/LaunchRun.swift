@@ -1,7 +1,7 @@
 import ArgumentParser
 import Cairn
 import CairnSQLite
-import CairnWeb
+import CairnYAML
 
 /// Runs a launch against the home's storage, printing progress and a summary; exits non-zero
 /// when the run fails, and prints errors found before the run (a bad plan, a bad re-execution).

@@ -1,4 +1,5 @@
 import Cairn
+import CairnYAML
 import Foundation
 import Hummingbird
 

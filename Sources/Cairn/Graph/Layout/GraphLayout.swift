@@ -12,7 +12,7 @@
 ///
 /// ```swift
 /// let layout = GraphLayout(graph: graph, including: try AssetSelection.parse("+key:hottest_dates").resolve(in: graph))
-/// let svg = LineageSVG.render(layout, statuses: [:], href: { "/assets/\($0)" })
+/// for node in layout.nodes { print(node.key, node.x, node.y) }
 /// ```
 public struct GraphLayout: Sendable {
     /// A point of the drawing.

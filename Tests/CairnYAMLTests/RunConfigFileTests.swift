@@ -1,5 +1,5 @@
 import Cairn
-import CairnWeb
+import CairnYAML
 import Foundation
 import Testing
 

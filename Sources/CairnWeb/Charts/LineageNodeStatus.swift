@@ -1,5 +1,5 @@
 /// How an asset is coloured in the lineage graph.
-public enum LineageNodeStatus: String, Sendable, CaseIterable {
+enum LineageNodeStatus: String, Sendable, CaseIterable {
     /// Materialized from current code and data.
     case fresh
     /// Materialized, but its code or upstream data changed since.
@@ -14,7 +14,7 @@ public enum LineageNodeStatus: String, Sendable, CaseIterable {
     case source
 
     /// The colour of the node's border and status strip.
-    public var colour: String {
+    var colour: String {
         switch self {
         case .fresh: "#2da44e"
         case .stale: "#d4a72c"

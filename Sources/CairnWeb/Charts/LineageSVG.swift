@@ -1,11 +1,12 @@
+import Cairn
 import Foundation
 
 /// A `GraphLayout` drawn as a standalone SVG element: group boxes behind, edges with arrowheads,
 /// each asset a rounded box coloured by its status and linked to its page. No script or style
 /// inside, so it passes a strict Content-Security-Policy; every text is escaped.
-public enum LineageSVG {
+enum LineageSVG {
     /// The smallest view of a drawing, so that a graph of a few assets shows them at their size.
-    public static let minimumView = (width: 1200.0, height: 640.0)
+    static let minimumView = (width: 1200.0, height: 640.0)
 
     /// The `<svg>` element (without an XML prolog) of class `lineage`.
     ///
@@ -14,7 +15,7 @@ public enum LineageSVG {
     ///   - subtitles: a second line under each asset's name (its group and kinds).
     ///   - focus: the asset drawn with a thick border and the class `focused`, if any.
     ///   - href: the address each asset links to.
-    public static func render(
+    static func render(
         _ layout: GraphLayout, statuses: [AssetKey: LineageNodeStatus], subtitles: [AssetKey: String] = [:],
         focus: AssetKey? = nil, href: (AssetKey) -> String
     ) -> String {
@@ -34,13 +35,13 @@ public enum LineageSVG {
                 <g class="group"><rect x="\(number(group.x))" y="\(number(group.y))" width="\(number(group.width))" \
                 height="\(number(group.height))" rx="12" fill="#f6f8fa" stroke="#d0d7de" stroke-dasharray="5 4"/>\
                 <text x="\(number(group.x + 12))" y="\(number(group.y + 17))" font-size="12" font-weight="600" \
-                fill="#656d76">\(MarkupText.escape(group.name))</text></g>
+                fill="#656d76">\(HTML.escape(group.name))</text></g>
                 """
         }
         for edge in layout.edges {
             svg +=
                 "<path class=\"edge\" d=\"\(path(edge.points))\" fill=\"none\" stroke=\"#8c959f\" stroke-width=\"1.4\" "
-                + "marker-end=\"url(#arrow)\"><title>\(MarkupText.escape(edge.from.description)) → \(MarkupText.escape(edge.to.description))</title></path>"
+                + "marker-end=\"url(#arrow)\"><title>\(HTML.escape(edge.from.description)) → \(HTML.escape(edge.to.description))</title></path>"
         }
         for node in layout.nodes {
             let status = statuses[node.key] ?? .missing
@@ -48,17 +49,17 @@ public enum LineageSVG {
             let shown = name.count > 40 ? String(name.prefix(39)) + "…" : name
             let focused = node.key == focus
             svg += """
-                <a href="\(MarkupText.escape(href(node.key)))" class="node status-\(status.rawValue)\(focused ? " focused" : "")" \
-                data-key="\(MarkupText.escape(name))">\
-                <title>\(MarkupText.escape(name)): \(status.rawValue)</title>\
+                <a href="\(HTML.escape(href(node.key)))" class="node status-\(status.rawValue)\(focused ? " focused" : "")" \
+                data-key="\(HTML.escape(name))">\
+                <title>\(HTML.escape(name)): \(status.rawValue)</title>\
                 <rect x="\(number(node.x))" y="\(number(node.y))" width="\(number(node.width))" \
                 height="\(number(node.height))" rx="8" fill="#ffffff" stroke="\(status.colour)" stroke-width="\(focused ? 3.5 : 1.6)"/>\
                 <rect x="\(number(node.x))" y="\(number(node.y))" width="6" height="\(number(node.height))" rx="3" \
                 fill="\(status.colour)"/>\
                 <text x="\(number(node.x + 16))" y="\(number(node.y + 23))" font-size="13" font-weight="600" \
-                fill="#1f2328">\(MarkupText.escape(shown))</text>\
+                fill="#1f2328">\(HTML.escape(shown))</text>\
                 <text x="\(number(node.x + 16))" y="\(number(node.y + 41))" font-size="11" fill="#656d76">\
-                \(MarkupText.escape(subtitles[node.key] ?? status.rawValue))</text>
+                \(HTML.escape(subtitles[node.key] ?? status.rawValue))</text>
                 """
             if status == .stale || status == .failed {
                 svg += """

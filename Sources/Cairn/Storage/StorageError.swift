@@ -1,0 +1,21 @@
+/// Errors every storage reports the same way.
+public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A run with this id already exists.
+    case duplicateRun(RunID)
+    /// An event names a run that does not exist.
+    case unknownRun(RunID)
+    /// A backfill with this id already exists.
+    case duplicateBackfill(BackfillID)
+    /// There is no backfill with this id.
+    case unknownBackfill(BackfillID)
+
+    /// What went wrong.
+    public var description: String {
+        switch self {
+        case .duplicateRun(let id): "a run with id \(id) already exists"
+        case .unknownRun(let id): "there is no run with id \(id)"
+        case .duplicateBackfill(let id): "a backfill with id \(id) already exists"
+        case .unknownBackfill(let id): "there is no backfill with id \(id); list backfills with `backfill list`"
+        }
+    }
+}
