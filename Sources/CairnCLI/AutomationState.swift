@@ -1,32 +1,32 @@
 import Cairn
-import Foundation
 
-/// What the `schedule` and `sensor` commands share: finding a definition by name and storing
-/// whether it runs.
+/// What the `schedule` and `sensor` commands share: finding a definition by name and saying
+/// whether starting or stopping it changed anything.
 enum AutomationState {
-    /// The element of `all` called `name`, or an exit listing the names there are.
-    static func named<Element>(_ name: String, in all: [Element], noun: String, name nameOf: (Element) -> String)
-        throws -> Element
-    {
-        guard let found = all.first(where: { nameOf($0) == name }) else {
-            let known = all.isEmpty ? "none" : all.map(nameOf).joined(separator: ", ")
-            throw fail("there is no \(noun) '\(name)'; the code location's \(noun)s: \(known)")
+    /// The schedule called `name`, or an exit naming the nearest one.
+    static func schedule(named name: String) throws -> Schedule {
+        let schedules = CodeLocation.definitions.schedules
+        guard let schedule = schedules.first(where: { $0.name == name }) else {
+            throw fail(OperationError.unknownSchedule(name, known: schedules.map(\.name)).description)
         }
-        return found
+        return schedule
     }
 
-    /// Starts or stops the schedule or sensor stored as `storageName`, keeping its cursor, and
-    /// says so; `restartsTicks` makes a started schedule's next tick the first after now.
-    static func set(
-        _ status: ScheduleStatus, noun: String, name: String, storageName: String, defaultStatus: ScheduleStatus,
-        restartsTicks: Bool, options: HomeOptions
-    ) async throws {
-        let changed = try await options.openStorage().setStatus(
-            status, of: storageName, default: defaultStatus, restartingTicksAt: restartsTicks ? Date() : nil)
+    /// The sensor called `name`, or an exit naming the nearest one.
+    static func sensor(named name: String) throws -> Sensor {
+        let sensors = CodeLocation.definitions.sensors
+        guard let sensor = sensors.first(where: { $0.name == name }) else {
+            throw fail(OperationError.unknownSensor(name, known: sensors.map(\.name)).description)
+        }
+        return sensor
+    }
+
+    /// Says what starting (`running`) or stopping the schedule or sensor `name` did.
+    static func report(changed: Bool, running: Bool, noun: String, name: String) {
         guard changed else {
-            print("\(noun.capitalized) '\(name)' is already \(status == .running ? "running" : "stopped").")
+            print("\(noun.capitalized) '\(name)' is already \(running ? "running" : "stopped").")
             return
         }
-        print("\(status == .running ? "Started" : "Stopped") \(noun) '\(name)'.")
+        print("\(running ? "Started" : "Stopped") \(noun) '\(name)'.")
     }
 }

@@ -6,10 +6,10 @@ import Foundation
 struct BackfillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backfill",
-        abstract: "Launch, list, show, cancel and resume backfills of partitions.",
+        abstract: "Launch, list, show, cancel, resume and retry backfills of partitions.",
         subcommands: [
             LaunchBackfillCommand.self, ListBackfillsCommand.self, ShowBackfillCommand.self,
-            CancelBackfillCommand.self, ResumeBackfillCommand.self,
+            CancelBackfillCommand.self, ResumeBackfillCommand.self, RetryBackfillCommand.self,
         ])
 }
 
@@ -28,13 +28,12 @@ struct BackfillDriveOptions: ParsableArguments {
 
     /// Drives the backfill until its runs end, printing a line per run, and exits non-zero when one failed.
     func drive(_ id: BackfillID, options: HomeOptions) async throws {
-        let storage = try options.openStorage()
-        let driver = BackfillDriver(
-            definitions: CodeLocation.definitions, storage: storage,
-            defaultIOManager: JSONFileIOManager(directory: options.cairnHome.storageDirectory),
-            maxConcurrentRuns: maxConcurrentRuns, maxConcurrency: concurrency.maxConcurrency,
-            observer: BackfillProgress.show)
-        let backfill = try await catchingCairnErrors { try await driver.drive(id) }
+        let operations = try options.operations()
+        let backfill = try await catchingCairnErrors {
+            try await operations.driveBackfill(
+                id, maxConcurrentRuns: maxConcurrentRuns, maxConcurrency: concurrency.maxConcurrency,
+                observer: BackfillProgress.show)
+        }
         print("Backfill \(backfill.id) \(backfill.status.rawValue).")
         if backfill.status == .completedFailed || backfill.status == .failed { throw ExitCode.failure }
     }
@@ -42,6 +41,14 @@ struct BackfillDriveOptions: ParsableArguments {
 
 /// Prints one line per run of a backfill as it starts and ends.
 enum BackfillProgress {
+    /// Says that a backfill was stored with its runs queued.
+    static func queued(_ backfill: Backfill) {
+        print(
+            "Backfill \(backfill.id): \(backfill.partitionCount) partition\(backfill.partitionCount == 1 ? "" : "s") "
+                + "of \(backfill.assetKeys.count) asset\(backfill.assetKeys.count == 1 ? "" : "s") in "
+                + "\(backfill.runCount) run\(backfill.runCount == 1 ? "" : "s"), queued.")
+    }
+
     /// Prints the line for an event, if it deserves one.
     @Sendable static func show(_ record: EventRecord) {
         let event = record.event
@@ -93,21 +100,16 @@ struct LaunchBackfillCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let definitions = CodeLocation.definitions
         let graph = try validatedGraph()
         _ = try selectedNodes(select, in: graph)
         let tags = try parsedTags(tag)
         let runConfig = try loadRunConfig(config) ?? .empty
-        let storage = try options.openStorage()
+        let operations = try options.operations()
         let backfill = try await catchingCairnErrors {
-            try await definitions.launchBackfill(
-                select, partitions: PartitionSelection(parsing: partitions), storage: storage, tags: tags,
-                runConfig: runConfig)
+            try await operations.launchBackfill(
+                select, partitions: PartitionSelection(parsing: partitions), tags: tags, runConfig: runConfig)
         }
-        print(
-            "Backfill \(backfill.id): \(backfill.partitionCount) partition\(backfill.partitionCount == 1 ? "" : "s") "
-                + "of \(backfill.assetKeys.count) asset\(backfill.assetKeys.count == 1 ? "" : "s") in "
-                + "\(backfill.runCount) run\(backfill.runCount == 1 ? "" : "s"), queued.")
+        BackfillProgress.queued(backfill)
         guard !noDrive else { return }
         try await drive.drive(backfill.id, options: options)
     }
@@ -201,11 +203,8 @@ struct CancelBackfillCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let storage = try options.openStorage()
-        let driver = BackfillDriver(
-            definitions: CodeLocation.definitions, storage: storage,
-            defaultIOManager: JSONFileIOManager(directory: options.cairnHome.storageDirectory))
-        let backfill = try await catchingCairnErrors { try await driver.cancel(BackfillID(id)) }
+        let operations = try options.operations()
+        let backfill = try await catchingCairnErrors { try await operations.cancelBackfill(BackfillID(id)) }
         print("Backfill \(backfill.id) \(backfill.status.rawValue).")
     }
 }
@@ -217,7 +216,7 @@ struct ResumeBackfillCommand: AsyncParsableCommand {
         abstract: "Launch the queued runs of a backfill whose driver stopped.",
         discussion: """
             Runs its dead driver had started are marked failed, never launched again; queued runs \
-            are launched. 'backfill launch --partitions failed' then retries the failed partitions.
+            are launched. 'backfill retry' then backfills the partitions that did not succeed.
             """)
 
     @Argument(help: "The backfill's id.")
@@ -243,19 +242,31 @@ func parsedTags(_ entries: [String]) throws -> [String: String] {
     return tags
 }
 
-/// Runs `body`, turning Cairn's errors that users cause into a message and a failure exit.
-func catchingCairnErrors<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as PartitionsError {
-        throw fail(error.description)
-    } catch let error as StorageError {
-        throw fail(error.description)
-    } catch let error as SelectionError {
-        throw fail(error.description)
-    } catch let error as PlanError {
-        throw fail(error.description)
-    } catch let error as DefinitionsError {
-        throw fail(error.description)
+/// `backfill retry <id>`: a new backfill of the partitions whose runs did not succeed.
+struct RetryBackfillCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Backfill again the partitions of an ended backfill whose runs did not succeed.",
+        discussion: """
+            Launches a new backfill of the same assets, tags and run config over those partitions, \
+            tagged cairn/retried_backfill=<id>, and drives it unless --no-drive is given.
+            """)
+
+    @Argument(help: "The ended backfill's id.")
+    var id: String
+
+    @Flag(name: .long, help: "Only store the new backfill and its queued runs; 'backfill resume' launches them.")
+    var noDrive = false
+
+    @OptionGroup var drive: BackfillDriveOptions
+
+    @OptionGroup var options: HomeOptions
+
+    func run() async throws {
+        let operations = try options.operations()
+        let backfill = try await catchingCairnErrors { try await operations.retryBackfill(BackfillID(id)) }
+        BackfillProgress.queued(backfill)
+        guard !noDrive else { return }
+        try await drive.drive(backfill.id, options: options)
     }
 }

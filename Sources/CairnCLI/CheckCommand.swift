@@ -27,13 +27,12 @@ struct CheckCommand: AsyncParsableCommand {
         guard selected.contains(where: { !graph.checksOfNode[$0].isEmpty }) else {
             throw fail("the selected assets have no checks; 'list' shows which assets have checks")
         }
-        try await launchRun(options: options) { storage, io, observer in
-            try await CodeLocation.definitions.materialize(
-                select, storage: storage, defaultIOManager: io, scope: .checksOnly,
-                partition: partition.map { PartitionKey($0) },
-                partitionRange: partitionRange.flatMap(PartitionKeyRange.init(parsing:)),
-                maxConcurrency: concurrency.maxConcurrency,
-                observer: observer)
+        try await launchRun(options: options) { operations, observer in
+            try await operations.execute(
+                .selection(select), scope: .checksOnly,
+                partitionRange: partitionRange.flatMap(PartitionKeyRange.init(parsing:))
+                    ?? partition.map { PartitionKeyRange(PartitionKey($0)) },
+                maxConcurrency: concurrency.maxConcurrency, observer: observer)
         }
     }
 }

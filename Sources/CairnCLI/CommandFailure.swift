@@ -8,6 +8,15 @@ func fail(_ message: String) -> ExitCode {
     return ExitCode.failure
 }
 
+/// Runs `body`, turning the errors that users cause (`UserError`) into a message and a failure exit.
+func catchingCairnErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as any UserError {
+        throw fail(error.description)
+    }
+}
+
 /// The validated graph of the code location, or an exit after printing what is wrong.
 func validatedGraph() throws -> AssetGraph {
     do {

@@ -21,10 +21,9 @@ struct ExecuteCommand: AsyncParsableCommand {
     func run() async throws {
         _ = try validatedGraph()
         let runConfig = try loadRunConfig(config) ?? .empty
-        try await launchRun(options: options) { storage, _, observer in
-            try await CodeLocation.definitions.execute(
-                job: job, storage: storage, maxConcurrency: concurrency.maxConcurrency, runConfig: runConfig,
-                observer: observer)
+        try await launchRun(options: options) { operations, observer in
+            try await operations.execute(
+                .job(job), runConfig: runConfig, maxConcurrency: concurrency.maxConcurrency, observer: observer)
         }
     }
 }

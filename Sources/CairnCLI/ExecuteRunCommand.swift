@@ -58,10 +58,12 @@ struct ExecuteRunCommand: AsyncParsableCommand {
         try await storage.append([
             Event(.engineEvent, runID: id, message: "Executing the run (\(worker)).", metadata: worker.metadata)
         ])
-        try await launchRun(options: options) { storage, ioManager, observer in
-            try await CodeLocation.definitions.executeClaimedRun(
-                run, storage: storage, defaultIOManager: ioManager, maxConcurrency: concurrency.maxConcurrency,
-                heartbeatInterval: .milliseconds(heartbeatIntervalMs), observer: observer)
+        try await launchRun(options: options) { operations, observer in
+            try await RunExecution(
+                definitions: operations.definitions, storage: operations.storage,
+                defaultIOManager: operations.defaultIOManager, maxConcurrency: concurrency.maxConcurrency,
+                heartbeatInterval: .milliseconds(heartbeatIntervalMs), observer: observer
+            ).executeClaimed(run)
         }
     }
 }

@@ -14,4 +14,17 @@ struct HomeOptions: ParsableArguments {
     func openStorage() throws -> SQLiteStorage {
         try SQLiteStorage(path: cairnHome.databasePath)
     }
+
+    /// The operations of the code location on the home's storage, with runs executed here storing
+    /// values as JSON files in the home.
+    func operations(on storage: SQLiteStorage) -> InstanceOperations {
+        InstanceOperations(
+            definitions: CodeLocation.definitions, storage: storage,
+            defaultIOManager: JSONFileIOManager(directory: cairnHome.storageDirectory), launchedBy: "cli")
+    }
+
+    /// The operations of the code location on the home's storage, opened now.
+    func operations() throws -> InstanceOperations {
+        operations(on: try openStorage())
+    }
 }

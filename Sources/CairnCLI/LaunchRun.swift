@@ -7,31 +7,18 @@ import CairnYAML
 /// when the run fails, and prints errors found before the run (a bad plan, a bad re-execution).
 func launchRun(
     options: HomeOptions,
-    _ launch: (SQLiteStorage, JSONFileIOManager, @escaping @Sendable (EventRecord) -> Void) async throws -> RunResult
+    _ launch: (InstanceOperations, @escaping @Sendable (EventRecord) -> Void) async throws -> RunResult
 ) async throws {
     let storage = try options.openStorage()
     let progress = ProgressPrinter()
     let interrupts = InterruptHandler(storage: storage)
     defer { interrupts.uninstall() }
     let currentRun = interrupts.currentRun
-    let result: RunResult
-    do {
-        result = try await launch(storage, JSONFileIOManager(directory: options.cairnHome.storageDirectory)) {
+    let result = try await catchingCairnErrors {
+        try await launch(options.operations(on: storage)) {
             currentRun.observe($0)
             progress.show($0)
         }
-    } catch let error as PlanError {
-        throw fail(error.description)
-    } catch let error as ReexecutionError {
-        throw fail(error.description)
-    } catch let error as ConfigError {
-        throw fail(error.description)
-    } catch let error as ResourceError {
-        throw fail(error.description)
-    } catch let error as JobError {
-        throw fail(error.description)
-    } catch let error as PartitionsError {
-        throw fail(error.description)
     }
     print(progress.summary(of: result))
     if !result.succeeded { throw ExitCode.failure }

@@ -80,7 +80,7 @@ struct LocalDaemon {
         if let web {
             services.append(
                 try WebServer(
-                    definitions: definitions, storage: storage, doorbell: doorbell, configuration: web,
+                    definitions: definitions, storage: storage, runsQueued: { doorbell.ring() }, configuration: web,
                     logger: WebServer.quietLogger, onListening: { print("Cairn UI: \($0)") }))
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -50,7 +50,6 @@ struct MaterializeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let definitions = CodeLocation.definitions
         let graph = try validatedGraph()
         _ = try selectedNodes(select, in: graph)
         let tags = Dictionary(
@@ -59,12 +58,13 @@ struct MaterializeCommand: AsyncParsableCommand {
                 return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
             }, uniquingKeysWith: { _, last in last })
         let runConfig = try loadRunConfig(config) ?? .empty
-        try await launchRun(options: options) { storage, io, observer in
-            try await definitions.materialize(
-                select, storage: storage, defaultIOManager: io, staleOrMissingOnly: staleOrMissing,
-                partition: partition.map { PartitionKey($0) },
-                partitionRange: partitionRange.flatMap(PartitionKeyRange.init(parsing:)),
-                maxConcurrency: concurrency.maxConcurrency, tags: tags, runConfig: runConfig, observer: observer)
+        try await launchRun(options: options) { operations, observer in
+            try await operations.execute(
+                .selection(select),
+                partitionRange: partitionRange.flatMap(PartitionKeyRange.init(parsing:))
+                    ?? partition.map { PartitionKeyRange(PartitionKey($0)) },
+                staleOrMissingOnly: staleOrMissing, tags: tags, runConfig: runConfig,
+                maxConcurrency: concurrency.maxConcurrency, observer: observer)
         }
     }
 }

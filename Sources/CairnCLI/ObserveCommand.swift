@@ -22,11 +22,10 @@ struct ObserveCommand: AsyncParsableCommand {
     func run() async throws {
         let graph = try validatedGraph()
         _ = try selectedNodes(select, in: graph)
-        try await launchRun(options: options) { storage, io, observer in
-            try await CodeLocation.definitions.materialize(
-                select, storage: storage, defaultIOManager: io, scope: .observations,
-                maxConcurrency: concurrency.maxConcurrency,
-                observer: observer)
+        try await launchRun(options: options) { operations, observer in
+            try await operations.execute(
+                .selection(select), scope: .observations, maxConcurrency: concurrency.maxConcurrency, observer: observer
+            )
         }
     }
 }

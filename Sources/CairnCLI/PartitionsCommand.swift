@@ -74,7 +74,8 @@ struct PartitionStatusCommand: AsyncParsableCommand {
 extension PartitionStatusCommand {
     /// How many of the latest 1,000 materialized partitions are stale, and why the first of them is.
     private func staleness(
-        of key: AssetKey, among materialized: PartitionSubset, in space: PartitionSpace, storage: any InstanceStorage
+        of key: AssetKey, among materialized: PartitionSubset, in space: PartitionSpace,
+        storage: any EventLogStorage & PartitionStatusStorage & DynamicPartitionsStorage
     ) async throws -> String {
         let keys = Array(space.keys(in: materialized).suffix(1000))
         let statuses = try await CodeLocation.definitions.partitionStatuses(
@@ -106,8 +107,8 @@ struct AddPartitionsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storage = try options.openStorage()
-        let added = try await storage.addDynamicPartitions(try validatedDynamicKeys(keys, set: name), to: name)
+        let operations = try options.operations()
+        let added = try await catchingCairnErrors { try await operations.addDynamicPartitions(keys, to: name) }
         print("Added \(added) key\(added == 1 ? "" : "s") to '\(name)' (\(keys.count - added) already there).")
     }
 }
@@ -126,8 +127,8 @@ struct RemovePartitionsCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let storage = try options.openStorage()
-        let removed = try await storage.deleteDynamicPartitions(keys.map { PartitionKey($0) }, from: name)
+        let operations = try options.operations()
+        let removed = try await catchingCairnErrors { try await operations.deleteDynamicPartitions(keys, from: name) }
         print("Removed \(removed) key\(removed == 1 ? "" : "s") from '\(name)'.")
     }
 }
@@ -147,14 +148,5 @@ struct ListPartitionsCommand: AsyncParsableCommand {
         let keys = try await storage.dynamicPartitions(name).keys
         if keys.isEmpty { print("'\(name)' holds no keys. Add some with 'partitions add \(name) <keys>'.") }
         for key in keys { print(key.rawValue) }
-    }
-}
-
-/// The keys, or an exit naming the first that cannot be a partition key.
-func validatedDynamicKeys(_ keys: [String], set name: String) throws -> [PartitionKey] {
-    do {
-        return try DynamicPartitions(name).validatedKeys(keys)
-    } catch {
-        throw fail(error.description)
     }
 }

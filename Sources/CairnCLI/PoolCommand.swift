@@ -59,11 +59,8 @@ struct SetPoolCommand: AsyncParsableCommand {
 
     func run() async throws {
         let limit = try PoolCommand.limit(limit[0], of: "pool '\(name)'")
-        do {
-            try await options.openStorage().setPoolLimit(limit, for: name)
-        } catch let error as ConcurrencyPoolError {
-            throw fail(error.description)
-        }
+        let operations = try options.operations()
+        try await catchingCairnErrors { try await operations.setPoolLimit(limit, for: name) }
         print("Set the limit of pool '\(name)' to \(limit).")
         let used = PoolCommand.poolsInUse
         if !used.contains(name) {
@@ -114,14 +111,8 @@ struct DeletePoolCommand: AsyncParsableCommand {
 
     func run() async throws {
         let storage = try options.openStorage()
-        guard try await storage.deletePoolLimit(name) else {
-            let limited = try await storage.concurrencyPools().filter { $0.limit != nil }.map(\.name)
-            let known = limited.isEmpty ? "no pool has one" : "pools with limits: \(limited.joined(separator: ", "))"
-            throw fail(
-                "pool '\(name)' has no limit to delete"
-                    + (NearestName.suggestion(for: name, among: limited).map { "; did you mean '\($0)'?" }
-                        ?? "; \(known)"))
-        }
+        let operations = options.operations(on: storage)
+        try await catchingCairnErrors { try await operations.deletePoolLimit(name) }
         let fallback = try await storage.defaultPoolLimit().map { "the default limit \($0)" } ?? "no limit"
         print("Deleted the limit of pool '\(name)'; it now has \(fallback).")
     }
@@ -148,16 +139,13 @@ struct DefaultPoolLimitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let storage = try options.openStorage()
+        let operations = options.operations(on: storage)
         if unset {
-            try await storage.setDefaultPoolLimit(nil)
+            try await operations.setDefaultPoolLimit(nil)
             print("Removed the default pool limit: pools without a limit are unlimited.")
         } else if let limit {
             let limit = try PoolCommand.limit(limit, of: "pools without a limit")
-            do {
-                try await storage.setDefaultPoolLimit(limit)
-            } catch let error as ConcurrencyPoolError {
-                throw fail(error.description)
-            }
+            try await catchingCairnErrors { try await operations.setDefaultPoolLimit(limit) }
             print("Set the default pool limit to \(limit).")
         } else if let current = try await storage.defaultPoolLimit() {
             print("Pools without a limit of their own have the default limit \(current).")

@@ -34,10 +34,10 @@ struct ReexecuteCommand: AsyncParsableCommand {
         if let select { _ = try selectedNodes(select, in: graph) }
         let parent = try await resolveRunID(id, in: try options.openStorage())
         let runConfig = try loadRunConfig(config)
-        try await launchRun(options: options) { storage, io, observer in
-            try await CodeLocation.definitions.reexecute(
-                parent, fromFailure: fromFailure, selection: select, storage: storage, defaultIOManager: io,
-                maxConcurrency: concurrency.maxConcurrency, runConfig: runConfig, observer: observer)
+        try await launchRun(options: options) { operations, observer in
+            try await operations.reexecute(
+                parent, fromFailure: fromFailure, selection: select, runConfig: runConfig,
+                maxConcurrency: concurrency.maxConcurrency, observer: observer)
         }
     }
 }

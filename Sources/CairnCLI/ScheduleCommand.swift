@@ -15,11 +15,6 @@ struct ScheduleCommand: AsyncParsableCommand {
             ListSchedulesCommand.self, StartScheduleCommand.self, StopScheduleCommand.self,
             ScheduleTicksCommand.self, PreviewScheduleCommand.self,
         ])
-
-    /// The schedule of the code location named `name`, or an exit naming the ones there are.
-    static func schedule(named name: String) throws -> Schedule {
-        try AutomationState.named(name, in: CodeLocation.definitions.schedules, noun: "schedule") { $0.name }
-    }
 }
 
 /// `schedule list`: every schedule with its status, next tick and last outcome.
@@ -54,11 +49,10 @@ struct ListSchedulesCommand: AsyncParsableCommand {
 
 extension ScheduleCommand {
     /// Starts or stops a schedule; a started schedule's next tick is the first after now.
-    static func set(_ name: String, to status: ScheduleStatus, options: HomeOptions) async throws {
-        let schedule = try schedule(named: name)
-        try await AutomationState.set(
-            status, noun: "schedule", name: name, storageName: name, defaultStatus: schedule.defaultStatus,
-            restartsTicks: true, options: options)
+    static func set(_ name: String, running: Bool, options: HomeOptions) async throws {
+        let operations = try options.operations()
+        let changed = try await catchingCairnErrors { try await operations.setSchedule(name, running: running) }
+        AutomationState.report(changed: changed, running: running, noun: "schedule", name: name)
     }
 }
 
@@ -73,7 +67,7 @@ struct StartScheduleCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        try await ScheduleCommand.set(name, to: .running, options: options)
+        try await ScheduleCommand.set(name, running: true, options: options)
     }
 }
 
@@ -88,7 +82,7 @@ struct StopScheduleCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        try await ScheduleCommand.set(name, to: .stopped, options: options)
+        try await ScheduleCommand.set(name, running: false, options: options)
     }
 }
 
@@ -106,7 +100,7 @@ struct ScheduleTicksCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        _ = try ScheduleCommand.schedule(named: name)
+        _ = try AutomationState.schedule(named: name)
         let ticks = try await options.openStorage().scheduleTicks(of: name, before: nil, limit: limit)
         guard !ticks.isEmpty else {
             print("Schedule '\(name)' has no ticks yet.")
@@ -128,7 +122,7 @@ struct PreviewScheduleCommand: AsyncParsableCommand {
     var count = 5
 
     func run() async throws {
-        let schedule = try ScheduleCommand.schedule(named: name)
+        let schedule = try AutomationState.schedule(named: name)
         let graph = try validatedGraph()
         let cron = try schedule.cronSchedule()
         var table = TextTable(header: ["TICK", "REQUEST"])

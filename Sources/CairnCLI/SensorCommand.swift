@@ -17,17 +17,11 @@ struct SensorCommand: AsyncParsableCommand {
             PreviewSensorCommand.self,
         ])
 
-    /// The sensor of the code location named `name`, or an exit naming the ones there are.
-    static func sensor(named name: String) throws -> Sensor {
-        try AutomationState.named(name, in: CodeLocation.definitions.sensors, noun: "sensor") { $0.name }
-    }
-
     /// Starts or stops a sensor, keeping its cursor.
-    static func set(_ name: String, to status: ScheduleStatus, options: HomeOptions) async throws {
-        let sensor = try sensor(named: name)
-        try await AutomationState.set(
-            status, noun: "sensor", name: name, storageName: sensor.storageName, defaultStatus: sensor.defaultStatus,
-            restartsTicks: false, options: options)
+    static func set(_ name: String, running: Bool, options: HomeOptions) async throws {
+        let operations = try options.operations()
+        let changed = try await catchingCairnErrors { try await operations.setSensor(name, running: running) }
+        AutomationState.report(changed: changed, running: running, noun: "sensor", name: name)
     }
 }
 
@@ -71,7 +65,7 @@ struct StartSensorCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        try await SensorCommand.set(name, to: .running, options: options)
+        try await SensorCommand.set(name, running: true, options: options)
     }
 }
 
@@ -86,7 +80,7 @@ struct StopSensorCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        try await SensorCommand.set(name, to: .stopped, options: options)
+        try await SensorCommand.set(name, running: false, options: options)
     }
 }
 
@@ -104,7 +98,7 @@ struct SensorTicksCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let sensor = try SensorCommand.sensor(named: name)
+        let sensor = try AutomationState.sensor(named: name)
         let ticks = try await options.openStorage().scheduleTicks(of: sensor.storageName, before: nil, limit: limit)
         guard !ticks.isEmpty else {
             print("Sensor '\(name)' has no ticks yet.")
@@ -125,7 +119,7 @@ struct PreviewSensorCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let sensor = try SensorCommand.sensor(named: name)
+        let sensor = try AutomationState.sensor(named: name)
         let graph = try validatedGraph()
         let storage = try options.openStorage()
         let cursor = try await storage.scheduleState(sensor.storageName)?.cursor

@@ -20,7 +20,7 @@ public struct AutomationService: Service {
     /// The evaluator of the code location's conditions.
     public let evaluator: AutomationEvaluator
     /// Where the cursor, evaluations and runs are stored, and what conditions read.
-    public let storage: any InstanceStorage
+    public let storage: any AutomationEvaluator.Storage
     /// How long to wait between two ticks.
     public let interval: Duration
     /// What the service waits on between two ticks.
@@ -39,7 +39,7 @@ public struct AutomationService: Service {
     ///
     /// - Throws: `DefinitionsError` when the definitions are invalid.
     public init(
-        definitions: Definitions, storage: any InstanceStorage, interval: Duration = .seconds(1),
+        definitions: Definitions, storage: any AutomationEvaluator.Storage, interval: Duration = .seconds(1),
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
         heartbeats: DaemonHeartbeatRecorder? = nil, doorbell: RunQueueDoorbell? = nil,
         logger: Logger = Logger(label: "cairn.daemon.automation")

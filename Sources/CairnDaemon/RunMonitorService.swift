@@ -18,7 +18,7 @@ public actor RunMonitorService: Service {
     public static let resumeAttemptTag = "cairn/resume_attempt"
 
     /// Where the runs and their heartbeats are.
-    public let storage: any RunStorage & EventLogStorage & HeartbeatStorage
+    public let storage: any RunStorage & EventLogStorage & HeartbeatStorage & DynamicPartitionsStorage
     /// How long to wait between two checks.
     public let interval: Duration
     /// How long a run may stay STARTING, without a heartbeat, before it is failed.
@@ -48,7 +48,8 @@ public actor RunMonitorService: Service {
     ///   - definitions: needed only to resume dead runs (`maxResumeAttempts` above 0).
     ///   - now: the current time, to measure how long runs are STARTING and how old heartbeats are.
     public init(
-        storage: any RunStorage & EventLogStorage & HeartbeatStorage, interval: Duration = .seconds(1),
+        storage: any RunStorage & EventLogStorage & HeartbeatStorage & DynamicPartitionsStorage,
+        interval: Duration = .seconds(1),
         startingTimeout: Duration = .seconds(60), heartbeatTimeout: Duration = .seconds(20),
         definitions: Definitions? = nil, maxResumeAttempts: Int = 0, clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = Date.init, heartbeats: DaemonHeartbeatRecorder? = nil,
@@ -146,8 +147,11 @@ public actor RunMonitorService: Service {
             return
         }
         do {
-            let resumed = try await definitions.queueReexecution(
-                of: run.id, fromFailure: true, storage: storage, tags: [Self.resumeAttemptTag: String(attempt + 1)])
+            let resumed = try await RunPlanner(definitions: definitions).planReexecution(
+                of: run.id, fromFailure: true, tags: [Self.resumeAttemptTag: String(attempt + 1)], status: .queued,
+                storage: storage
+            ).run
+            try await storage.addRun(resumed)
             logger.warning(
                 "Run \(run.id) resumed from failure as run \(resumed.id), attempt \(attempt + 1) of \(maxResumeAttempts)."
             )

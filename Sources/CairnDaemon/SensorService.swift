@@ -16,10 +16,13 @@ import ServiceLifecycle
 /// try await ServiceGroup(services: [sensors], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public struct SensorService: Service {
+    /// The storage roles the service uses: what sensors read, and sensor states and ticks.
+    public typealias Storage = SensorContext.Storage & SensorStorage
+
     /// The sensors and the assets and jobs they run.
     public let definitions: Definitions
     /// Where sensor state, ticks and runs are stored, and what sensors query.
-    public let storage: any InstanceStorage
+    public let storage: any SensorService.Storage
     /// How long to wait between two rounds of evaluations.
     public let interval: Duration
     /// What the service waits on between two rounds.
@@ -34,7 +37,7 @@ public struct SensorService: Service {
 
     /// Creates the service.
     public init(
-        definitions: Definitions, storage: any InstanceStorage, interval: Duration = .seconds(1),
+        definitions: Definitions, storage: any SensorService.Storage, interval: Duration = .seconds(1),
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
         heartbeats: DaemonHeartbeatRecorder? = nil, doorbell: RunQueueDoorbell? = nil,
         logger: Logger = Logger(label: "cairn.daemon.sensors")

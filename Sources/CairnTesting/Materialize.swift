@@ -89,8 +89,10 @@ public func execute(
     let memory = MemoryIOManager()
     let code = Definitions(jobs: [job.withIOManager(memory)], resources: resources, ioManager: memory)
     let storage = InMemoryStorage()
-    let run = try await code.execute(
-        job: job.name, storage: storage, runConfig: runConfig, environment: environment, clock: clock)
+    let planned = try await RunPlanner(definitions: code).plan(.job(job.name), runConfig: runConfig, storage: storage)
+    let run = try await RunExecution(
+        definitions: code, storage: storage, defaultIOManager: memory, environment: environment, clock: clock
+    ).execute(planned)
     return try await MaterializeResult(
         run: run, storage: storage, definitions: code, environment: environment, clock: clock)
 }
@@ -140,10 +142,12 @@ public struct MaterializeResult: Sendable {
     /// Re-executes this run on the same storage and values, as `reexecute` does: only what did not
     /// succeed when `fromFailure`, with `runConfig` instead of the run's own when given.
     public func reexecute(fromFailure: Bool = true, runConfig: RunConfig? = nil) async throws -> MaterializeResult {
-        let memory = MemoryIOManager()
-        let next = try await definitions.reexecute(
-            run.runID, fromFailure: fromFailure, storage: storage, defaultIOManager: memory, runConfig: runConfig,
-            environment: environment, clock: clock)
+        let planned = try await RunPlanner(definitions: definitions).planReexecution(
+            of: run.runID, fromFailure: fromFailure, runConfig: runConfig, storage: storage)
+        let next = try await RunExecution(
+            definitions: definitions, storage: storage, defaultIOManager: MemoryIOManager(), environment: environment,
+            clock: clock
+        ).execute(planned)
         return try await MaterializeResult(
             run: next, storage: storage, definitions: definitions, environment: environment, clock: clock)
     }

@@ -307,3 +307,8 @@ extension RunConfigFile {
         return line
     }
 }
+
+extension RunConfigFile.LoadError: UserError {
+    /// Always `invalid`: the file must be fixed.
+    public var kind: UserErrorKind { .invalid }
+}

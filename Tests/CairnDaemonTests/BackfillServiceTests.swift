@@ -17,7 +17,8 @@ import Testing
             _, days in days.count
         }
         let definitions = Definitions(assets: [raw, rolling])
-        let backfill = try await definitions.launchBackfill("*", partitions: .all, storage: storage)
+        let backfill = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .launchBackfill("*", partitions: .all)
 
         // The run queue does not launch backfill runs: they wait for their upstream partitions.
         let launcher = InProcessRunLauncher(

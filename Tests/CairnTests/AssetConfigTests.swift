@@ -70,8 +70,10 @@ private struct Required: Codable, Sendable {
             "*", storage: storage, defaultIOManager: memory, runConfig: config)
         #expect(!first.succeeded)
         broken.set(false)
-        let second = try await definitions.reexecute(
-            first.runID, fromFailure: true, storage: storage, defaultIOManager: memory)
+        let second = try await InstanceOperations(
+            definitions: definitions, storage: storage, defaultIOManager: memory, launchedBy: "test"
+        ).reexecute(
+            first.runID, fromFailure: true)
         #expect(second.succeeded)
         #expect(try await definitions.loadValue(of: report, defaultIOManager: memory) == 90)
         #expect(try await storage.run(second.runID)?.runConfig == config.json)

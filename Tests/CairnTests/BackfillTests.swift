@@ -52,8 +52,8 @@ import Testing
 
     @Test func aWeekOfADailyChainRunsToCompletionOnePartitionPerRun() async throws {
         let definitions = chain()
-        let backfill = try await definitions.launchBackfill(
-            "*", partitions: .range(PartitionKeyRange("2024-01-01", "2024-01-07")), storage: storage)
+        let backfill = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .launchBackfill("*", partitions: .range(PartitionKeyRange("2024-01-01", "2024-01-07")))
         #expect(backfill.runCount == 7)
         #expect(backfill.partitionCount == 7)
         #expect(try await runs(of: backfill).allSatisfy { $0.status == .queued })
@@ -81,7 +81,8 @@ import Testing
             return 1
         }
         let definitions = Definitions(assets: [raw])
-        let backfill = try await definitions.launchBackfill("*", partitions: .all, storage: storage)
+        let backfill = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .launchBackfill("*", partitions: .all)
         let queued = try await runs(of: backfill).reversed().map { $0 }
         // A driver that died had claimed and started the first run.
         let dead = Process()
@@ -118,9 +119,11 @@ import Testing
             _, days in days.count
         }
         let definitions = Definitions(assets: [raw, rolling])
-        let backfill = try await definitions.launchBackfill("key:rolling", partitions: .all, storage: storage)
+        let backfill = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .launchBackfill("key:rolling", partitions: .all)
         #expect(backfill.runCount == 7)
-        let withRaw = try await definitions.launchBackfill("*", partitions: .all, storage: storage)
+        let withRaw = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .launchBackfill("*", partitions: .all)
         let ended = try await driver(definitions).drive(withRaw.id)
         #expect(ended.status == .completedFailed)
         let statuses = Dictionary(
@@ -132,7 +135,8 @@ import Testing
 
     @Test func canceledBackfillsCancelTheirQueuedRuns() async throws {
         let definitions = chain()
-        let backfill = try await definitions.launchBackfill("*", partitions: .all, storage: storage)
+        let backfill = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .launchBackfill("*", partitions: .all)
         let canceled = try await driver(definitions).cancel(backfill.id)
         #expect(canceled.status == .canceled)
         #expect(try await runs(of: backfill).allSatisfy { $0.status == .canceled })
@@ -149,11 +153,13 @@ import Testing
             _ -> Nothing in Nothing()
         }
         let definitions = Definitions(assets: [load, chunked])
-        let single = try await definitions.launchBackfill("key:load", partitions: .all, storage: storage)
+        let single = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .launchBackfill("key:load", partitions: .all)
         #expect(single.runCount == 1)
         #expect(try await driver(definitions).drive(single.id).status == .completedSuccess)
         #expect(calls.count("load 2024-01-01...2024-01-07") == 1)
-        let chunks = try await definitions.launchBackfill("key:chunked", partitions: .all, storage: storage)
+        let chunks = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .launchBackfill("key:chunked", partitions: .all)
         #expect(chunks.runCount == 3)
         #expect(
             try await runs(of: chunks).map { $0.partitionRange!.description }.sorted() == [
@@ -167,10 +173,12 @@ import Testing
             _ = try await definitions.materialize(
                 "key:raw", storage: storage, defaultIOManager: memory, partition: PartitionKey(day))
         }
-        let missing = try await definitions.launchBackfill("key:raw", partitions: .missing, storage: storage)
+        let missing = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .launchBackfill("key:raw", partitions: .missing)
         #expect(missing.runCount == 5)
         await #expect(throws: PartitionsError.self, "nothing failed") {
-            try await definitions.launchBackfill("key:raw", partitions: .failed, storage: storage)
+            try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test").launchBackfill(
+                "key:raw", partitions: .failed)
         }
     }
 
@@ -179,13 +187,15 @@ import Testing
         let daily = Asset("daily", partitions: Self.week) { _ in 1 }
         let definitions = Definitions(assets: [plain, daily])
         do {
-            _ = try await definitions.launchBackfill("*", partitions: .all, storage: storage)
+            _ = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+                .launchBackfill("*", partitions: .all)
             Issue.record("an unpartitioned asset was backfilled")
         } catch let error as PartitionsError {
             #expect(error.description.contains("'plain' is not partitioned"))
         }
         await #expect(throws: PartitionsError.self) {
-            try await definitions.launchBackfill("key:daily", partitions: .keys(["2024-02-30"]), storage: storage)
+            try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test").launchBackfill(
+                "key:daily", partitions: .keys(["2024-02-30"]))
         }
         #expect(try await storage.backfills(limit: 10, after: nil).isEmpty)
     }

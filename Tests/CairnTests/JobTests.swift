@@ -29,7 +29,8 @@ private struct Scale: Codable, Sendable {
         let definitions = Definitions(jobs: [Job("nightly", ops: [extract, scale, summarize])])
         let config = try RunConfig(
             .object(["ops": .object(["scale": .object(["config": .object(["factor": .number(10)])])])]))
-        let result = try await definitions.execute(job: "nightly", storage: storage, runConfig: config)
+        let result = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .execute(.job("nightly"), runConfig: config)
         #expect(result.succeeded)
         #expect(result.steps.map(\.key) == ["extract", "scale", "summarize"])
 
@@ -59,11 +60,14 @@ private struct Scale: Codable, Sendable {
         }
         let definitions = Definitions(
             jobs: [Job("load_job", ops: [extract, load], ioManager: JSONFileIOManager(directory: directory.path))])
-        let first = try await definitions.execute(job: "load_job", storage: storage)
+        let first = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .execute(.job("load_job"))
         #expect(first.failedSteps.map(\.key) == ["load"])
         broken.set(false)
-        let second = try await definitions.reexecute(
-            first.runID, fromFailure: true, storage: storage, defaultIOManager: MemoryIOManager())
+        let second = try await InstanceOperations(
+            definitions: definitions, storage: storage, defaultIOManager: MemoryIOManager(), launchedBy: "test"
+        ).reexecute(
+            first.runID, fromFailure: true)
         #expect(second.succeeded)
         #expect(second.steps.map(\.key) == ["load"])
         #expect(counter.count("extract") == 1)
@@ -74,7 +78,8 @@ private struct Scale: Codable, Sendable {
         let extract = Op("extract") { _ in 1 }
         let definitions = Definitions(jobs: [Job("nightly", ops: [extract])])
         await #expect(throws: JobError.unknownJob("nightley", known: ["nightly"])) {
-            try await definitions.execute(job: "nightley", storage: storage)
+            try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test").execute(
+                .job("nightley"))
         }
         #expect(JobError.unknownJob("nightley", known: ["nightly"]).description.contains("did you mean 'nightly'?"))
 

@@ -247,8 +247,10 @@ extension PartitionedExecutionTests {
         let failed = try await Self.definitions(failOn: "2024-01-03").materialize(
             "key:sales", storage: storage, defaultIOManager: memory, partition: "2024-01-03")
         #expect(!failed.succeeded)
-        let retried = try await Self.definitions().reexecute(
-            failed.runID, fromFailure: true, storage: storage, defaultIOManager: memory)
+        let retried = try await InstanceOperations(
+            definitions: Self.definitions(), storage: storage, defaultIOManager: memory, launchedBy: "test"
+        ).reexecute(
+            failed.runID, fromFailure: true)
         #expect(retried.succeeded)
         #expect(try await storage.run(retried.runID)?.partitionRange == PartitionKeyRange("2024-01-03", "2024-01-03"))
         let latest = try await storage.latestMaterializations(of: "sales", partitions: ["2024-01-03"])

@@ -43,8 +43,10 @@ import Testing
         #expect(first.failedSteps.map(\.key) == ["clean"])
         broken.set(false)
 
-        let second = try await definitions.reexecute(
-            first.runID, fromFailure: true, storage: storage, defaultIOManager: io)
+        let second = try await InstanceOperations(
+            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
+        ).reexecute(
+            first.runID, fromFailure: true)
         #expect(second.succeeded)
         #expect(second.steps.map(\.key) == ["clean", "report"])
         #expect(counter.count("extract") == 1)
@@ -64,8 +66,9 @@ import Testing
         #expect(first.failedSteps.map(\.key) == ["clean"])
         broken.set(false)
 
-        let queued = try await definitions.queueReexecution(
-            of: first.runID, fromFailure: true, storage: storage, tags: ["attempt": "1"])
+        let queued = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            .queueReexecution(
+                of: first.runID, fromFailure: true, tags: ["attempt": "1"])
         #expect(queued.status == .queued)
         #expect(try await storage.run(queued.id)?.status == .queued)
         #expect(queued.parentRunID == first.runID)
@@ -74,7 +77,8 @@ import Testing
         #expect(queued.tags[Run.stepSelectionTag] == #"["clean","report"]"#)
 
         _ = try await storage.transition(Event(.runStarting, runID: queued.id), from: [.queued])
-        let result = try await definitions.executeClaimedRun(queued, storage: storage, defaultIOManager: io)
+        let result = try await RunExecution(definitions: definitions, storage: storage, defaultIOManager: io)
+            .executeClaimed(queued)
         #expect(result.succeeded)
         #expect(result.steps.map(\.key) == ["clean", "report"])
         #expect(counter.count("extract") == 1)
@@ -85,7 +89,8 @@ import Testing
         let run = Run(
             selection: "*", assetKeys: ["extract"], tags: [Run.stepSelectionTag: "clean"], status: .queued)
         try await storage.addRun(run)
-        let result = try await definitions.executeClaimedRun(run, storage: storage, defaultIOManager: io)
+        let result = try await RunExecution(definitions: definitions, storage: storage, defaultIOManager: io)
+            .executeClaimed(run)
         #expect(result.status == .failure)
         let last = try await storage.events(ofRun: run.id, after: nil, limit: 10).last?.event
         #expect(last?.message.contains("which is not a JSON array of step keys") == true)
@@ -95,12 +100,16 @@ import Testing
     @Test func theRootStaysTheFirstRunOfAChain() async throws {
         defer { directory.remove() }
         let first = try await definitions.materialize("*", storage: storage, defaultIOManager: io)
-        let second = try await definitions.reexecute(
-            first.runID, fromFailure: true, storage: storage, defaultIOManager: io)
+        let second = try await InstanceOperations(
+            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
+        ).reexecute(
+            first.runID, fromFailure: true)
         #expect(!second.succeeded)
         broken.set(false)
-        let third = try await definitions.reexecute(
-            second.runID, fromFailure: true, storage: storage, defaultIOManager: io)
+        let third = try await InstanceOperations(
+            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
+        ).reexecute(
+            second.runID, fromFailure: true)
         #expect(third.succeeded)
         let run = try #require(try await storage.run(third.runID))
         #expect(run.parentRunID == second.runID)
@@ -111,11 +120,15 @@ import Testing
         defer { directory.remove() }
         broken.set(false)
         let first = try await definitions.materialize("*", storage: storage, defaultIOManager: io)
-        let all = try await definitions.reexecute(
-            first.runID, fromFailure: false, storage: storage, defaultIOManager: io)
+        let all = try await InstanceOperations(
+            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
+        ).reexecute(
+            first.runID, fromFailure: false)
         #expect(all.steps.count == 4)
-        let some = try await definitions.reexecute(
-            first.runID, fromFailure: false, selection: "key:report", storage: storage, defaultIOManager: io)
+        let some = try await InstanceOperations(
+            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
+        ).reexecute(
+            first.runID, fromFailure: false, selection: "key:report")
         #expect(some.steps.map(\.key) == ["report"])
         #expect(counter.count("extract") == 2)
     }
@@ -125,10 +138,14 @@ import Testing
         broken.set(false)
         let succeeded = try await definitions.materialize("*", storage: storage, defaultIOManager: io)
         await #expect(throws: ReexecutionError.notFailed(succeeded.runID, .success)) {
-            try await definitions.reexecute(succeeded.runID, fromFailure: true, storage: storage, defaultIOManager: io)
+            try await InstanceOperations(
+                definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
+            ).reexecute(succeeded.runID, fromFailure: true)
         }
         await #expect(throws: ReexecutionError.unknownRun("nope")) {
-            try await definitions.reexecute("nope", fromFailure: true, storage: storage, defaultIOManager: io)
+            try await InstanceOperations(
+                definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
+            ).reexecute("nope", fromFailure: true)
         }
     }
 
@@ -152,7 +169,9 @@ import Testing
             Event(.stepSuccess, runID: run.id, stepKey: "extract"), Event(.stepStart, runID: run.id, stepKey: "clean"),
         ])
 
-        let resumed = try await definitions.reexecute(run.id, fromFailure: true, storage: storage, defaultIOManager: io)
+        let resumed = try await InstanceOperations(
+            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
+        ).reexecute(run.id, fromFailure: true)
         #expect(resumed.succeeded)
         #expect(resumed.steps.map(\.key) == ["side", "clean", "report"])
         #expect(counter.count("extract") == 0)

@@ -12,7 +12,9 @@ import Testing
 @Suite struct LineageSVGTests {
     @Test func theSVGIsWellFormedAndEscaped() throws {
         let assets = (0..<40).map { index in
-            Asset<Int>("asset_\(index)", group: "group_\(index % 4)", deps: index == 0 ? [] : [AssetKey("asset_\(index / 2)")]) {
+            Asset<Int>(
+                "asset_\(index)", group: "group_\(index % 4)", deps: index == 0 ? [] : [AssetKey("asset_\(index / 2)")]
+            ) {
                 _ in index
             }
         }

@@ -15,6 +15,11 @@ import Foundation
 /// _ = try await storage.storeAutomationTick(result.tick)
 /// ```
 public struct AutomationEvaluator: Sendable {
+    /// The storage roles an evaluation uses: the automation cursor and ticks, runs, events,
+    /// partition status and dynamic partitions.
+    public typealias Storage = AutomationStorage & RunStorage & EventLogStorage & PartitionStatusStorage
+        & DynamicPartitionsStorage
+
     /// The tag of runs requested by automation conditions, as in Dagster.
     public static let runTag = "dagster/from_automation_condition"
 
@@ -82,25 +87,68 @@ public struct AutomationEvaluator: Sendable {
     /// the requests (queued, one per partition, one for all unpartitioned assets).
     ///
     /// - Throws: storage errors.
-    public func evaluate(cursor: AutomationCursor, storage: any InstanceStorage, now: Date) async throws
+    public func evaluate(cursor: AutomationCursor, storage: any Storage, now: Date) async throws
         -> AutomationResult
     {
-        let count = graph.nodes.count
         let tick = AutomationTickState(states: graph.nodes.map { cursor.assets[$0.key] ?? AutomationAssetState() })
-        var changed = [Bool](repeating: false, count: count)
-        var updated = [Bool](repeating: false, count: count)
-        var inProgressNodes = Set(tick.states.indices.filter { !tick.states[$0].inProgress.isEmpty })
-        var newRuns = Set<RunID>()
-        var startedRuns: [RunID] = []
-        var endedRuns = Set<RunID>()
-        var lastEventID = cursor.lastEventID
+        var applied = try await applyEvents(after: cursor.lastEventID, to: tick, storage: storage)
+        var runTargets: [RunID: Set<AssetKey>] = [:]
+        for runID in applied.newRuns {
+            if let run = try await storage.run(runID) { runTargets[runID] = Set(run.assetKeys) }
+        }
+        let spaces = try await partitionSpaces(storage: storage, now: now)
+        var (evaluations, requests, evaluatedCount) = evaluateConditions(
+            tick, cursor: cursor, applied: &applied, runTargets: runTargets, spaces: spaces, now: now)
+        let runs = Self.runs(for: requests, now: now)
+        assign(runs, to: &evaluations, tick: tick)
 
-        func mark(_ index: Int) {
+        var next = cursor
+        next.evaluationID += 1
+        next.lastEventID = applied.lastEventID
+        next.evaluatedAt = now
+        var changedAssets = Set<AssetKey>()
+        for index in graph.nodes.indices where applied.changed[index] {
+            next.assets[graph.nodes[index].key] = tick.states[index]
+            changedAssets.insert(graph.nodes[index].key)
+        }
+        return AutomationResult(
+            tick: AutomationTick(
+                previousEvaluationID: cursor.evaluationID, cursor: next, changedAssets: changedAssets,
+                evaluations: evaluations, runs: runs.map(\.run)),
+            requests: requests, evaluatedAssetCount: evaluatedCount)
+    }
+
+    /// What applying the events since the last tick found.
+    private struct AppliedEvents {
+        /// Whether each asset's state changed, and must be stored.
+        var changed: [Bool]
+        /// Whether each asset was materialized, observed anew, or its runs in progress changed.
+        var updated: [Bool]
+        /// The runs that materialized or observed an asset.
+        var newRuns: Set<RunID> = []
+        /// The id of the last event applied.
+        var lastEventID: Int64?
+
+        /// Marks the asset at `index` changed and updated.
+        mutating func mark(_ index: Int) {
             changed[index] = true
             updated[index] = true
         }
+    }
+
+    /// Applies the events after `cursor` to the assets' states: updates, runs in progress, runs ended.
+    private func applyEvents(after cursor: Int64?, to tick: AutomationTickState, storage: any Storage) async throws
+        -> AppliedEvents
+    {
+        var applied = AppliedEvents(
+            changed: [Bool](repeating: false, count: graph.nodes.count),
+            updated: [Bool](repeating: false, count: graph.nodes.count), lastEventID: cursor)
+        var inProgressNodes = Set(tick.states.indices.filter { !tick.states[$0].inProgress.isEmpty })
+        var startedRuns: [RunID] = []
+        var endedRuns = Set<RunID>()
         while true {
-            let page = try await storage.events(after: lastEventID, types: Self.eventTypes, limit: Self.eventPageSize)
+            let page = try await storage.events(
+                after: applied.lastEventID, types: Self.eventTypes, limit: Self.eventPageSize)
             for record in page {
                 let event = record.event
                 if event.type == .runStart {
@@ -113,7 +161,7 @@ public struct AutomationEvaluator: Sendable {
                         let ended = tick.states[index].inProgress.filter { $0.value == event.runID }.keys
                         guard !ended.isEmpty else { continue }
                         for partition in ended { tick.states[index].inProgress[partition] = nil }
-                        mark(index)
+                        applied.mark(index)
                     }
                     inProgressNodes = inProgressNodes.filter { !tick.states[$0].inProgress.isEmpty }
                     continue
@@ -128,7 +176,7 @@ public struct AutomationEvaluator: Sendable {
                     if tick.states[index].inProgress[partition] == event.runID {
                         tick.states[index].inProgress[partition] = nil
                     }
-                    newRuns.insert(event.runID)
+                    applied.newRuns.insert(event.runID)
                 case .assetMaterializationPlanned:
                     tick.states[index].inProgress[partition] = event.runID
                     inProgressNodes.insert(index)
@@ -143,13 +191,13 @@ public struct AutomationEvaluator: Sendable {
                     tick.states[index].updates[partition] = .init(
                         eventID: record.id, runID: event.runID, timestamp: event.timestamp,
                         dataVersion: event.dataVersion)
-                    newRuns.insert(event.runID)
+                    applied.newRuns.insert(event.runID)
                 default:
                     continue
                 }
-                mark(index)
+                applied.mark(index)
             }
-            lastEventID = page.last?.id ?? lastEventID
+            applied.lastEventID = page.last?.id ?? applied.lastEventID
             if page.count < Self.eventPageSize { break }
         }
         // Unpartitioned runs plan nothing: the assets of a run started and not ended are in progress,
@@ -162,16 +210,21 @@ public struct AutomationEvaluator: Sendable {
                 else { continue }
                 tick.states[index].inProgress[""] = run.id
                 inProgressNodes.insert(index)
-                mark(index)
+                applied.mark(index)
             }
         }
 
-        var runTargets: [RunID: Set<AssetKey>] = [:]
-        for runID in newRuns {
-            if let run = try await storage.run(runID) { runTargets[runID] = Set(run.assetKeys) }
-        }
-        let spaces = try await partitionSpaces(storage: storage, now: now)
+        return applied
+    }
 
+    /// Evaluates the condition of each asset whose result can have changed since the last tick,
+    /// recording what it requests in `tick`.
+    ///
+    /// - Returns: the evaluations to store, the requests, and how many assets were evaluated.
+    private func evaluateConditions(
+        _ tick: AutomationTickState, cursor: AutomationCursor, applied: inout AppliedEvents,
+        runTargets: [RunID: Set<AssetKey>], spaces: AutomationPartitions, now: Date
+    ) -> (evaluations: [AutomationEvaluation], requests: [AutomationRequest], evaluatedCount: Int) {
         let requestedBefore = tick.states.map { !$0.requested.isEmpty }
         var evaluations: [AutomationEvaluation] = []
         var requests: [AutomationRequest] = []
@@ -183,11 +236,11 @@ public struct AutomationEvaluator: Sendable {
             let candidatesText = Self.describe(candidates)
             let isInitial = tick.states[index].conditionDigest != digests[index]
             let affected =
-                isInitial || tick.states[index].candidates != candidatesText || updated[index]
+                isInitial || tick.states[index].candidates != candidatesText || applied.updated[index]
                 || requestedBefore[index] || !tick.states[index].inProgress.isEmpty
                 || cronTicked(index, after: tick.states[index].evaluatedAt, now: now)
                 || graph.parents[index].contains {
-                    updated[$0] || requestedBefore[$0] || !tick.requestedNow[$0].isEmpty
+                    applied.updated[$0] || requestedBefore[$0] || !tick.requestedNow[$0].isEmpty
                 }
             guard affected else { continue }
             let condition = graph.nodes[index].spec.automationCondition!
@@ -217,7 +270,7 @@ public struct AutomationEvaluator: Sendable {
             tick.states[index].candidates = candidatesText
             tick.states[index].memory = memory
             tick.states[index].resultDigest = resultDigest
-            changed[index] = true
+            applied.changed[index] = true
             evaluatedCount += 1
             // As Dagster, an evaluation is stored only when some node's outcome changed, or it requests.
             guard changedResult || !requested.isEmpty else { continue }
@@ -227,7 +280,15 @@ public struct AutomationEvaluator: Sendable {
                     requested: !requested.isEmpty, requestedPartitions: requestedPartitions, condition: outcome.node))
         }
 
-        let runs = Self.runs(for: requests, now: now)
+        return (evaluations, requests, evaluatedCount)
+    }
+
+    /// Records the runs of the requests as the assets' runs in progress and in the evaluations
+    /// that requested them.
+    private func assign(
+        _ runs: [(run: Run, requests: [AutomationRequest])], to evaluations: inout [AutomationEvaluation],
+        tick: AutomationTickState
+    ) {
         var runOfRequest: [AutomationRequest: RunID] = [:]
         for (run, runRequests) in runs {
             for request in runRequests {
@@ -249,21 +310,6 @@ public struct AutomationEvaluator: Sendable {
             }
             evaluations[position].runIDs = ids
         }
-
-        var next = cursor
-        next.evaluationID += 1
-        next.lastEventID = lastEventID
-        next.evaluatedAt = now
-        var changedAssets = Set<AssetKey>()
-        for index in 0..<count where changed[index] {
-            next.assets[graph.nodes[index].key] = tick.states[index]
-            changedAssets.insert(graph.nodes[index].key)
-        }
-        return AutomationResult(
-            tick: AutomationTick(
-                previousEvaluationID: cursor.evaluationID, cursor: next, changedAssets: changedAssets,
-                evaluations: evaluations, runs: runs.map(\.run)),
-            requests: requests, evaluatedAssetCount: evaluatedCount)
     }
 
     /// Whether a tick of one of the crons of the condition of the asset at `index` passed after
@@ -277,7 +323,7 @@ public struct AutomationEvaluator: Sendable {
     }
 
     /// The partitions of every partitioned asset with a condition and of their dependencies, at `now`.
-    private func partitionSpaces(storage: any InstanceStorage, now: Date) async throws -> AutomationPartitions {
+    private func partitionSpaces(storage: any Storage, now: Date) async throws -> AutomationPartitions {
         var spaces: [PartitionsDefinition: PartitionSpace] = [:]
         var latestWindows: [PartitionsDefinition: [PartitionKey]] = [:]
         for index in conditionedNodes {

@@ -11,8 +11,11 @@ import Foundation
 public struct BackfillDriver: Sendable {
     /// The code location's definitions.
     public let definitions: Definitions
+    /// The storage roles a driver uses: those of its runs' execution, and backfills.
+    public typealias Storage = RunExecution.Storage & BackfillStorage
+
     /// Where the backfill and its runs are.
-    public let storage: any InstanceStorage
+    public let storage: any Storage
     /// The IO manager of assets whose definitions name none.
     public let defaultIOManager: any IOManager
     /// How many runs may execute at once.
@@ -26,7 +29,7 @@ public struct BackfillDriver: Sendable {
 
     /// Creates a driver.
     public init(
-        definitions: Definitions, storage: any InstanceStorage, defaultIOManager: any IOManager,
+        definitions: Definitions, storage: any Storage, defaultIOManager: any IOManager,
         maxConcurrentRuns: Int = 1, maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         observer: (@Sendable (EventRecord) -> Void)? = nil
@@ -65,12 +68,10 @@ public struct BackfillDriver: Sendable {
                         }
                         state.finish(index, with: .started)
                         let run = state.runs[index]
-                        group.addTask {
-                            let result = try await definitions.executeClaimedRun(
-                                run, storage: storage, defaultIOManager: defaultIOManager,
-                                maxConcurrency: maxConcurrency, environment: environment, observer: observer)
-                            return (index, result.status)
-                        }
+                        let execution = RunExecution(
+                            definitions: definitions, storage: storage, defaultIOManager: defaultIOManager,
+                            maxConcurrency: maxConcurrency, environment: environment, observer: observer)
+                        group.addTask { (index, try await execution.executeClaimed(run).status) }
                         running += 1
                     }
                 }

@@ -33,7 +33,7 @@ struct BackfillState {
 
     /// Reads the backfill's runs and resolves their partitions.
     static func load(
-        _ backfill: Backfill, definitions: Definitions, storage: any InstanceStorage
+        _ backfill: Backfill, definitions: Definitions, storage: any RunStorage & DynamicPartitionsStorage
     ) async throws -> BackfillState {
         let graph = try definitions.assetGraph
         let runs = try await runs(of: backfill.id, storage: storage)

@@ -76,3 +76,15 @@ public struct Definitions: Sendable {
         get throws(DefinitionsError) { try validation.get() }
     }
 }
+
+extension Definitions {
+    /// The job with this name.
+    ///
+    /// - Throws: `JobError.unknownJob`, with the nearest name when one is close.
+    public func job(named name: String) throws(JobError) -> Job {
+        guard let job = jobs.first(where: { $0.name == name }) else {
+            throw JobError.unknownJob(name, known: jobs.map(\.name))
+        }
+        return job
+    }
+}

@@ -1,4 +1,3 @@
-import DequeModule
 import Foundation
 
 /// Runs the steps of a plan: ready steps concurrently up to a limit, a failed step's
@@ -15,10 +14,14 @@ import Foundation
 /// claiming again every 100 ms on the executor's clock, and the coordinator releases the slot
 /// when the step ends. A step waiting for a retry gives up its slot and claims one again itself.
 public struct Executor: Sendable {
+    /// The storage roles the executor uses: it appends events, reads the latest materializations
+    /// (of partitions too) and observations, and claims pool slots.
+    public typealias Storage = EventLogStorage & PartitionStatusStorage & ConcurrencyPoolStorage
+
     /// The validated graph the plan was made from.
     public let graph: AssetGraph
     /// Where events go.
-    public let storage: any InstanceStorage
+    public let storage: any Storage
     /// The IO manager of assets whose definitions name none.
     public let defaultIOManager: any IOManager
     /// How many steps may run at once.
@@ -43,7 +46,7 @@ public struct Executor: Sendable {
     /// Creates an executor.
     public init(
         graph: AssetGraph,
-        storage: any InstanceStorage,
+        storage: any Storage,
         defaultIOManager: any IOManager,
         maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
         defaultRetryPolicy: RetryPolicy? = nil,
@@ -62,7 +65,7 @@ public struct Executor: Sendable {
 
     /// Creates an executor for a run that materializes partitions.
     init(
-        graph: AssetGraph, storage: any InstanceStorage, defaultIOManager: any IOManager, maxConcurrency: Int,
+        graph: AssetGraph, storage: any Storage, defaultIOManager: any IOManager, maxConcurrency: Int,
         defaultRetryPolicy: RetryPolicy?, resources: ResourceSet, environment: [String: String],
         stepConfigs: [String: any Sendable], partitions: RunPartitions?, clock: any Clock<Duration>,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
@@ -102,50 +105,77 @@ public struct Executor: Sendable {
     public func execute(_ plan: ExecutionPlan, runID: RunID) async throws -> RunResult {
         let clock = ContinuousClock()
         let start = clock.now
-        let resolver = IOManagerResolver(graph: graph, defaultManager: defaultIOManager)
         let stepList = plan.steps.map(\.key).joined(separator: ", ")
-        var pending = [
+        let started = [
             Event(
                 .runStart, runID: runID,
                 message:
                     "Started execution of run: \(plan.steps.count) step\(plan.steps.count == 1 ? "" : "s") (\(stepList))"
             )
         ]
-        pending += plannedEvents(of: plan, runID: runID)
         let resourceKeys = plan.resourceKeys(in: graph)
         let scope: ResourceScope?
-        if resourceKeys.isEmpty {
-            scope = nil
-        } else {
-            do {
-                scope = try await ResourceScope.open(resources, keys: resourceKeys, environment: environment)
-            } catch {
-                try await record(
-                    pending + [
-                        Event(
-                            .runFailure, runID: runID, level: .error,
-                            message: "Execution of run failed before any step: \(error)", error: ErrorInfo(error))
-                    ])
-                let skipped = plan.steps.map {
-                    RunResult.StepResult(key: $0.key, assetKeys: $0.assetKeys, outcome: .skipped, duration: .zero)
-                }
-                return RunResult(runID: runID, status: .failure, steps: skipped, duration: clock.now - start)
+        do {
+            scope =
+                resourceKeys.isEmpty
+                ? nil : try await ResourceScope.open(resources, keys: resourceKeys, environment: environment)
+        } catch {
+            try await record(
+                started + plannedEvents(of: plan, runID: runID) + [
+                    Event(
+                        .runFailure, runID: runID, level: .error,
+                        message: "Execution of run failed before any step: \(error)", error: ErrorInfo(error))
+                ])
+            let skipped = plan.steps.map {
+                RunResult.StepResult(key: $0.key, assetKeys: $0.assetKeys, outcome: .skipped, duration: .zero)
             }
+            return RunResult(runID: runID, status: .failure, steps: skipped, duration: clock.now - start)
         }
+        var schedule = StepScheduler(plan: plan)
+        do {
+            try await runSteps(
+                of: &schedule, runID: runID, scope: scope, pending: started + plannedEvents(of: plan, runID: runID))
+        } catch {
+            await scope?.close()
+            try? await record([
+                Event(
+                    .runFailure, runID: runID, level: .error,
+                    message: "Execution of run stopped: its events could not be stored: \(error)",
+                    error: ErrorInfo(error))
+            ])
+            throw error
+        }
+        if let scope {
+            let teardownErrors = await scope.close()
+            try await record(
+                teardownErrors.map {
+                    Event(.engineEvent, runID: runID, level: .warning, message: "\($0)", error: ErrorInfo($0))
+                })
+        }
+        return try await finishRun(runID, results: schedule.results, duration: clock.now - start)
+    }
+
+    /// Starts each step once it is ready, up to `maxConcurrency` at once and once it holds a slot
+    /// of its pool, until every step has ended or was skipped, recording events at each step
+    /// boundary. When the task is canceled no step starts anymore.
+    ///
+    /// - Parameter pending: events to record with the first steps' STEP_START events.
+    private func runSteps(
+        of schedule: inout StepScheduler, runID: RunID, scope: ResourceScope?, pending: [Event]
+    ) async throws {
+        let plan = schedule.plan
+        let clock = ContinuousClock()
+        let resolver = IOManagerResolver(graph: graph, defaultManager: defaultIOManager)
         let inputsOfStep = upstreamKeys(of: plan)
         var known = try await latestUpstreamState(of: Set(inputsOfStep.joined()).subtracting(plan.assetKeys))
         try await loadPartitionVersions(of: plan, into: &known)
-        var outcomes = [RunResult.StepOutcome?](repeating: nil, count: plan.steps.count)
-        var durations = [Duration](repeating: .zero, count: plan.steps.count)
+        var pending = pending
         var slots = PoolSlots(runID: runID)
         do {
             try await withThrowingTaskGroup(of: StepProgress.self) { group in
-                var waitingOn = plan.steps.map(\.upstream.count)
-                var blocked = [Bool](repeating: false, count: plan.steps.count)
-                var ready = Deque(plan.steps.indices.filter { waitingOn[$0] == 0 })
                 var running = 0
                 while true {
-                    while running < maxConcurrency, !Task.isCancelled, let index = ready.popFirst() {
+                    while running < maxConcurrency, !Task.isCancelled, let index = schedule.nextReady() {
                         let step = plan.steps[index]
                         if let pool = pool(of: step),
                             try await !slots.claim(pool, for: step.key, at: index, in: storage, events: &pending)
@@ -182,7 +212,7 @@ public struct Executor: Sendable {
                     guard case .finished(let finished) = progress else {
                         let waiting = slots.stopPolling()
                         guard Task.isCancelled else {
-                            ready.insert(contentsOf: waiting, at: 0)
+                            schedule.putBack(waiting)
                             continue
                         }
                         // Cancelled steps never get a slot: they fail as steps in flight do.
@@ -195,64 +225,29 @@ public struct Executor: Sendable {
                     }
                     running -= 1
                     try await slots.release(stepAt: finished.index, key: plan.steps[finished.index].key, in: storage)
-                    outcomes[finished.index] = finished.outcome
-                    durations[finished.index] = finished.duration
                     pending = finished.events
-                    for event in finished.events where event.type == .assetMaterialization {
-                        guard let key = event.assetKey else { continue }
-                        known.dataVersions[key.description] = event.dataVersion
-                        known.metadata[key] = event.metadata
-                        if let partition = event.partition {
-                            known.partitionVersions[key, default: [:]][partition] = event.dataVersion
-                        }
-                    }
+                    known.record(finished.events)
                     pending += failedMaterializations(of: plan.steps[finished.index], in: finished.events, runID: runID)
-
-                    var queue = [finished.index]
-                    while let current = queue.popLast() {
-                        let failed = outcomes[current] != .success
-                        for child in plan.steps[current].downstream {
-                            if failed { blocked[child] = true }
-                            waitingOn[child] -= 1
-                            guard waitingOn[child] == 0 else { continue }
-                            if blocked[child] {
-                                outcomes[child] = .skipped
-                                pending.append(
-                                    skipEvent(for: plan.steps[child], plan: plan, outcomes: outcomes, runID: runID))
-                                pending += failedMaterializations(of: plan.steps[child], in: [], runID: runID)
-                                queue.append(child)
-                            } else {
-                                ready.append(child)
-                            }
-                        }
+                    let skipped = schedule.finish(
+                        finished.index, outcome: finished.outcome, duration: finished.duration)
+                    for child in skipped {
+                        pending.append(
+                            skipEvent(for: plan.steps[child], plan: plan, outcomes: schedule.outcomes, runID: runID))
+                        pending += failedMaterializations(of: plan.steps[child], in: [], runID: runID)
                     }
                 }
             }
         } catch {
             await slots.releaseAll(plan: plan, in: storage)
-            await scope?.close()
-            try? await record([
-                Event(
-                    .runFailure, runID: runID, level: .error,
-                    message: "Execution of run stopped: its events could not be stored: \(error)",
-                    error: ErrorInfo(error))
-            ])
             throw error
         }
-        if let scope {
-            let teardownErrors = await scope.close()
-            try await record(
-                teardownErrors.map {
-                    Event(.engineEvent, runID: runID, level: .warning, message: "\($0)", error: ErrorInfo($0))
-                })
-        }
+    }
 
-        let results = plan.steps.enumerated().map { index, step in
-            RunResult.StepResult(
-                key: step.key, assetKeys: step.assetKeys, outcome: outcomes[index] ?? .skipped,
-                duration: durations[index])
-        }
-        let duration = clock.now - start
+    /// Records how the run ended, from how its steps ended: canceled when its task was, a success
+    /// when every step succeeded, else a failure.
+    private func finishRun(_ runID: RunID, results: [RunResult.StepResult], duration: Duration) async throws
+        -> RunResult
+    {
         if Task.isCancelled {
             let unfinished = results.filter { $0.outcome != .success }.map(\.key)
             try await record([

@@ -140,6 +140,18 @@ struct UpstreamState: Sendable {
     var metadata: [AssetKey: Metadata] = [:]
     /// The latest data version of each partition of partitioned upstream assets.
     var partitionVersions: [AssetKey: [PartitionKey: String]] = [:]
+
+    /// Takes in the data versions and metadata of the materializations among `events`.
+    mutating func record(_ events: [Event]) {
+        for event in events where event.type == .assetMaterialization {
+            guard let key = event.assetKey else { continue }
+            dataVersions[key.description] = event.dataVersion
+            metadata[key] = event.metadata
+            if let partition = event.partition {
+                partitionVersions[key, default: [:]][partition] = event.dataVersion
+            }
+        }
+    }
 }
 
 /// Chooses the IO manager of each asset: its definition's, or the run's default.

@@ -38,6 +38,11 @@ public struct PartitionKeyRange: Hashable, Sendable, Codable, CustomStringConver
     /// The last key, included.
     public var end: PartitionKey
 
+    /// The range of one partition.
+    public init(_ key: PartitionKey) {
+        self.init(key, key)
+    }
+
     /// Creates a range from its first and last keys.
     public init(_ start: PartitionKey, _ end: PartitionKey) {
         self.start = start

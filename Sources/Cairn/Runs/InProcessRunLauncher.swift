@@ -14,7 +14,7 @@ public final class InProcessRunLauncher: RunLauncher {
     /// The code location's definitions.
     public let definitions: Definitions
     /// Where the runs and their events are.
-    public let storage: any InstanceStorage
+    public let storage: any RunExecution.Storage
     /// The IO manager of assets whose definitions name none.
     public let defaultIOManager: any IOManager
     /// How many steps each run may execute at once.
@@ -27,7 +27,7 @@ public final class InProcessRunLauncher: RunLauncher {
 
     /// Creates a launcher.
     public init(
-        definitions: Definitions, storage: any InstanceStorage, defaultIOManager: any IOManager,
+        definitions: Definitions, storage: any RunExecution.Storage, defaultIOManager: any IOManager,
         maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
         heartbeatInterval: Duration = RunHeartbeat.defaultInterval,
         observer: (@Sendable (EventRecord) -> Void)? = nil
@@ -46,9 +46,10 @@ public final class InProcessRunLauncher: RunLauncher {
         tasks.withLock { tasks in
             tasks[run.id] = Task.detached { [self] in
                 do {
-                    _ = try await definitions.executeClaimedRun(
-                        run, storage: storage, defaultIOManager: defaultIOManager, maxConcurrency: maxConcurrency,
-                        heartbeatInterval: heartbeatInterval, observer: observer)
+                    _ = try await RunExecution(
+                        definitions: definitions, storage: storage, defaultIOManager: defaultIOManager,
+                        maxConcurrency: maxConcurrency, heartbeatInterval: heartbeatInterval, observer: observer
+                    ).executeClaimed(run)
                 } catch {
                     let event = Event(
                         .runFailure, runID: run.id, level: .error,

@@ -19,10 +19,12 @@ public struct RunStatusContext: Sendable {
     /// When the sensor is evaluated.
     public let evaluationTime: Date
     /// The instance's storage, to query the run's events and other runs.
-    public let storage: any InstanceStorage
+    public let storage: any SensorContext.Storage
 
     /// Creates a context.
-    public init(sensorName: String, run: Run, event: EventRecord, evaluationTime: Date, storage: any InstanceStorage) {
+    public init(
+        sensorName: String, run: Run, event: EventRecord, evaluationTime: Date, storage: any SensorContext.Storage
+    ) {
         self.sensorName = sensorName
         self.run = run
         self.event = event

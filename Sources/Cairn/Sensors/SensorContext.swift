@@ -2,6 +2,10 @@ import Foundation
 
 /// What a sensor's `evaluate` function knows: its cursor, its last run key, the time, and storage.
 public struct SensorContext: Sendable {
+    /// What a sensor can read and change of storage: runs, events and materializations, partition
+    /// status, and dynamic partitions, which a sensor may add to.
+    public typealias Storage = RunStorage & EventLogStorage & PartitionStatusStorage & DynamicPartitionsStorage
+
     /// The sensor's name.
     public let sensorName: String
     /// The cursor the sensor returned last, `nil` before its first.
@@ -9,7 +13,7 @@ public struct SensorContext: Sendable {
     /// When the sensor is evaluated.
     public let evaluationTime: Date
     /// The instance's storage, to query runs, events and materializations.
-    public let storage: any InstanceStorage
+    public let storage: any Storage
     /// Whether this is a preview (`sensor preview`), whose result is shown and not stored: a
     /// sensor with side effects (an alert) should only say what it would do.
     public let isPreview: Bool
@@ -17,7 +21,7 @@ public struct SensorContext: Sendable {
 
     /// Creates a context whose last run key is `lastRunKey`.
     public init(
-        sensorName: String, cursor: String?, lastRunKey: String?, evaluationTime: Date, storage: any InstanceStorage
+        sensorName: String, cursor: String?, lastRunKey: String?, evaluationTime: Date, storage: any Storage
     ) {
         self.sensorName = sensorName
         self.cursor = cursor
@@ -29,7 +33,7 @@ public struct SensorContext: Sendable {
 
     /// Creates a context whose last run key is read from `storage` only if the sensor asks for it.
     public init(
-        sensorName: String, cursor: String?, evaluationTime: Date, storage: any InstanceStorage,
+        sensorName: String, cursor: String?, evaluationTime: Date, storage: any Storage,
         isPreview: Bool = false
     ) {
         self.sensorName = sensorName

@@ -7,7 +7,8 @@ extension Definitions {
     ///
     /// - Throws: `PartitionsError` when the asset is not partitioned or a key is unknown, and storage errors.
     public func partitionStatuses(
-        of key: AssetKey, partitions keys: [PartitionKey], storage: any InstanceStorage, now: Date = Date()
+        of key: AssetKey, partitions keys: [PartitionKey],
+        storage: any EventLogStorage & PartitionStatusStorage & DynamicPartitionsStorage, now: Date = Date()
     ) async throws -> [PartitionKey: AssetStatus] {
         let graph = try assetGraph
         guard let index = graph.index(of: key), let definition = graph.nodes[index].spec.partitions else {

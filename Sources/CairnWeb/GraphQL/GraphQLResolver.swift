@@ -326,8 +326,9 @@ struct GraphQLResolver: Sendable {
             let yaml = arguments.runConfigYaml ?? ""
             do {
                 return GraphQLRun(
-                    try await context.site.operations.launchRun(
-                        target, partition: arguments.partition.map(PartitionKey.init), tags: tags,
+                    try await context.site.operations.queueRun(
+                        target, partitionRange: arguments.partition.map { PartitionKeyRange(PartitionKey($0)) },
+                        tags: tags,
                         runConfig: try Self.runConfig(yaml: yaml)))
             } catch let error as ConfigError {
                 throw GraphQLFailure(
@@ -342,53 +343,54 @@ struct GraphQLResolver: Sendable {
     func reexecuteRun(context: GraphQLContext, arguments: ReexecuteArguments) async throws -> GraphQLRun {
         try await changing(context) {
             GraphQLRun(
-                try await context.site.operations.reexecute(
-                    RunID(arguments.id), fromFailure: arguments.fromFailure ?? false))
+                try await context.site.operations.queueReexecution(
+                    of: RunID(arguments.id), fromFailure: arguments.fromFailure ?? false))
         }
     }
 
     func terminateRun(context: GraphQLContext, arguments: IDArguments) async throws -> GraphQLRun {
-        try await changing(context) { GraphQLRun(try await context.site.operations.terminate(RunID(arguments.id))) }
+        try await changing(context) { GraphQLRun(try await context.site.operations.terminate(RunID(arguments.id)).run) }
     }
 
     func launchBackfill(context: GraphQLContext, arguments: BackfillArguments) async throws -> GraphQLBackfill {
         try await changing(context) {
             GraphQLBackfill(
                 try await context.site.operations.launchBackfill(
-                    arguments.select, partitions: arguments.partitions ?? "missing"))
+                    arguments.select, partitions: PartitionSelection(parsing: arguments.partitions ?? "missing")))
         }
     }
 
     func cancelBackfill(context: GraphQLContext, arguments: IDArguments) async throws -> GraphQLBackfill {
         try await changing(context) {
-            guard try await context.site.storage.backfill(BackfillID(arguments.id)) != nil else {
-                throw WebError.notFound("there is no backfill with id '\(arguments.id)'")
-            }
-            return GraphQLBackfill(try await context.site.operations.cancelBackfill(BackfillID(arguments.id)))
+            GraphQLBackfill(try await context.site.operations.cancelBackfill(BackfillID(arguments.id)))
         }
     }
 
     func startSchedule(context: GraphQLContext, arguments: NameArguments) async throws -> String {
         try await changing(context) {
-            try await context.site.operations.setSchedule(arguments.name, running: true).rawValue
+            try await context.site.operations.setSchedule(arguments.name, running: true)
+            return ScheduleStatus.running.rawValue
         }
     }
 
     func stopSchedule(context: GraphQLContext, arguments: NameArguments) async throws -> String {
         try await changing(context) {
-            try await context.site.operations.setSchedule(arguments.name, running: false).rawValue
+            try await context.site.operations.setSchedule(arguments.name, running: false)
+            return ScheduleStatus.stopped.rawValue
         }
     }
 
     func startSensor(context: GraphQLContext, arguments: NameArguments) async throws -> String {
         try await changing(context) {
-            try await context.site.operations.setSensor(arguments.name, running: true).rawValue
+            try await context.site.operations.setSensor(arguments.name, running: true)
+            return ScheduleStatus.running.rawValue
         }
     }
 
     func stopSensor(context: GraphQLContext, arguments: NameArguments) async throws -> String {
         try await changing(context) {
-            try await context.site.operations.setSensor(arguments.name, running: false).rawValue
+            try await context.site.operations.setSensor(arguments.name, running: false)
+            return ScheduleStatus.stopped.rawValue
         }
     }
 

@@ -61,7 +61,7 @@ enum BackfillsPage {
         } else if backfill.status != .completedSuccess {
             body +=
                 "<div class=\"actions\">"
-                + site.actionButton("Resume: backfill what did not succeed", action: "/backfills/\(id.rawValue)/resume")
+                + site.actionButton("Retry: backfill what did not succeed", action: "/backfills/\(id.rawValue)/retry")
                 + "</div>"
         }
         if let error = backfill.error { body += "<div class=\"flash error\">\(HTML.escape(error))</div>" }

@@ -35,17 +35,12 @@ enum ErrorPage {
         case WebError.badRequest(let message): return (.badRequest, message)
         case WebError.forbidden(let message): return (.forbidden, message)
         case WebError.unauthorized: return (.unauthorized, "sign in, or send 'Authorization: Bearer <token>'")
-        case OperationError.readOnly: return (.forbidden, "\(error)")
-        case let error as OperationError:
-            switch error {
-            case .noPartitionKeys, .backfillInProgress, .nothingToResume: return (.badRequest, error.description)
-            default: break
+        case let error as any UserError:
+            switch error.kind {
+            case .invalid, .conflict: return (.badRequest, error.description)
+            case .notFound: return (.notFound, error.description)
+            case .forbidden: return (.forbidden, error.description)
             }
-            return (.notFound, error.description)
-        case ReexecutionError.unknownRun: return (.notFound, "\(error)")
-        case is SelectionError, is ConfigError, is PlanError, is ReexecutionError, is JobError, is PartitionsError,
-            is ResourceError, is SensorError, is ScheduleError:
-            return (.badRequest, "\(error)")
         case let error as HTTPError: return (error.status, error.body ?? error.status.reasonPhrase)
         default: return (.internalServerError, "the server failed: \(error)")
         }

@@ -58,26 +58,20 @@ enum LaunchpadPage {
         }
         if let target, problems.isEmpty {
             do {
-                let partition = draft.partition.map(PartitionKey.init)
+                let partitions = draft.partition.map { PartitionKeyRange(PartitionKey($0)) }
                 if form["action"] == "validate" {
                     let run = try await site.operations.validateRun(
-                        target, partition: partition, tags: tags, runConfig: runConfig)
+                        target, partitionRange: partitions, tags: tags, runConfig: runConfig)
                     let notice =
                         "Valid: the run would execute \(run.assetKeys.isEmpty ? "job \(run.jobName)" : "\(run.assetKeys.count) asset(s)")."
                     return .html(page(draft, problems: [], notice: notice, site: site))
                 }
-                let run = try await site.operations.launchRun(
-                    target, partition: partition, tags: tags, runConfig: runConfig)
+                let run = try await site.operations.queueRun(
+                    target, partitionRange: partitions, tags: tags, runConfig: runConfig)
                 return .redirect(to: "/runs/\(run.id)", type: .normal)
             } catch let error as ConfigError {
                 problems += error.issues.map { (RunConfigFile.line(of: $0.path, inYAML: draft.yaml), $0.description) }
-            } catch let error as SelectionError {
-                problems.append((nil, error.description))
-            } catch let error as PlanError {
-                problems.append((nil, error.description))
-            } catch let error as PartitionsError {
-                problems.append((nil, error.description))
-            } catch let error as JobError {
+            } catch let error as any UserError {
                 problems.append((nil, error.description))
             }
         }

@@ -23,8 +23,8 @@ struct WebRoutes: Sendable {
         router.post("/assets/materialize") { request, _ in
             let form = try await form(request)
             let selection = try form["select"] ?? { throw WebError.badRequest("choose what to materialize") }()
-            let run = try await site.operations.launchRun(
-                .selection(selection), partition: form["partition"].map(PartitionKey.init),
+            let run = try await site.operations.queueRun(
+                .selection(selection), partitionRange: form["partition"].map { PartitionKeyRange(PartitionKey($0)) },
                 staleOrMissingOnly: form["stale_only"] != nil)
             return Response.redirect(to: "/runs/\(run.id)", type: .normal)
         }
@@ -43,12 +43,13 @@ struct WebRoutes: Sendable {
         }
         router.post("/runs/:id/reexecute") { request, context in
             let form = try await form(request)
-            let run = try await site.operations.reexecute(try runID(context), fromFailure: form["from_failure"] != nil)
+            let run = try await site.operations.queueReexecution(
+                of: try runID(context), fromFailure: form["from_failure"] != nil)
             return Response.redirect(to: "/runs/\(run.id)", type: .normal)
         }
         router.post("/runs/:id/terminate") { _, context in
-            let run = try await site.operations.terminate(try runID(context))
-            return Response.redirect(to: "/runs/\(run.id)", type: .normal)
+            let termination = try await site.operations.terminate(try runID(context))
+            return Response.redirect(to: "/runs/\(termination.run.id)", type: .normal)
         }
         router.get("/launchpad") { request, _ in try await page(LaunchpadPage.render(query(request), site: site)) }
         router.post("/launchpad") { request, _ in try await LaunchpadPage.submit(try await form(request), site: site) }
@@ -78,7 +79,7 @@ struct WebRoutes: Sendable {
             let form = try await form(request)
             let selection = try form["select"] ?? { throw WebError.badRequest("choose the assets to backfill") }()
             let backfill = try await site.operations.launchBackfill(
-                selection, partitions: form["partitions"] ?? "missing")
+                selection, partitions: PartitionSelection(parsing: form["partitions"] ?? "missing"))
             return Response.redirect(to: "/backfills/\(backfill.id)", type: .normal)
         }
         router.get("/backfills/:id") { _, context in
@@ -88,8 +89,8 @@ struct WebRoutes: Sendable {
             let backfill = try await site.operations.cancelBackfill(BackfillID(try context.parameters.require("id")))
             return Response.redirect(to: "/backfills/\(backfill.id)", type: .normal)
         }
-        router.post("/backfills/:id/resume") { _, context in
-            let backfill = try await site.operations.resumeBackfill(BackfillID(try context.parameters.require("id")))
+        router.post("/backfills/:id/retry") { _, context in
+            let backfill = try await site.operations.retryBackfill(BackfillID(try context.parameters.require("id")))
             return Response.redirect(to: "/backfills/\(backfill.id)", type: .normal)
         }
         router.get("/automation") { _, _ in try await page(AutomationPage.render(site: site)) }

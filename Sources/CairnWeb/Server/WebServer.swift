@@ -1,5 +1,4 @@
 import Cairn
-import CairnDaemon
 import Foundation
 import Graphiti
 import Hummingbird
@@ -34,12 +33,12 @@ public struct WebServer: Service {
     /// Creates the server; it binds when run.
     ///
     /// - Parameters:
-    ///   - doorbell: rung when a run is queued, so the run queue of this process launches it at once.
+    ///   - runsQueued: called once runs were queued, so that a run queue of this process launches them at once.
     ///   - onListening: called with the server's address (`http://127.0.0.1:3000`) once it accepts connections.
     /// - Throws: `WebConfigurationError` for a configuration that must not start, `DefinitionsError`
     ///   for invalid definitions.
     public init(
-        definitions: Definitions, storage: any InstanceStorage, doorbell: RunQueueDoorbell? = nil,
+        definitions: Definitions, storage: any InstanceStorage, runsQueued: @escaping @Sendable () -> Void = {},
         configuration: WebConfiguration, logger: Logger = Logger(label: "cairn.web"),
         now: @escaping @Sendable () -> Date = { Date() }, onListening: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
@@ -48,7 +47,8 @@ public struct WebServer: Service {
         let graph = try definitions.assetGraph
         self.site = WebSite(
             definitions: definitions, graph: graph, storage: storage,
-            operations: InstanceOperations(definitions: definitions, storage: storage, doorbell: doorbell, now: now),
+            operations: InstanceOperations(
+                definitions: definitions, storage: storage, launchedBy: "web", runsQueued: runsQueued, now: now),
             configuration: configuration, csrfToken: RandomToken.make(), sessions: WebSessions(), now: now,
             stepAssetKeys: Dictionary(
                 graph.definitions.map { ($0.name, $0.specs.map(\.key)) }, uniquingKeysWith: { first, _ in first }))

@@ -1,7 +1,6 @@
-import Cairn
-
-/// Why an operation of the web UI or the API was refused.
-public enum OperationError: Error, Sendable, Equatable, CustomStringConvertible {
+/// Why an operation on an instance was refused, whichever face asked for it: the CLI, a page or
+/// GraphQL.
+public enum OperationError: UserError, Sendable, Equatable {
     /// No run has this id.
     case unknownRun(RunID)
     /// No backfill has this id.
@@ -9,7 +8,7 @@ public enum OperationError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The backfill has not ended: its runs are still being launched.
     case backfillInProgress(BackfillID)
     /// Every run of the backfill succeeded.
-    case nothingToResume(BackfillID)
+    case nothingToRetry(BackfillID)
     /// No schedule has this name; the code location's schedules are listed.
     case unknownSchedule(String, known: [String])
     /// No sensor has this name; the code location's sensors are listed.
@@ -18,8 +17,21 @@ public enum OperationError: Error, Sendable, Equatable, CustomStringConvertible 
     case unknownDynamicPartitions(String, known: [String])
     /// An add or delete of dynamic partitions named no key.
     case noPartitionKeys
+    /// A pool has no limit of its own to delete; `limited` are the pools that have one.
+    case noPoolLimit(String, limited: [String])
     /// The server runs with `--read-only`.
     case readOnly
+
+    /// What kind of mistake it is.
+    public var kind: UserErrorKind {
+        switch self {
+        case .unknownRun, .unknownBackfill, .unknownSchedule, .unknownSensor, .unknownDynamicPartitions, .noPoolLimit:
+            .notFound
+        case .backfillInProgress, .nothingToRetry: .conflict
+        case .noPartitionKeys: .invalid
+        case .readOnly: .forbidden
+        }
+    }
 
     /// What is wrong and how to fix it.
     public var description: String {
@@ -27,7 +39,7 @@ public enum OperationError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unknownRun(let id): "there is no run with id '\(id)'"
         case .unknownBackfill(let id): "there is no backfill with id '\(id)'"
         case .backfillInProgress(let id): "backfill \(id) is still in progress; cancel it first, or wait for it to end"
-        case .nothingToResume(let id): "every run of backfill \(id) succeeded; there is nothing to resume"
+        case .nothingToRetry(let id): "every run of backfill \(id) succeeded; there is nothing to retry"
         case .unknownSchedule(let name, let known):
             "there is no schedule '\(name)'\(Self.suggestion(for: name, among: known))"
         case .unknownSensor(let name, let known):
@@ -35,6 +47,11 @@ public enum OperationError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unknownDynamicPartitions(let name, let known):
             "no asset uses dynamic partitions named '\(name)'\(Self.suggestion(for: name, among: known))"
         case .noPartitionKeys: "give at least one partition key"
+        case .noPoolLimit(let name, let limited):
+            "pool '\(name)' has no limit to delete"
+                + (NearestName.suggestion(for: name, among: limited).map { "; did you mean '\($0)'?" }
+                    ?? (limited.isEmpty
+                        ? "; no pool has one" : "; pools with limits: \(limited.joined(separator: ", "))"))
         case .readOnly: "this Cairn server is read-only (started with --read-only); nothing can be changed through it"
         }
     }

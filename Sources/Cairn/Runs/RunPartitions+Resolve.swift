@@ -1,13 +1,13 @@
 import Foundation
 
-extension Definitions {
+extension RunPartitions {
     /// The partitions a run of `plan` materializes: those of `range` for each partitioned asset
     /// it materializes, with the partition spaces of those assets and the partitioned assets they load.
     ///
     /// - Throws: `PartitionsError` when the run names no partition but materializes partitioned
     ///   assets, names one but materializes none, mixes partitions definitions, names an unknown
     ///   key, or covers a range an asset cannot materialize in one run.
-    static func runPartitions(
+    static func resolve(
         for range: PartitionKeyRange?, plan: ExecutionPlan, graph: AssetGraph, storage: any DynamicPartitionsStorage,
         now: Date
     ) async throws -> RunPartitions? {

@@ -1,20 +1,37 @@
 import Foundation
 
-extension Definitions {
-    /// Plans a backfill of the selected partitioned assets over `partitions` and stores it with
-    /// all its runs queued, in one transaction; `BackfillDriver` then launches them.
+/// Plans backfills: which runs materialize which partitions of which assets. It stores nothing;
+/// `InstanceOperations.launchBackfill` stores the backfill with all its runs queued, in one
+/// transaction, and `BackfillDriver` or the daemon's backfill service launches them.
+///
+/// ```swift
+/// let (backfill, runs) = try await BackfillPlanner(definitions: definitions)
+///     .plan("group:pageviews", partitions: .missing, storage: storage)
+/// ```
+public struct BackfillPlanner: Sendable {
+    /// The code location's definitions.
+    public let definitions: Definitions
+
+    /// Creates a planner over one code location.
+    public init(definitions: Definitions) {
+        self.definitions = definitions
+    }
+
+    /// Plans a backfill of the selected partitioned assets over `partitions`: the backfill and
+    /// its runs, queued.
     ///
     /// Assets with the same partitions share runs: one run per partition, or per range of
     /// partitions when every asset of the run has a backfill policy that allows it. Runs of
     /// assets downstream of other runs' assets come later in the order.
     ///
     /// - Throws: `SelectionError`, `PartitionsError` for an unpartitioned asset, an unknown key or
-    ///   an empty target, and storage errors.
-    public func launchBackfill(
-        _ selection: String, partitions: PartitionSelection, storage: any InstanceStorage,
-        tags: [String: String] = [:], runConfig: RunConfig = .empty, now: Date = Date()
-    ) async throws -> Backfill {
-        let graph = try assetGraph
+    ///   an empty target, `PlanError` for a selection without partitioned assets, and storage errors.
+    public func plan(
+        _ selection: String, partitions: PartitionSelection,
+        storage: any RunStorage & PartitionStatusStorage & DynamicPartitionsStorage, tags: [String: String] = [:],
+        runConfig: RunConfig = .empty, now: Date = Date()
+    ) async throws -> (backfill: Backfill, runs: [Run]) {
+        let graph = try definitions.assetGraph
         let selected = try AssetSelection.parse(selection).resolve(in: graph).sorted().filter {
             !graph.nodes[$0].isSource
         }
@@ -93,13 +110,13 @@ extension Definitions {
             id: backfillID, createdAt: now, selection: selection, assetKeys: selected.map { graph.nodes[$0].key },
             partitionSelection: partitions.description, partitionCount: partitionCount, runCount: runs.count,
             tags: tags, runConfig: runConfig.json)
-        try await storage.addBackfill(backfill, runs: runs)
-        return backfill
+        return (backfill, runs)
     }
 
     /// The partitions of `space` that a partition selection means for the assets `keys`.
     private func targetSubset(
-        _ selection: PartitionSelection, keys: [AssetKey], space: PartitionSpace, storage: any InstanceStorage
+        _ selection: PartitionSelection, keys: [AssetKey], space: PartitionSpace,
+        storage: any RunStorage & PartitionStatusStorage
     ) async throws -> PartitionSubset {
         switch selection {
         case .all:
@@ -111,7 +128,7 @@ extension Definitions {
         case .missing, .failed:
             var result = PartitionSubset()
             for key in keys {
-                let status = try await Self.updatedPartitionStatus(of: key, space: space, storage: storage)
+                let status = try await AssetPartitionStatus.current(of: key, space: space, storage: storage)
                 let summary = status.summary(in: space)
                 result = result.union(
                     selection == .missing
@@ -122,7 +139,8 @@ extension Definitions {
     }
 
     /// The ranges of `subset` cut into runs of at most `limit` consecutive partitions (no limit when `nil`).
-    static func chunks(of subset: PartitionSubset, in space: PartitionSpace, limit: Int?) -> [PartitionKeyRange] {
+    private static func chunks(of subset: PartitionSubset, in space: PartitionSpace, limit: Int?) -> [PartitionKeyRange]
+    {
         var result: [PartitionKeyRange] = []
         for slice in subset.slices.keys.sorted() {
             for range in subset.slices[slice]!.ranges {
@@ -138,34 +156,5 @@ extension Definitions {
             }
         }
         return result
-    }
-}
-
-/// Assets of a backfill that share runs: the same partitions, and no path between two of them
-/// through an asset of a later group, so that runs only wait for runs of the same or earlier groups.
-struct BackfillGroup {
-    /// The node indices, in topological order.
-    var nodes: [Int]
-
-    /// Groups the selected nodes (in topological order), in an order where every group comes
-    /// after the groups its assets depend on.
-    static func groups(of selected: [Int], in graph: AssetGraph) -> [BackfillGroup] {
-        var groups: [BackfillGroup] = []
-        var groupOf: [Int: Int] = [:]
-        for node in selected {
-            let definition = graph.nodes[node].spec.partitions
-            let earliest = graph.parents[node].compactMap { groupOf[$0] }.max() ?? 0
-            let existing = groups.indices.last {
-                $0 >= earliest && graph.nodes[groups[$0].nodes[0]].spec.partitions == definition
-            }
-            if let existing {
-                groups[existing].nodes.append(node)
-                groupOf[node] = existing
-            } else {
-                groupOf[node] = groups.count
-                groups.append(BackfillGroup(nodes: [node]))
-            }
-        }
-        return groups
     }
 }

@@ -1,0 +1,55 @@
+import Foundation
+
+/// What a run knows of partitions: the partitions each of its partitioned assets materializes,
+/// and the partition spaces of those assets and of the partitioned assets they load.
+struct RunPartitions: Sendable {
+    /// The partition spaces of partitioned assets, by key.
+    var spaces: [AssetKey: PartitionSpace] = [:]
+    /// The partitions each partitioned asset of the run materializes, by key.
+    var targets: [AssetKey: PartitionTarget] = [:]
+
+    /// The keys of the partitions of `upstream` that `consumer` loads through `mapping`, or `nil`
+    /// when `upstream` is not partitioned. A step that loads one of its own assets (a check) gets
+    /// that asset's target.
+    func upstreamKeys(
+        of upstream: AssetKey, for consumer: AssetKey, mapping: PartitionMapping?, ownAssets: [AssetKey]
+    ) throws -> [PartitionKey]? {
+        guard let upstreamSpace = spaces[upstream] else { return nil }
+        if ownAssets.contains(upstream) { return targets[upstream]?.keys ?? [] }
+        let consumerSpace = spaces[consumer]
+        let resolved: ResolvedPartitionMapping?
+        do {
+            resolved = try ResolvedPartitionMapping.resolve(
+                mapping, upstream: upstreamSpace.definition, downstream: consumerSpace?.definition)
+        } catch {
+            throw PartitionsError.partitionMismatch("'\(consumer)' cannot load '\(upstream)': \(error.reason)")
+        }
+        guard let resolved else { return nil }
+        let subset = resolved.upstream(
+            of: targets[consumer]?.subset ?? PartitionSubset(), downstream: consumerSpace, upstream: upstreamSpace)
+        return upstreamSpace.keys(in: subset)
+    }
+}
+
+extension Run {
+    /// The tag of the partition a run materializes, as in Dagster.
+    public static let partitionTag = "dagster/partition"
+    /// The tag of the first partition of the range a run materializes, as in Dagster.
+    public static let partitionRangeStartTag = "dagster/asset_partition_range_start"
+    /// The tag of the last partition of the range a run materializes, as in Dagster.
+    public static let partitionRangeEndTag = "dagster/asset_partition_range_end"
+
+    /// The partitions the run materializes, from its tags: one key or a range; `nil` when none.
+    public var partitionRange: PartitionKeyRange? {
+        if let key = tags[Run.partitionTag] { return PartitionKeyRange(PartitionKey(key), PartitionKey(key)) }
+        guard let start = tags[Run.partitionRangeStartTag], let end = tags[Run.partitionRangeEndTag] else { return nil }
+        return PartitionKeyRange(PartitionKey(start), PartitionKey(end))
+    }
+
+    /// The tags that say a run materializes `range`: one key, or the ends of a range.
+    public static func partitionTags(_ range: PartitionKeyRange) -> [String: String] {
+        range.start == range.end
+            ? [partitionTag: range.start.rawValue]
+            : [partitionRangeStartTag: range.start.rawValue, partitionRangeEndTag: range.end.rawValue]
+    }
+}
