@@ -14,11 +14,11 @@ import Foundation
         switch CommandLine.arguments.dropFirst().first {
         case "execute-run":
             // A run the launch latency benchmark launched as a child process of this executable.
-            await CairnCLI.Cairn.main(latencyDefinitions)
+            await CodeLocation.main(latencyDefinitions)
             return
         case "dev":
             // The `dev` whose start and memory the web benchmarks measure.
-            await CairnCLI.Cairn.main(devDefinitions)
+            await CodeLocation.main(devDefinitions)
             return
         default: break
         }

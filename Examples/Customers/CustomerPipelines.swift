@@ -4,6 +4,6 @@ import CairnCLI
 @main enum CustomerPipelines {
     /// Hands the customers definitions to the CLI.
     static func main() async {
-        await Cairn.main(customersDefinitions)
+        await CodeLocation.main(customersDefinitions)
     }
 }

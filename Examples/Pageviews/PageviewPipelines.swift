@@ -3,6 +3,6 @@ import CairnCLI
 /// The executable: `swift run pageviews backfill launch --select '*' --partitions all`, `swift run pageviews partitions`, ...
 @main enum PageviewPipelines {
     static func main() async {
-        await Cairn.main(pageviewDefinitions)
+        await CodeLocation.main(pageviewDefinitions)
     }
 }

@@ -3,6 +3,6 @@ import CairnCLI
 /// The executable: `swift run weather materialize --select '*'`, `swift run weather list`, ...
 @main enum WeatherPipelines {
     static func main() async {
-        await Cairn.main(weatherDefinitions)
+        await CodeLocation.main(weatherDefinitions)
     }
 }

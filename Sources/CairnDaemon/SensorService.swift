@@ -17,7 +17,7 @@ import ServiceLifecycle
 /// ```
 public struct SensorService: Service {
     /// The storage roles the service uses: what sensors read, and sensor states and ticks.
-    public typealias Storage = SensorContext.Storage & SensorStorage
+    public typealias Storage = SensorContext.Storage & ScheduleStorage
 
     /// The sensors and the assets and jobs they run.
     public let definitions: Definitions

@@ -37,25 +37,6 @@ extension SQLiteStorage {
         }
     }
 
-    /// Creates the runs whose keys `origin` has not used, records the tick and moves the schedule's
-    /// last tick, in one write transaction; the unique `(origin, run_key)` of `run_keys` keeps a
-    /// second process from creating a run for the same key.
-    @discardableResult
-    public func addRunsOnce(_ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick) async throws
-        -> [Run]
-    {
-        try await addRunsOnce([TickRuns(runs, origin: origin, tick: tick)])[0]
-    }
-
-    /// As `addRunsOnce(_:origin:tick:)`, and stores `cursor` as the state's new cursor in the same
-    /// transaction.
-    @discardableResult
-    public func addRunsOnce(
-        _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, cursor: String?
-    ) async throws -> [Run] {
-        try await addRunsOnce([TickRuns(runs, origin: origin, tick: tick, cursor: cursor)])[0]
-    }
-
     /// Stores every tick of `ticks` with the runs whose keys are new, in one write transaction.
     @discardableResult
     public func addRunsOnce(_ ticks: [TickRuns]) async throws -> [[Run]] {

@@ -238,6 +238,22 @@ public final class SQLiteStorage: InstanceStorage {
         }
     }
 
+    /// The newest evaluations of each of the given checks, newest first, at most `limit` of each:
+    /// one range of the index `event_logs_check` per check, in one read transaction.
+    public func checkEvaluations(of checks: [CheckKey], limit: Int) async throws -> [CheckKey: [EventRecord]] {
+        guard !checks.isEmpty, limit > 0 else { return [:] }
+        return try await pool.read { db in
+            var result: [CheckKey: [EventRecord]] = [:]
+            for check in Set(checks) {
+                let records = try self.fetchRecords(
+                    db, sql: Self.checkEvaluationsSQL,
+                    arguments: [check.assetKey.description, check.name, Int64.max, limit])
+                if !records.isEmpty { result[check] = records }
+            }
+            return result
+        }
+    }
+
     /// The query of `checkEvaluations(of:before:limit:)`: one range of the index `event_logs_check`.
     ///
     /// Only evaluations have a `check_name`, so the query has no condition on `type`, which would

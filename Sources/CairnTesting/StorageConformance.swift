@@ -1002,6 +1002,17 @@ extension StorageConformance {
                 try await storage.checkEvaluations(of: check, before: nil, limit: 100), newest,
                 "evaluations of \(check)")
         }
+        let together = try await storage.checkEvaluations(
+            of: checks + [checks[0], CheckKey(assetKey: "a", name: "never_evaluated")], limit: 4)
+        try expectEqual(
+            Set(together.keys), Set(checks), "the checks with evaluations among several read at once, one asked twice")
+        for check in checks {
+            try expectRecords(
+                together[check] ?? [], Array((of[check] ?? []).reversed().prefix(4)),
+                "the newest 4 evaluations of \(check), read with the others")
+        }
+        try expectEqual(
+            try await storage.checkEvaluations(of: checks, limit: 0).count, 0, "evaluations of several, limit 0")
         let c1 = CheckKey(assetKey: "a", name: "c1")
         let newest = Array((of[c1] ?? []).reversed())
         try expectRecords(

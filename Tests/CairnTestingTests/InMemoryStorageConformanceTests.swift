@@ -75,6 +75,10 @@ private final class OldestFirstStorage: InstanceStorage {
         try await storage.checkEvaluations(of: check, before: cursor, limit: limit)
     }
 
+    func checkEvaluations(of checks: [CheckKey], limit: Int) async throws -> [CheckKey: [EventRecord]] {
+        try await storage.checkEvaluations(of: checks, limit: limit)
+    }
+
     func events(ofAsset key: AssetKey, types: Set<EventType>, after cursor: Int64?, limit: Int) async throws
         -> [EventRecord]
     {
@@ -124,16 +128,6 @@ private final class OldestFirstStorage: InstanceStorage {
     func scheduleStates() async throws -> [ScheduleState] { try await storage.scheduleStates() }
 
     func setScheduleState(_ state: ScheduleState) async throws { try await storage.setScheduleState(state) }
-
-    func addRunsOnce(_ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick) async throws -> [Run] {
-        try await storage.addRunsOnce(runs, origin: origin, tick: tick)
-    }
-
-    func addRunsOnce(
-        _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, cursor: String?
-    ) async throws -> [Run] {
-        try await storage.addRunsOnce(runs, origin: origin, tick: tick, cursor: cursor)
-    }
 
     func addRunsOnce(_ ticks: [TickRuns]) async throws -> [[Run]] { try await storage.addRunsOnce(ticks) }
 

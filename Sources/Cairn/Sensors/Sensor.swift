@@ -76,10 +76,10 @@ public struct Sensor: Sendable {
         self.evaluate = evaluate
     }
 
-    /// The name the sensor's state and ticks are stored under in `SensorStorage`: `sensor:<name>`.
+    /// The name the sensor's state and ticks are stored under in `ScheduleStorage`: `sensor:<name>`.
     public var storageName: String { Self.storagePrefix + name }
 
-    /// The prefix of sensors' names in `SensorStorage`; no schedule's name may start with it.
+    /// The prefix of sensors' names in `ScheduleStorage`; no schedule's name may start with it.
     public static let storagePrefix = "sensor:"
 
     /// The tag naming the sensor that requested a run, as in Dagster.

@@ -34,4 +34,8 @@ public protocol EventLogStorage: Sendable {
 
     /// Evaluations of one check, newest first, before the event id `cursor`, at most `limit`.
     func checkEvaluations(of check: CheckKey, before cursor: Int64?, limit: Int) async throws -> [EventRecord]
+
+    /// The newest evaluations of each of the given checks, newest first, at most `limit` of each,
+    /// read at once: the history of all checks of an asset page. Checks without evaluations are absent.
+    func checkEvaluations(of checks: [CheckKey], limit: Int) async throws -> [CheckKey: [EventRecord]]
 }

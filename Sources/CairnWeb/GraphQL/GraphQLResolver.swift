@@ -131,7 +131,7 @@ struct GraphQLResolver: Sendable {
 
     func asset(context: GraphQLContext, arguments: KeyArguments) async throws -> GraphQLAsset {
         try await reported {
-            let index = try context.site.index(ofAsset: arguments.key)
+            let index = try context.site.index(ofAsset: AssetKey(arguments.key))
             return try await Self.assets([index], site: context.site)[0]
         }
     }
@@ -159,7 +159,7 @@ struct GraphQLResolver: Sendable {
 
     func assetPartitions(context: GraphQLContext, arguments: KeyArguments) async throws -> GraphQLPartitionSummary {
         try await reported {
-            let index = try context.site.index(ofAsset: arguments.key)
+            let index = try context.site.index(ofAsset: AssetKey(arguments.key))
             let (status, space) = try await context.site.definitions.partitionStatus(
                 of: context.site.graph.nodes[index].key, storage: context.site.storage, now: context.site.now())
             let summary = status.summary(in: space)
@@ -172,7 +172,7 @@ struct GraphQLResolver: Sendable {
     func materializations(context: GraphQLContext, arguments: KeyPageArguments) async throws -> [GraphQLMaterialization]
     {
         try await reported {
-            let index = try context.site.index(ofAsset: arguments.key)
+            let index = try context.site.index(ofAsset: AssetKey(arguments.key))
             return try await context.site.storage.materializations(
                 of: context.site.graph.nodes[index].key, before: nil, limit: try pageSize(arguments.first)
             ).map(GraphQLMaterialization.init)

@@ -8,10 +8,11 @@ enum AssetPage {
     /// How many materializations the plots and the history read.
     static let historyLimit = 200
 
-    static func render(_ key: AssetKey, query: FormFields, site: WebSite) async throws -> String {
+    /// The page of the asset at node `index` of the site's graph.
+    static func render(_ index: Int, query: FormFields, site: WebSite) async throws -> String {
         let graph = site.graph
-        let index = graph.index(of: key)!
         let node = graph.nodes[index]
+        let key = node.key
         let spec = node.spec
         let now = site.now()
         let storage = site.storage
@@ -182,16 +183,15 @@ enum AssetPage {
     }
 
     /// The latest evaluations of each check of the asset, newest first.
-    private static func checkHistory(of spec: AssetSpec, storage: any InstanceStorage) async throws
+    private static func checkHistory(of spec: AssetSpec, storage: any EventLogStorage) async throws
         -> [String: [EventRecord]]
     {
         let latest = try await storage.latestCheckEvaluations(of: [spec.key])
-        var history: [String: [EventRecord]] = [:]
-        for name in Set(spec.checks.map(\.name)).union(latest.keys.map(\.name)) {
-            history[name] = try await storage.checkEvaluations(
-                of: CheckKey(assetKey: spec.key, name: name), before: nil, limit: 20)
-        }
-        return history
+        let names = Set(spec.checks.map(\.name)).union(latest.keys.map(\.name))
+        let evaluations = try await storage.checkEvaluations(
+            of: names.map { CheckKey(assetKey: spec.key, name: $0) }, limit: 20)
+        return Dictionary(
+            uniqueKeysWithValues: names.map { ($0, evaluations[CheckKey(assetKey: spec.key, name: $0)] ?? []) })
     }
 
     private static func checksCard(_ spec: AssetSpec, history: [String: [EventRecord]], now: Date) -> String {

@@ -17,8 +17,8 @@ struct WebRoutes: Sendable {
         }
         router.get("/assets/**") { request, context in
             let path = context.parameters.getCatchAll().map { String($0).removingPercentEncoding ?? String($0) }
-            let index = try site.index(ofAsset: AssetKey(path: path).description)
-            return try await page(AssetPage.render(site.graph.nodes[index].key, query: query(request), site: site))
+            let index = try site.index(ofAsset: AssetKey(path: path))
+            return try await page(AssetPage.render(index, query: query(request), site: site))
         }
         router.post("/assets/materialize") { request, _ in
             let form = try await form(request)

@@ -29,9 +29,9 @@ struct WebSite: Sendable {
     let healthCache = AssetHealthCache()
 
     /// The graph index of the asset written `key`, or a not-found error with a suggestion.
-    func index(ofAsset key: String) throws -> Int {
-        guard let index = graph.index(of: AssetKey(key)) else {
-            let hint = NearestName.hint(for: key, among: graph.nodes.map(\.key.description))
+    func index(ofAsset key: AssetKey) throws -> Int {
+        guard let index = graph.index(of: key) else {
+            let hint = NearestName.hint(for: key.description, among: graph.nodes.map(\.key.description))
             throw WebError.notFound("there is no asset '\(key)'\(hint)")
         }
         return index

@@ -16,23 +16,6 @@ extension InMemoryStorage {
         self.state.withLock { $0.scheduleStates[state.name] = state }
     }
 
-    /// Creates the runs whose keys are new, records the tick and moves the last tick, at once.
-    @discardableResult
-    public func addRunsOnce(_ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick) async throws
-        -> [Run]
-    {
-        try await addRunsOnce([TickRuns(runs, origin: origin, tick: tick)])[0]
-    }
-
-    /// Creates the runs whose keys are new, records the tick, moves the last tick and stores the
-    /// new cursor, at once.
-    @discardableResult
-    public func addRunsOnce(
-        _ runs: [(run: Run, runKey: String)], origin: String, tick: ScheduleTick, cursor: String?
-    ) async throws -> [Run] {
-        try await addRunsOnce([TickRuns(runs, origin: origin, tick: tick, cursor: cursor)])[0]
-    }
-
     /// Stores every tick of `ticks` with its new runs, at once; nothing when a run's id exists.
     @discardableResult
     public func addRunsOnce(_ ticks: [TickRuns]) async throws -> [[Run]] {
