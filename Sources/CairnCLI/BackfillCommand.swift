@@ -102,7 +102,7 @@ struct LaunchBackfillCommand: AsyncParsableCommand {
     func run() async throws {
         let graph = try validatedGraph()
         _ = try selectedNodes(select, in: graph)
-        let tags = try parsedTags(tag)
+        let tags = try await catchingCairnErrors { try Run.tags(parsing: tag) }
         let runConfig = try loadRunConfig(config) ?? .empty
         let operations = try options.operations()
         let backfill = try await catchingCairnErrors {
@@ -229,17 +229,6 @@ struct ResumeBackfillCommand: AsyncParsableCommand {
     func run() async throws {
         try await drive.drive(BackfillID(id), options: options)
     }
-}
-
-/// `key=value` tags as a dictionary, or an exit naming the malformed one.
-func parsedTags(_ entries: [String]) throws -> [String: String] {
-    var tags: [String: String] = [:]
-    for entry in entries {
-        let parts = entry.split(separator: "=", maxSplits: 1)
-        guard parts.count == 2 else { throw fail("--tag takes key=value, got '\(entry)'") }
-        tags[String(parts[0])] = String(parts[1])
-    }
-    return tags
 }
 
 /// `backfill retry <id>`: a new backfill of the partitions whose runs did not succeed.

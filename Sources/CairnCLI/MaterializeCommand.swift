@@ -44,19 +44,17 @@ struct MaterializeCommand: AsyncParsableCommand {
         if let partitionRange, PartitionKeyRange(parsing: partitionRange) == nil {
             throw ValidationError("--partition-range takes FIRST...LAST, got '\(partitionRange)'")
         }
-        for entry in tag where !entry.contains("=") {
-            throw ValidationError("--tag takes key=value, got '\(entry)'")
+        do {
+            _ = try Run.tags(parsing: tag)
+        } catch {
+            throw ValidationError("--tag: \(error)")
         }
     }
 
     func run() async throws {
         let graph = try validatedGraph()
         _ = try selectedNodes(select, in: graph)
-        let tags = Dictionary(
-            tag.map { entry in
-                let parts = entry.split(separator: "=", maxSplits: 1)
-                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-            }, uniquingKeysWith: { _, last in last })
+        let tags = try Run.tags(parsing: tag)
         let runConfig = try loadRunConfig(config) ?? .empty
         try await launchRun(options: options) { operations, observer in
             try await operations.execute(

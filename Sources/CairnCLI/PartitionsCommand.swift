@@ -109,7 +109,8 @@ struct AddPartitionsCommand: AsyncParsableCommand {
     func run() async throws {
         let operations = try options.operations()
         let added = try await catchingCairnErrors { try await operations.addDynamicPartitions(keys, to: name) }
-        print("Added \(added) key\(added == 1 ? "" : "s") to '\(name)' (\(keys.count - added) already there).")
+        let given = Set(keys.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }).count
+        print("Added \(added) key\(added == 1 ? "" : "s") to '\(name)' (\(given - added) already there).")
     }
 }
 

@@ -239,18 +239,26 @@ public final class SQLiteStorage: InstanceStorage {
     }
 
     /// The newest evaluations of each of the given checks, newest first, at most `limit` of each:
-    /// one range of the index `event_logs_check` per check, in one read transaction.
+    /// one statement joining a range of the index `event_logs_check` per check (up to 100 checks a
+    /// statement, within SQLite's 500 terms of a compound SELECT).
     public func checkEvaluations(of checks: [CheckKey], limit: Int) async throws -> [CheckKey: [EventRecord]] {
-        guard !checks.isEmpty, limit > 0 else { return [:] }
+        let unique = Array(Set(checks))
+        guard !unique.isEmpty, limit > 0 else { return [:] }
         return try await pool.read { db in
             var result: [CheckKey: [EventRecord]] = [:]
-            for check in Set(checks) {
-                let records = try self.fetchRecords(
-                    db, sql: Self.checkEvaluationsSQL,
-                    arguments: [check.assetKey.description, check.name, Int64.max, limit])
-                if !records.isEmpty { result[check] = records }
+            for start in stride(from: 0, to: unique.count, by: 100) {
+                let chunk = unique[start..<min(start + 100, unique.count)]
+                let sql = chunk.map { _ in "SELECT * FROM (\(Self.checkEvaluationsSQL))" }.joined(
+                    separator: " UNION ALL ")
+                var arguments = StatementArguments()
+                for check in chunk { arguments += [check.assetKey.description, check.name, Int64.max, limit] }
+                for record in try self.fetchRecords(db, sql: sql, arguments: arguments) {
+                    guard let key = record.event.assetKey, let name = record.event.checkEvaluation?.checkName
+                    else { continue }
+                    result[CheckKey(assetKey: key, name: name), default: []].append(record)
+                }
             }
-            return result
+            return result.mapValues { $0.sorted { $0.id > $1.id } }
         }
     }
 

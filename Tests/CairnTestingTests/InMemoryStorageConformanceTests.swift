@@ -75,10 +75,6 @@ private final class OldestFirstStorage: InstanceStorage {
         try await storage.checkEvaluations(of: check, before: cursor, limit: limit)
     }
 
-    func checkEvaluations(of checks: [CheckKey], limit: Int) async throws -> [CheckKey: [EventRecord]] {
-        try await storage.checkEvaluations(of: checks, limit: limit)
-    }
-
     func events(ofAsset key: AssetKey, types: Set<EventType>, after cursor: Int64?, limit: Int) async throws
         -> [EventRecord]
     {

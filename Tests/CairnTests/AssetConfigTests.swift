@@ -70,9 +70,7 @@ private struct Required: Codable, Sendable {
             "*", storage: storage, defaultIOManager: memory, runConfig: config)
         #expect(!first.succeeded)
         broken.set(false)
-        let second = try await InstanceOperations(
-            definitions: definitions, storage: storage, defaultIOManager: memory, launchedBy: "test"
-        ).reexecute(
+        let second = try await operations(definitions, storage, io: memory).reexecute(
             first.runID, fromFailure: true)
         #expect(second.succeeded)
         #expect(try await definitions.loadValue(of: report, defaultIOManager: memory) == 90)

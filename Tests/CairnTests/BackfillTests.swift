@@ -52,7 +52,7 @@ import Testing
 
     @Test func aWeekOfADailyChainRunsToCompletionOnePartitionPerRun() async throws {
         let definitions = chain()
-        let backfill = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+        let backfill = try await operations(definitions, storage)
             .launchBackfill("*", partitions: .range(PartitionKeyRange("2024-01-01", "2024-01-07")))
         #expect(backfill.runCount == 7)
         #expect(backfill.partitionCount == 7)
@@ -81,7 +81,7 @@ import Testing
             return 1
         }
         let definitions = Definitions(assets: [raw])
-        let backfill = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+        let backfill = try await operations(definitions, storage)
             .launchBackfill("*", partitions: .all)
         let queued = try await runs(of: backfill).reversed().map { $0 }
         // A driver that died had claimed and started the first run.
@@ -119,10 +119,10 @@ import Testing
             _, days in days.count
         }
         let definitions = Definitions(assets: [raw, rolling])
-        let backfill = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+        let backfill = try await operations(definitions, storage)
             .launchBackfill("key:rolling", partitions: .all)
         #expect(backfill.runCount == 7)
-        let withRaw = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+        let withRaw = try await operations(definitions, storage)
             .launchBackfill("*", partitions: .all)
         let ended = try await driver(definitions).drive(withRaw.id)
         #expect(ended.status == .completedFailed)
@@ -135,7 +135,7 @@ import Testing
 
     @Test func canceledBackfillsCancelTheirQueuedRuns() async throws {
         let definitions = chain()
-        let backfill = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+        let backfill = try await operations(definitions, storage)
             .launchBackfill("*", partitions: .all)
         let canceled = try await driver(definitions).cancel(backfill.id)
         #expect(canceled.status == .canceled)
@@ -153,12 +153,12 @@ import Testing
             _ -> Nothing in Nothing()
         }
         let definitions = Definitions(assets: [load, chunked])
-        let single = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+        let single = try await operations(definitions, storage)
             .launchBackfill("key:load", partitions: .all)
         #expect(single.runCount == 1)
         #expect(try await driver(definitions).drive(single.id).status == .completedSuccess)
         #expect(calls.count("load 2024-01-01...2024-01-07") == 1)
-        let chunks = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+        let chunks = try await operations(definitions, storage)
             .launchBackfill("key:chunked", partitions: .all)
         #expect(chunks.runCount == 3)
         #expect(
@@ -173,11 +173,11 @@ import Testing
             _ = try await definitions.materialize(
                 "key:raw", storage: storage, defaultIOManager: memory, partition: PartitionKey(day))
         }
-        let missing = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+        let missing = try await operations(definitions, storage)
             .launchBackfill("key:raw", partitions: .missing)
         #expect(missing.runCount == 5)
         await #expect(throws: PartitionsError.self, "nothing failed") {
-            try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test").launchBackfill(
+            try await operations(definitions, storage).launchBackfill(
                 "key:raw", partitions: .failed)
         }
     }
@@ -187,14 +187,14 @@ import Testing
         let daily = Asset("daily", partitions: Self.week) { _ in 1 }
         let definitions = Definitions(assets: [plain, daily])
         do {
-            _ = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+            _ = try await operations(definitions, storage)
                 .launchBackfill("*", partitions: .all)
             Issue.record("an unpartitioned asset was backfilled")
         } catch let error as PartitionsError {
             #expect(error.description.contains("'plain' is not partitioned"))
         }
         await #expect(throws: PartitionsError.self) {
-            try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test").launchBackfill(
+            try await operations(definitions, storage).launchBackfill(
                 "key:daily", partitions: .keys(["2024-02-30"]))
         }
         #expect(try await storage.backfills(limit: 10, after: nil).isEmpty)

@@ -29,7 +29,7 @@ private struct Scale: Codable, Sendable {
         let definitions = Definitions(jobs: [Job("nightly", ops: [extract, scale, summarize])])
         let config = try RunConfig(
             .object(["ops": .object(["scale": .object(["config": .object(["factor": .number(10)])])])]))
-        let result = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+        let result = try await operations(definitions, storage)
             .execute(.job("nightly"), runConfig: config)
         #expect(result.succeeded)
         #expect(result.steps.map(\.key) == ["extract", "scale", "summarize"])
@@ -60,13 +60,11 @@ private struct Scale: Codable, Sendable {
         }
         let definitions = Definitions(
             jobs: [Job("load_job", ops: [extract, load], ioManager: JSONFileIOManager(directory: directory.path))])
-        let first = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+        let first = try await operations(definitions, storage)
             .execute(.job("load_job"))
         #expect(first.failedSteps.map(\.key) == ["load"])
         broken.set(false)
-        let second = try await InstanceOperations(
-            definitions: definitions, storage: storage, defaultIOManager: MemoryIOManager(), launchedBy: "test"
-        ).reexecute(
+        let second = try await operations(definitions, storage, io: MemoryIOManager()).reexecute(
             first.runID, fromFailure: true)
         #expect(second.succeeded)
         #expect(second.steps.map(\.key) == ["load"])
@@ -78,7 +76,7 @@ private struct Scale: Codable, Sendable {
         let extract = Op("extract") { _ in 1 }
         let definitions = Definitions(jobs: [Job("nightly", ops: [extract])])
         await #expect(throws: JobError.unknownJob("nightley", known: ["nightly"])) {
-            try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test").execute(
+            try await operations(definitions, storage).execute(
                 .job("nightley"))
         }
         #expect(JobError.unknownJob("nightley", known: ["nightly"]).description.contains("did you mean 'nightly'?"))

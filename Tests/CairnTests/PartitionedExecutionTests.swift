@@ -247,9 +247,7 @@ extension PartitionedExecutionTests {
         let failed = try await Self.definitions(failOn: "2024-01-03").materialize(
             "key:sales", storage: storage, defaultIOManager: memory, partition: "2024-01-03")
         #expect(!failed.succeeded)
-        let retried = try await InstanceOperations(
-            definitions: Self.definitions(), storage: storage, defaultIOManager: memory, launchedBy: "test"
-        ).reexecute(
+        let retried = try await operations(Self.definitions(), storage, io: memory).reexecute(
             failed.runID, fromFailure: true)
         #expect(retried.succeeded)
         #expect(try await storage.run(retried.runID)?.partitionRange == PartitionKeyRange("2024-01-03", "2024-01-03"))

@@ -43,9 +43,7 @@ import Testing
         #expect(first.failedSteps.map(\.key) == ["clean"])
         broken.set(false)
 
-        let second = try await InstanceOperations(
-            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
-        ).reexecute(
+        let second = try await operations(definitions, storage, io: io).reexecute(
             first.runID, fromFailure: true)
         #expect(second.succeeded)
         #expect(second.steps.map(\.key) == ["clean", "report"])
@@ -66,7 +64,7 @@ import Testing
         #expect(first.failedSteps.map(\.key) == ["clean"])
         broken.set(false)
 
-        let queued = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
+        let queued = try await operations(definitions, storage)
             .queueReexecution(
                 of: first.runID, fromFailure: true, tags: ["attempt": "1"])
         #expect(queued.status == .queued)
@@ -100,15 +98,11 @@ import Testing
     @Test func theRootStaysTheFirstRunOfAChain() async throws {
         defer { directory.remove() }
         let first = try await definitions.materialize("*", storage: storage, defaultIOManager: io)
-        let second = try await InstanceOperations(
-            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
-        ).reexecute(
+        let second = try await operations(definitions, storage, io: io).reexecute(
             first.runID, fromFailure: true)
         #expect(!second.succeeded)
         broken.set(false)
-        let third = try await InstanceOperations(
-            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
-        ).reexecute(
+        let third = try await operations(definitions, storage, io: io).reexecute(
             second.runID, fromFailure: true)
         #expect(third.succeeded)
         let run = try #require(try await storage.run(third.runID))
@@ -120,14 +114,10 @@ import Testing
         defer { directory.remove() }
         broken.set(false)
         let first = try await definitions.materialize("*", storage: storage, defaultIOManager: io)
-        let all = try await InstanceOperations(
-            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
-        ).reexecute(
+        let all = try await operations(definitions, storage, io: io).reexecute(
             first.runID, fromFailure: false)
         #expect(all.steps.count == 4)
-        let some = try await InstanceOperations(
-            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
-        ).reexecute(
+        let some = try await operations(definitions, storage, io: io).reexecute(
             first.runID, fromFailure: false, selection: "key:report")
         #expect(some.steps.map(\.key) == ["report"])
         #expect(counter.count("extract") == 2)
@@ -138,14 +128,10 @@ import Testing
         broken.set(false)
         let succeeded = try await definitions.materialize("*", storage: storage, defaultIOManager: io)
         await #expect(throws: ReexecutionError.notFailed(succeeded.runID, .success)) {
-            try await InstanceOperations(
-                definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
-            ).reexecute(succeeded.runID, fromFailure: true)
+            try await operations(definitions, storage, io: io).reexecute(succeeded.runID, fromFailure: true)
         }
         await #expect(throws: ReexecutionError.unknownRun("nope")) {
-            try await InstanceOperations(
-                definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
-            ).reexecute("nope", fromFailure: true)
+            try await operations(definitions, storage, io: io).reexecute("nope", fromFailure: true)
         }
     }
 
@@ -169,9 +155,7 @@ import Testing
             Event(.stepSuccess, runID: run.id, stepKey: "extract"), Event(.stepStart, runID: run.id, stepKey: "clean"),
         ])
 
-        let resumed = try await InstanceOperations(
-            definitions: definitions, storage: storage, defaultIOManager: io, launchedBy: "test"
-        ).reexecute(run.id, fromFailure: true)
+        let resumed = try await operations(definitions, storage, io: io).reexecute(run.id, fromFailure: true)
         #expect(resumed.succeeded)
         #expect(resumed.steps.map(\.key) == ["side", "clean", "report"])
         #expect(counter.count("extract") == 0)

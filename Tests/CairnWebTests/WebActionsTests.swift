@@ -119,7 +119,7 @@ import Testing
             let retriedID = BackfillID(String(try #require(retried.location).dropFirst("/backfills/".count)))
             let again = try #require(try await server.storage.backfill(retriedID))
             #expect(again.partitionCount == 3 && again.tags["cairn/retried_backfill"] == id)
-            #expect(try await server.post("/backfills/\(retriedID)/retry", form: [:]).status == 400)
+            #expect(try await server.post("/backfills/\(retriedID)/retry", form: [:]).status == 409)
             #expect(try await server.post("/backfills/nope/retry", form: [:]).status == 404)
             let unpartitioned = try await server.post("/backfills", form: ["select": "key:raw_orders"])
             #expect(unpartitioned.status == 400)

@@ -154,7 +154,7 @@ public struct BackfillDriver: Sendable {
             let event = Event(
                 .runFailure, runID: runID, level: .error,
                 message: "The process that ran this run (\(worker)) is gone; marked failed. "
-                    + "Backfill it again with `backfill launch --partitions failed` to retry its partitions.")
+                    + "Once the backfill has ended, `backfill retry` backfills its partitions again.")
             if let record = try await storage.transition(event, from: [.starting, .started]) {
                 observer?(record)
                 state.finish(index, with: .failure)

@@ -131,10 +131,18 @@ public struct Executor: Sendable {
             }
             return RunResult(runID: runID, status: .failure, steps: skipped, duration: clock.now - start)
         }
+        let known: UpstreamState
+        do {
+            known = try await upstreamState(of: plan)
+        } catch {
+            await scope?.close()
+            throw error
+        }
         var schedule = StepScheduler(plan: plan)
         do {
             try await runSteps(
-                of: &schedule, runID: runID, scope: scope, pending: started + plannedEvents(of: plan, runID: runID))
+                of: &schedule, runID: runID, scope: scope, known: known,
+                pending: started + plannedEvents(of: plan, runID: runID))
         } catch {
             await scope?.close()
             try? await record([
@@ -159,16 +167,18 @@ public struct Executor: Sendable {
     /// of its pool, until every step has ended or was skipped, recording events at each step
     /// boundary. When the task is canceled no step starts anymore.
     ///
-    /// - Parameter pending: events to record with the first steps' STEP_START events.
+    /// - Parameters:
+    ///   - known: the data versions and metadata of the upstream assets the run does not materialize.
+    ///   - pending: events to record with the first steps' STEP_START events.
     private func runSteps(
-        of schedule: inout StepScheduler, runID: RunID, scope: ResourceScope?, pending: [Event]
+        of schedule: inout StepScheduler, runID: RunID, scope: ResourceScope?, known: UpstreamState,
+        pending: [Event]
     ) async throws {
         let plan = schedule.plan
         let clock = ContinuousClock()
         let resolver = IOManagerResolver(graph: graph, defaultManager: defaultIOManager)
         let inputsOfStep = upstreamKeys(of: plan)
-        var known = try await latestUpstreamState(of: Set(inputsOfStep.joined()).subtracting(plan.assetKeys))
-        try await loadPartitionVersions(of: plan, into: &known)
+        var known = known
         var pending = pending
         var slots = PoolSlots(runID: runID)
         do {
@@ -241,6 +251,15 @@ public struct Executor: Sendable {
             await slots.releaseAll(plan: plan, in: storage)
             throw error
         }
+    }
+
+    /// What the run knows of the upstream assets it does not materialize before its first step:
+    /// their latest data versions and metadata, and those of the partitions its steps load.
+    private func upstreamState(of plan: ExecutionPlan) async throws -> UpstreamState {
+        var known = try await latestUpstreamState(
+            of: Set(upstreamKeys(of: plan).joined()).subtracting(plan.assetKeys))
+        try await loadPartitionVersions(of: plan, into: &known)
+        return known
     }
 
     /// Records how the run ended, from how its steps ended: canceled when its task was, a success

@@ -141,7 +141,8 @@ public struct InstanceOperations: Sendable {
 
     /// Asks a run to stop: a queued run is canceled at once; a running one is marked CANCELING,
     /// which its worker reads at its next heartbeat and cancels the run, and its own process on
-    /// this host is sent SIGTERM. An ended run is left as it is.
+    /// this host is sent SIGTERM; a run whose own process on this host is gone is marked CANCELED
+    /// at once. An ended run is left as it is.
     ///
     /// - Throws: `OperationError.unknownRun`.
     public func terminate(_ id: RunID) async throws -> Termination {
@@ -154,7 +155,13 @@ public struct InstanceOperations: Sendable {
         // executing it in-process among others must not be.
         let dedicated = try await RunWorker.latest(of: run, in: storage, executingOnly: true)
         if let dedicated, dedicated.isLocal {
-            guard dedicated.isAlive else { return Termination(run: run, outcome: .workerGone(dedicated)) }
+            guard dedicated.isAlive else {
+                let canceled = Event(
+                    .runCanceled, runID: id, level: .warning,
+                    message: "Terminated by \(launchedBy): the run's process (\(dedicated)) is gone.")
+                _ = try await storage.transition(canceled, from: [.starting, .started, .canceling])
+                return Termination(run: try await storage.run(id) ?? run, outcome: .workerGone(dedicated))
+            }
             kill(dedicated.pid, SIGTERM)
             return Termination(run: run, outcome: .signalled(dedicated))
         }
@@ -171,14 +178,12 @@ public struct InstanceOperations: Sendable {
     {
         let id = termination.run.id
         var worker: RunWorker?
-        var wait = grace
         switch termination.outcome {
-        case .canceledBeforeRunning, .alreadyEnded: return (termination.run.status, nil)
+        case .canceledBeforeRunning, .alreadyEnded, .workerGone: return (termination.run.status, nil)
         case .signalled(let signalled): worker = signalled
-        case .workerGone: wait = .zero
         case .delegated: break
         }
-        let deadline = ContinuousClock.now + wait
+        let deadline = ContinuousClock.now + grace
         while ContinuousClock.now < deadline {
             if let current = try await storage.run(id), current.status.isTerminal { return (current.status, nil) }
             try await Task.sleep(for: .milliseconds(100))
@@ -186,7 +191,7 @@ public struct InstanceOperations: Sendable {
         let canceled = Event(
             .runCanceled, runID: id, level: .warning,
             message: worker == nil
-                ? "Terminated: the run did not stop within \(wait) of being asked to; its worker, if alive, "
+                ? "Terminated: the run did not stop within \(grace) of being asked to; its worker, if alive, "
                     + "stops it at its next heartbeat."
                 : "Terminated: the run did not stop within \(grace) of being asked to; its process was killed.")
         let record = try await storage.transition(canceled, from: [.starting, .started, .canceling])
@@ -230,10 +235,9 @@ public struct InstanceOperations: Sendable {
 
     /// Cancels a backfill: its queued runs are canceled, running ones finish.
     ///
-    /// - Throws: `OperationError.unknownBackfill`.
+    /// - Throws: `StorageError.unknownBackfill`.
     public func cancelBackfill(_ id: BackfillID) async throws -> Backfill {
-        guard try await storage.backfill(id) != nil else { throw OperationError.unknownBackfill(id) }
-        return try await driver().cancel(id)
+        try await driver().cancel(id)
     }
 
     /// Retries an ended backfill: launches a new backfill of the same assets over the partitions
@@ -356,8 +360,10 @@ public struct InstanceOperations: Sendable {
 
     private var planner: RunPlanner { RunPlanner(definitions: definitions) }
 
+    /// The tags of a run or backfill launched here: who launched it is this face, whatever the
+    /// given tags (a retried backfill's, a user's) say.
     private func launchTags(_ tags: [String: String]) -> [String: String] {
-        tags.merging([Self.launchedByTag: launchedBy]) { given, _ in given }
+        tags.merging([Self.launchedByTag: launchedBy]) { _, face in face }
     }
 
     private func execution(

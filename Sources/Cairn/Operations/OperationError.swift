@@ -19,6 +19,8 @@ public enum OperationError: UserError, Sendable, Equatable {
     case noPartitionKeys
     /// A pool has no limit of its own to delete; `limited` are the pools that have one.
     case noPoolLimit(String, limited: [String])
+    /// A tag is not written `key=value`.
+    case malformedTag(String)
     /// The server runs with `--read-only`.
     case readOnly
 
@@ -28,7 +30,7 @@ public enum OperationError: UserError, Sendable, Equatable {
         case .unknownRun, .unknownBackfill, .unknownSchedule, .unknownSensor, .unknownDynamicPartitions, .noPoolLimit:
             .notFound
         case .backfillInProgress, .nothingToRetry: .conflict
-        case .noPartitionKeys: .invalid
+        case .noPartitionKeys, .malformedTag: .invalid
         case .readOnly: .forbidden
         }
     }
@@ -47,6 +49,7 @@ public enum OperationError: UserError, Sendable, Equatable {
         case .unknownDynamicPartitions(let name, let known):
             "no asset uses dynamic partitions named '\(name)'\(Self.suggestion(for: name, among: known))"
         case .noPartitionKeys: "give at least one partition key"
+        case .malformedTag(let entry): "a tag is key=value (the value may be empty), got '\(entry)'"
         case .noPoolLimit(let name, let limited):
             "pool '\(name)' has no limit to delete"
                 + (NearestName.suggestion(for: name, among: limited).map { "; did you mean '\($0)'?" }

@@ -8,7 +8,7 @@ public struct Termination: Sendable {
         case alreadyEnded
         /// The run's own process on this host was sent SIGTERM; the run is CANCELING.
         case signalled(RunWorker)
-        /// The run's own process on this host is gone; the run is CANCELING.
+        /// The run's own process on this host is gone; the run is CANCELED.
         case workerGone(RunWorker)
         /// The run is executed in-process by a daemon (`inProcess`), or on another host, which is
         /// not signalled: its worker reads CANCELING at its next heartbeat and cancels the run.

@@ -1,8 +1,8 @@
 /// A run with the steps it executes, its config and its partitions checked: what `RunPlanner`
 /// makes and `RunExecution` executes.
 public struct PlannedRun: Sendable {
-    /// The run; stored only by `RunExecution.execute(_:)`, `InstanceOperations.queue(_:)`, or
-    /// already, for a run claimed from the queue.
+    /// The run; stored by `RunExecution.execute(_:)` or `InstanceOperations.queueRun`, or already,
+    /// for a run claimed from the queue.
     public var run: Run
     /// Its steps, in an order that respects their dependencies.
     public let plan: ExecutionPlan

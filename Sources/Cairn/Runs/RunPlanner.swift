@@ -24,7 +24,7 @@ public struct RunPlanner: Sendable {
     ///     a job's run only executes its ops.
     ///   - partitionRange: the partitions of the selected partitioned assets to materialize.
     ///   - staleOrMissingOnly: only the selected assets that are stale or were never materialized;
-    ///     the run's selection then names them, so that a run queued now executes what is stale now.
+    ///     a queued run's selection then names them, so that it executes what is stale now.
     ///   - status: `notStarted` for a run executed at once, `queued` for the run queue.
     /// - Throws: `DefinitionsError`, `SelectionError`, `JobError`, `PlanError` (also when nothing is
     ///   stale), `PartitionsError` or `ConfigError`.
@@ -46,7 +46,7 @@ public struct RunPlanner: Sendable {
             }
             let plan = try ExecutionPlan(graph: graph, selected: selected, scope: scope)
             let run = Run(
-                selection: staleOrMissingOnly
+                selection: staleOrMissingOnly && status == .queued
                     ? plan.assetKeys.map { "key:\($0)" }.joined(separator: " or ") : selection,
                 assetKeys: plan.assetKeys, tags: tags, status: status, createdAt: now, runConfig: runConfig.json)
             return try await checked(run, plan: plan, graph: graph, job: nil, storage: storage, now: now)

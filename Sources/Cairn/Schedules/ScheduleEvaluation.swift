@@ -85,21 +85,9 @@ public enum ScheduleEvaluation {
     public static func run(
         for request: RunRequest, of schedule: Schedule, graph: AssetGraph, now: Date
     ) throws -> Run {
-        var tags = schedule.tags.merging(request.tags) { _, new in new }
-        tags[Schedule.tag] = schedule.name
-        if let partition = request.partitionKey {
-            tags.merge(Run.partitionTags(PartitionKeyRange(partition, partition))) { _, new in new }
-        }
-        let runConfig = (request.runConfig ?? schedule.runConfig).json
-        switch schedule.target {
-        case .selection(let text):
-            let keys = try AssetSelection.parse(text).resolve(in: graph).filter { !graph.nodes[$0].isSource }
-                .map { graph.nodes[$0].key }.sorted()
-            return Run(
-                selection: text, assetKeys: keys, tags: tags, status: .queued, createdAt: now, runConfig: runConfig)
-        case .job(let name):
-            return Run(jobName: name, assetKeys: [], tags: tags, status: .queued, createdAt: now, runConfig: runConfig)
-        }
+        try request.queuedRun(
+            of: schedule.target, defaultTags: schedule.tags, fixedTags: [Schedule.tag: schedule.name],
+            runConfig: request.runConfig ?? schedule.runConfig, graph: graph, now: now)
     }
 
     /// The run key of a tick when its request names none: the schedule's name and the tick's time.

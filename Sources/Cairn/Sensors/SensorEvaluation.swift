@@ -56,21 +56,10 @@ public enum SensorEvaluation {
     ///   `SensorError.noTarget` when the sensor has no target.
     public static func run(for request: RunRequest, of sensor: Sensor, graph: AssetGraph, now: Date) throws -> Run {
         guard let target = sensor.target else { throw SensorError.noTarget(sensor: sensor.name, requests: 1) }
-        var tags = sensor.tags.merging(request.tags) { _, new in new }
-        tags[Sensor.tag] = sensor.name
-        if let runKey = request.runKey { tags[runKeyTag] = runKey }
-        if let partition = request.partitionKey {
-            tags.merge(Run.partitionTags(PartitionKeyRange(partition, partition))) { _, new in new }
-        }
-        let runConfig = request.runConfig?.json
-        switch target {
-        case .selection(let text):
-            let keys = try AssetSelection.parse(text).resolve(in: graph).filter { !graph.nodes[$0].isSource }
-                .map { graph.nodes[$0].key }.sorted()
-            return Run(
-                selection: text, assetKeys: keys, tags: tags, status: .queued, createdAt: now, runConfig: runConfig)
-        case .job(let name):
-            return Run(jobName: name, assetKeys: [], tags: tags, status: .queued, createdAt: now, runConfig: runConfig)
-        }
+        var fixed = [Sensor.tag: sensor.name]
+        if let runKey = request.runKey { fixed[runKeyTag] = runKey }
+        return try request.queuedRun(
+            of: target, defaultTags: sensor.tags, fixedTags: fixed, runConfig: request.runConfig, graph: graph, now: now
+        )
     }
 }

@@ -39,3 +39,16 @@ public protocol EventLogStorage: Sendable {
     /// read at once: the history of all checks of an asset page. Checks without evaluations are absent.
     func checkEvaluations(of checks: [CheckKey], limit: Int) async throws -> [CheckKey: [EventRecord]]
 }
+
+extension EventLogStorage {
+    /// The newest evaluations of each of the given checks, read check by check: what a storage
+    /// without a batched read does.
+    public func checkEvaluations(of checks: [CheckKey], limit: Int) async throws -> [CheckKey: [EventRecord]] {
+        var result: [CheckKey: [EventRecord]] = [:]
+        for check in Set(checks) {
+            let records = try await checkEvaluations(of: check, before: nil, limit: limit)
+            if !records.isEmpty { result[check] = records }
+        }
+        return result
+    }
+}

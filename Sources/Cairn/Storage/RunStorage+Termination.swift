@@ -1,10 +1,10 @@
 extension RunStorage {
-    /// Asks a run to stop, as `terminate` and the web UI do: a queued run is canceled at once; a
+    /// Asks a run to stop, as `InstanceOperations.terminate` does: a queued run is canceled at once; a
     /// starting or started run is marked CANCELING, which its worker reads at its next heartbeat
     /// and cancels the run; an ended run is left as it is. Signalling a worker process is the
     /// caller's.
     ///
-    /// - Parameter requester: who asks, for the event's message (`terminate`, `the web UI`).
+    /// - Parameter requester: who asks, for the event's message (`cli`, `web`).
     /// - Returns: the run after the request and whether it was canceled before it ran; `nil`
     ///   when no run has this id.
     public func requestTermination(of id: RunID, by requester: String) async throws

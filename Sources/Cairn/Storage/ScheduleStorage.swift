@@ -3,7 +3,7 @@ import Foundation
 /// Storage of schedules' and sensors' state (started or stopped, last tick evaluated, a sensor's
 /// cursor) and tick history, and the run keys that keep a tick from creating a run twice.
 ///
-/// A sensor's state and ticks are stored under `Sensor.storageName(_:)` (`sensor:<name>`), a name
+/// A sensor's state and ticks are stored under `Sensor.storageName` (`sensor:<name>`), a name
 /// no schedule may take; its tick's `scheduledTime` is the time it was evaluated, and its run keys
 /// are claimed under the same origin.
 public protocol ScheduleStorage: Sendable {

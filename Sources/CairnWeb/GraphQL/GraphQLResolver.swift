@@ -317,12 +317,7 @@ struct GraphQLResolver: Sendable {
             case (nil, let job?): target = .job(job)
             default: throw GraphQLFailure(message: "give either select (assets) or job, not both or neither")
             }
-            var tags: [String: String] = [:]
-            for tag in arguments.tags ?? [] {
-                let parts = tag.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw GraphQLFailure(message: "a tag is key=value, got '\(tag)'") }
-                tags[parts[0]] = parts[1]
-            }
+            let tags = try Run.tags(parsing: arguments.tags ?? [])
             let yaml = arguments.runConfigYaml ?? ""
             do {
                 return GraphQLRun(

@@ -37,7 +37,8 @@ enum ErrorPage {
         case WebError.unauthorized: return (.unauthorized, "sign in, or send 'Authorization: Bearer <token>'")
         case let error as any UserError:
             switch error.kind {
-            case .invalid, .conflict: return (.badRequest, error.description)
+            case .invalid: return (.badRequest, error.description)
+            case .conflict: return (.conflict, error.description)
             case .notFound: return (.notFound, error.description)
             case .forbidden: return (.forbidden, error.description)
             }

@@ -38,14 +38,13 @@ enum LaunchpadPage {
             problems.append((nil, "choose assets (a selection such as '*' or 'group:weather') or a job"))
         }
         var tags: [String: String] = [:]
-        for line in draft.tags.split(whereSeparator: \.isNewline)
-        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2, !parts[0].isEmpty {
-                tags[parts[0]] = parts[1]
-            } else {
-                problems.append((nil, "a tag is key=value on its own line, got '\(line)'"))
-            }
+        do {
+            tags = try Run.tags(
+                parsing: draft.tags.split(whereSeparator: \.isNewline).filter {
+                    !$0.trimmingCharacters(in: .whitespaces).isEmpty
+                })
+        } catch {
+            problems.append((nil, error.description))
         }
         var runConfig = RunConfig.empty
         do {

@@ -209,16 +209,6 @@ public final class InMemoryStorage: InstanceStorage {
         }
     }
 
-    /// The newest evaluations of each of the given checks, newest first, at most `limit` of each.
-    public func checkEvaluations(of checks: [CheckKey], limit: Int) async throws -> [CheckKey: [EventRecord]] {
-        var result: [CheckKey: [EventRecord]] = [:]
-        for check in Set(checks) {
-            let records = try await checkEvaluations(of: check, before: nil, limit: limit)
-            if !records.isEmpty { result[check] = records }
-        }
-        return result
-    }
-
     /// Events matching `isIncluded`, newest first, before `cursor`, at most `limit`.
     private func newestFirst(before cursor: Int64?, limit: Int, where isIncluded: (Event) -> Bool) -> [EventRecord] {
         state.withLock { state in
