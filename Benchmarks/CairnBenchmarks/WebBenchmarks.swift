@@ -152,6 +152,11 @@ extension CairnBenchmarks {
         }
         _ = try await storage.append(batch)
         events += batch.count
+        // What the run does once it ended: its assets' stored partition status is brought up to date.
+        let definition = try webDefinitions.assetGraph["hourly_events"]!.spec.partitions!
+        try await AssetPartitionStatus.refreshStored(
+            of: "hourly_events", space: try await PartitionSpace.resolve(definition, now: Date(), storage: storage),
+            storage: storage)
         return (367, events)
     }
 

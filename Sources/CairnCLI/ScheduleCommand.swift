@@ -52,7 +52,7 @@ extension ScheduleCommand {
     static func set(_ name: String, running: Bool, options: HomeOptions) async throws {
         let operations = try options.operations()
         let changed = try await catchingCairnErrors { try await operations.setSchedule(name, running: running) }
-        AutomationState.report(changed: changed, running: running, noun: "schedule", name: name)
+        SchedulesAndSensors.report(changed: changed, running: running, noun: "schedule", name: name)
     }
 }
 
@@ -100,7 +100,7 @@ struct ScheduleTicksCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        _ = try AutomationState.schedule(named: name)
+        _ = try SchedulesAndSensors.schedule(named: name)
         let ticks = try await options.openStorage().scheduleTicks(of: name, before: nil, limit: limit)
         guard !ticks.isEmpty else {
             print("Schedule '\(name)' has no ticks yet.")
@@ -122,7 +122,7 @@ struct PreviewScheduleCommand: AsyncParsableCommand {
     var count = 5
 
     func run() async throws {
-        let schedule = try AutomationState.schedule(named: name)
+        let schedule = try SchedulesAndSensors.schedule(named: name)
         let graph = try validatedGraph()
         let cron = try schedule.cronSchedule()
         var table = TextTable(header: ["TICK", "REQUEST"])

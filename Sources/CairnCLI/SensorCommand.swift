@@ -21,7 +21,7 @@ struct SensorCommand: AsyncParsableCommand {
     static func set(_ name: String, running: Bool, options: HomeOptions) async throws {
         let operations = try options.operations()
         let changed = try await catchingCairnErrors { try await operations.setSensor(name, running: running) }
-        AutomationState.report(changed: changed, running: running, noun: "sensor", name: name)
+        SchedulesAndSensors.report(changed: changed, running: running, noun: "sensor", name: name)
     }
 }
 
@@ -98,7 +98,7 @@ struct SensorTicksCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let sensor = try AutomationState.sensor(named: name)
+        let sensor = try SchedulesAndSensors.sensor(named: name)
         let ticks = try await options.openStorage().scheduleTicks(of: sensor.storageName, before: nil, limit: limit)
         guard !ticks.isEmpty else {
             print("Sensor '\(name)' has no ticks yet.")
@@ -119,7 +119,7 @@ struct PreviewSensorCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let sensor = try AutomationState.sensor(named: name)
+        let sensor = try SchedulesAndSensors.sensor(named: name)
         let graph = try validatedGraph()
         let storage = try options.openStorage()
         let cursor = try await storage.scheduleState(sensor.storageName)?.cursor

@@ -138,10 +138,10 @@ public struct Executor: Sendable {
             await scope?.close()
             throw error
         }
-        var schedule = StepScheduler(plan: plan)
+        var tracker = StepTracker(plan: plan)
         do {
             try await runSteps(
-                of: &schedule, runID: runID, scope: scope, known: known,
+                of: &tracker, runID: runID, scope: scope, known: known,
                 pending: started + plannedEvents(of: plan, runID: runID))
         } catch {
             await scope?.close()
@@ -160,7 +160,7 @@ public struct Executor: Sendable {
                     Event(.engineEvent, runID: runID, level: .warning, message: "\($0)", error: ErrorInfo($0))
                 })
         }
-        return try await finishRun(runID, results: schedule.results, duration: clock.now - start)
+        return try await finishRun(runID, results: tracker.results, duration: clock.now - start)
     }
 
     /// Starts each step once it is ready, up to `maxConcurrency` at once and once it holds a slot
@@ -171,10 +171,10 @@ public struct Executor: Sendable {
     ///   - known: the data versions and metadata of the upstream assets the run does not materialize.
     ///   - pending: events to record with the first steps' STEP_START events.
     private func runSteps(
-        of schedule: inout StepScheduler, runID: RunID, scope: ResourceScope?, known: UpstreamState,
+        of tracker: inout StepTracker, runID: RunID, scope: ResourceScope?, known: UpstreamState,
         pending: [Event]
     ) async throws {
-        let plan = schedule.plan
+        let plan = tracker.plan
         let clock = ContinuousClock()
         let resolver = IOManagerResolver(graph: graph, defaultManager: defaultIOManager)
         let inputsOfStep = upstreamKeys(of: plan)
@@ -185,7 +185,7 @@ public struct Executor: Sendable {
             try await withThrowingTaskGroup(of: StepProgress.self) { group in
                 var running = 0
                 while true {
-                    while running < maxConcurrency, !Task.isCancelled, let index = schedule.nextReady() {
+                    while running < maxConcurrency, !Task.isCancelled, let index = tracker.nextReady() {
                         let step = plan.steps[index]
                         if let pool = pool(of: step),
                             try await !slots.claim(pool, for: step.key, at: index, in: storage, events: &pending)
@@ -222,7 +222,7 @@ public struct Executor: Sendable {
                     guard case .finished(let finished) = progress else {
                         let waiting = slots.stopPolling()
                         guard Task.isCancelled else {
-                            schedule.putBack(waiting)
+                            tracker.putBack(waiting)
                             continue
                         }
                         // Cancelled steps never get a slot: they fail as steps in flight do.
@@ -238,11 +238,11 @@ public struct Executor: Sendable {
                     pending = finished.events
                     known.record(finished.events)
                     pending += failedMaterializations(of: plan.steps[finished.index], in: finished.events, runID: runID)
-                    let skipped = schedule.finish(
+                    let skipped = tracker.finish(
                         finished.index, outcome: finished.outcome, duration: finished.duration)
                     for child in skipped {
                         pending.append(
-                            skipEvent(for: plan.steps[child], plan: plan, outcomes: schedule.outcomes, runID: runID))
+                            skipEvent(for: plan.steps[child], plan: plan, outcomes: tracker.outcomes, runID: runID))
                         pending += failedMaterializations(of: plan.steps[child], in: [], runID: runID)
                     }
                 }

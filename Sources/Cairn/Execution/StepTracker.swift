@@ -2,7 +2,7 @@ import DequeModule
 
 /// The bookkeeping of a run's steps: which are ready to start, which wait for upstream steps,
 /// which are skipped because an upstream step did not succeed, and how each ended.
-struct StepScheduler {
+struct StepTracker {
     /// The steps and their dependencies.
     let plan: ExecutionPlan
     /// How many upstream steps of each step have not ended.

@@ -2,7 +2,7 @@ import Cairn
 
 /// What the `schedule` and `sensor` commands share: finding a definition by name and saying
 /// whether starting or stopping it changed anything.
-enum AutomationState {
+enum SchedulesAndSensors {
     /// The schedule called `name`, or an exit naming the nearest one.
     static func schedule(named name: String) throws -> Schedule {
         let schedules = CodeLocation.definitions.schedules
