@@ -18,7 +18,7 @@ struct CairnCommand: AsyncParsableCommand {
                 RunCommand.self, ValidateCommand.self, StatusCommand.self, ObserveCommand.self,
                 PartitionsCommand.self, BackfillCommand.self, DaemonCommand.self, ExecuteRunCommand.self,
                 TerminateCommand.self, ScheduleCommand.self, SensorCommand.self, AutomationCommand.self,
-                DevCommand.self, PoolCommand.self, WebserverCommand.self, SchemaCommand.self,
+                DevCommand.self, PoolCommand.self, WebserverCommand.self, SchemaCommand.self, BackupCommand.self,
             ])
     }
 }

@@ -12,7 +12,9 @@ struct HomeOptions: ParsableArguments {
 
     /// Opens the SQLite storage of the home, creating it on first use.
     func openStorage() throws -> SQLiteStorage {
-        try SQLiteStorage(path: cairnHome.databasePath)
+        let storage = try SQLiteStorage(path: cairnHome.databasePath)
+        CheckpointAtExit.register(storage)
+        return storage
     }
 
     /// The operations of the code location on the home's storage, with runs executed here storing

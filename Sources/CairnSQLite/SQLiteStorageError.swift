@@ -1,3 +1,5 @@
+import Cairn
+
 /// Why a SQLite database could not be opened or read, with the path and how to fix it.
 public enum SQLiteStorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The directory that should hold the database file could not be created.
@@ -8,6 +10,8 @@ public enum SQLiteStorageError: Error, Sendable, Equatable, CustomStringConverti
     case newerDatabase(path: String, migration: String)
     /// A stored value could not be read back.
     case unreadable(path: String, detail: String)
+    /// A backup would overwrite a file that exists.
+    case backupExists(path: String)
 
     /// What went wrong, and what to do about it.
     public var description: String {
@@ -22,6 +26,16 @@ public enum SQLiteStorageError: Error, Sendable, Equatable, CustomStringConverti
                 + "(migration \(migration)); upgrade Cairn to open it"
         case .unreadable(let path, let detail):
             "cannot read the Cairn database '\(path)': \(detail)"
+        case .backupExists(let path):
+            "'\(path)' exists already; a backup never overwrites a file, so name a new one"
         }
+    }
+}
+
+extension SQLiteStorageError: UserError {
+    /// `conflict` for a backup over an existing file, else `invalid`: the home must be fixed.
+    public var kind: UserErrorKind {
+        if case .backupExists = self { return .conflict }
+        return .invalid
     }
 }

@@ -49,6 +49,14 @@ public enum RunConfigFile {
         }
     }
 
+    /// The largest run config text, in bytes.
+    public static let maxBytes = 1 << 20
+    /// The most values (scalars, lists, mappings) a YAML document may expand to through its
+    /// aliases: a few anchors nested a few levels deep would otherwise expand to billions.
+    public static let maxValues = 100_000
+    /// The deepest nesting of lists and mappings.
+    public static let maxDepth = 64
+
     /// The config in the file at `path`; an empty YAML file is `null`, the empty run config.
     public static func load(path: String) throws -> JSONValue {
         let format = URL(fileURLWithPath: path).pathExtension.lowercased()
@@ -57,7 +65,13 @@ public enum RunConfigFile {
         }
         let data: Data
         do {
+            let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+            guard size <= maxBytes else {
+                throw LoadError(path: path, problem: "the file is \(size) bytes; a run config has at most \(maxBytes)")
+            }
             data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch let error as LoadError {
+            throw error
         } catch {
             let reason =
                 FileManager.default.fileExists(atPath: path)
@@ -72,6 +86,7 @@ public enum RunConfigFile {
 
     /// Reads JSON text; `path` is for messages.
     public static func parse(json text: String, path: String) throws -> JSONValue {
+        try checkSize(of: text, path: path)
         let data = Data(text.utf8)
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
@@ -113,6 +128,8 @@ public enum RunConfigFile {
 
     /// Reads YAML text, a single document; `path` is for messages.
     public static func parse(yaml text: String, path: String) throws -> JSONValue {
+        try checkSize(of: text, path: path)
+        try checkNesting(of: text, path: path)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text, .basic)
@@ -120,7 +137,56 @@ public enum RunConfigFile {
             throw loadError(error, path: path, text: text)
         }
         guard let root else { return .null }
-        return try YAMLReader(path: path, text: text).value(of: root)
+        return try YAMLReader(path: path, text: text, budget: YAMLReader.Budget()).value(of: root, depth: 0)
+    }
+
+    private static func checkSize(of text: String, path: String) throws {
+        guard text.utf8.count <= maxBytes else {
+            throw LoadError(
+                path: path, problem: "the text is \(text.utf8.count) bytes; a run config has at most \(maxBytes)")
+        }
+    }
+
+    /// Refuses, before the YAML parser recurses into it, text that nests flow lists or mappings
+    /// (`[[[…`) or indents lines deeper than a run config can mean.
+    private static func checkNesting(of text: String, path: String) throws {
+        var depth = 0
+        var line = 1
+        var quote: UInt8?
+        var atLineStart = true
+        var indentation = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\n") {
+                (line, atLineStart, indentation, quote) = (line + 1, true, 0, nil)
+                continue
+            }
+            if atLineStart {
+                if byte == UInt8(ascii: " ") {
+                    indentation += 1
+                    guard indentation <= maxDepth * 4 else {
+                        throw LoadError(
+                            path: path, line: line, problem: "the line is indented deeper than \(maxDepth * 4) spaces")
+                    }
+                    continue
+                }
+                atLineStart = false
+            }
+            if let open = quote {
+                if byte == open { quote = nil }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                guard depth <= maxDepth else {
+                    throw LoadError(
+                        path: path, line: line, problem: "lists and mappings nest deeper than \(maxDepth) levels")
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            default: break
+            }
+        }
     }
 
     private static func loadError(_ error: YamlError, path: String, text: String) -> LoadError {
@@ -142,23 +208,39 @@ public enum RunConfigFile {
 
     /// Turns composed YAML nodes into JSON values.
     private struct YAMLReader {
+        /// How many more values the document may expand to.
+        final class Budget {
+            var remaining = RunConfigFile.maxValues
+        }
+
         let path: String
         let text: String
+        let budget: Budget
 
-        func value(of node: Node) throws -> JSONValue {
+        func value(of node: Node, depth: Int) throws -> JSONValue {
+            budget.remaining -= 1
+            guard budget.remaining >= 0 else {
+                throw fail(
+                    at: node.mark,
+                    "the document expands to more than \(RunConfigFile.maxValues) values (through aliases of anchors?); "
+                        + "a run config is not that large")
+            }
+            guard depth < RunConfigFile.maxDepth else {
+                throw fail(at: node.mark, "lists and mappings nest deeper than \(RunConfigFile.maxDepth) levels")
+            }
             switch node {
             case .scalar(let scalar):
                 return try value(of: scalar)
             case .sequence(let sequence):
-                return .array(try sequence.map { try value(of: $0) })
+                return .array(try sequence.map { try value(of: $0, depth: depth + 1) })
             case .mapping(let mapping):
-                return try object(of: mapping)
+                return try object(of: mapping, depth: depth + 1)
             case .alias(let alias):
                 throw fail(at: alias.mark, "the alias *\(alias.anchor.rawValue) has no anchor")
             }
         }
 
-        private func object(of mapping: Node.Mapping) throws -> JSONValue {
+        private func object(of mapping: Node.Mapping, depth: Int) throws -> JSONValue {
             var object: [String: JSONValue] = [:]
             var merged: [String: JSONValue] = [:]
             for (key, value) in mapping {
@@ -166,19 +248,19 @@ public enum RunConfigFile {
                     throw fail(at: key.mark, "a key must be a string, not a list or a mapping")
                 }
                 if keyScalar.string == "<<", keyScalar.style == .plain {
-                    try merge(value, into: &merged)
+                    try merge(value, into: &merged, depth: depth)
                     continue
                 }
                 guard object[keyScalar.string] == nil else {
                     throw fail(at: key.mark, "duplicate key '\(keyScalar.string)' in a mapping")
                 }
-                object[keyScalar.string] = try self.value(of: value)
+                object[keyScalar.string] = try self.value(of: value, depth: depth)
             }
             return .object(object.merging(merged) { given, _ in given })
         }
 
         /// Adds the keys of the mapping (or list of mappings) after `<<`; earlier mappings win.
-        private func merge(_ node: Node, into merged: inout [String: JSONValue]) throws {
+        private func merge(_ node: Node, into merged: inout [String: JSONValue], depth: Int) throws {
             let sources: [Node]
             switch node {
             case .mapping: sources = [node]
@@ -186,7 +268,9 @@ public enum RunConfigFile {
             default: throw fail(at: node.mark, "'<<' merges a mapping or a list of mappings")
             }
             for source in sources {
-                guard case .mapping(let mapping) = source, case .object(let keys) = try object(of: mapping) else {
+                guard case .mapping(let mapping) = source,
+                    case .object(let keys) = try object(of: mapping, depth: depth)
+                else {
                     throw fail(at: source.mark, "'<<' merges a mapping or a list of mappings")
                 }
                 merged.merge(keys) { earlier, _ in earlier }

@@ -164,4 +164,29 @@ struct WeatherExecutable {
             #expect(help.stdout.contains("USAGE"))
         }
     }
+
+    /// A command leaves no change in the write-ahead log, so `cairn.sqlite` alone holds its runs;
+    /// `backup` copies the database while it is in use, and never over a file.
+    @Test func theDatabaseFileHoldsEveryRunAndBackupCopiesIt() throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        #expect(try weather.run("materialize", "--select", "*").status == 0)
+        let wal = weather.home.appendingPathComponent("cairn.sqlite-wal").path
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+        #expect(walSize == 0, "the write-ahead log still holds \(walSize) bytes")
+
+        let copy = weather.home.appendingPathComponent("backup.sqlite").path
+        let backup = try weather.run("backup", copy)
+        #expect(backup.status == 0, "\(backup.stderr)")
+        #expect(FileManager.default.fileExists(atPath: copy))
+        let again = try weather.run("backup", copy)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("exists already; a backup never overwrites a file"))
+        // The copy is a home of its own with the run in it.
+        let restored = weather.home.appendingPathComponent("restored")
+        try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: copy, toPath: restored.appendingPathComponent("cairn.sqlite").path)
+        let runs = try weather.run("runs", "--home", restored.path)
+        #expect(runs.stdout.contains("SUCCESS"), "\(runs.stdout)\(runs.stderr)")
+    }
 }

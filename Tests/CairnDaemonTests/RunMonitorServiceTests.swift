@@ -129,10 +129,10 @@ import Testing
         let storage = try directory.storage()
         let definitions = Definitions(assets: [Asset("numbers") { _ in [1, 2, 3] }])
         let remote = RunWorker(pid: 4242, host: "worker-host-b")
-        let now = Date()
+        // Always a minute after now, however long a loaded machine takes between two steps.
         let monitor = RunMonitorService(
             storage: storage, heartbeatTimeout: .seconds(20), definitions: definitions, maxResumeAttempts: 2,
-            now: { now + 60 })
+            now: { Date() + 60 })
         var dead = try await claimedRun(in: storage, worker: remote, started: true)
         let original = dead
         for attempt in 1...2 {

@@ -155,4 +155,29 @@ import Testing
         let toml = Self.loadError { _ = try RunConfigFile.load(path: "run.toml") }
         #expect(toml?.description == "run.toml: a run config file ends in .json, .yaml or .yml")
     }
+
+    @Test func runConfigThatExpandsOrNestsWithoutEndIsRefused() throws {
+        var yaml = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            yaml +=
+                "l\(level): &l\(level) ["
+                + Array(repeating: "*\(level == 1 ? "a" : "l\(level - 1)")", count: 10)
+                .joined(separator: ", ") + "]\n"
+        }
+        let started = ContinuousClock.now
+        #expect(throws: RunConfigFile.LoadError.self) { try RunConfigFile.parse(yaml: yaml, path: "laughs.yaml") }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        do {
+            _ = try RunConfigFile.parse(yaml: yaml, path: "laughs.yaml")
+        } catch {
+            #expect("\(error)".contains("expands to more than 100000 values"))
+        }
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: RunConfigFile.LoadError.self) { try RunConfigFile.parse(yaml: deep, path: "deep.yaml") }
+        let indented = (0..<300).map { String(repeating: " ", count: $0) + "- a" }.joined(separator: "\n")
+        #expect(throws: RunConfigFile.LoadError.self) { try RunConfigFile.parse(yaml: indented, path: "i.yaml") }
+        let huge = String(repeating: "a", count: RunConfigFile.maxBytes + 1)
+        #expect(throws: RunConfigFile.LoadError.self) { try RunConfigFile.parse(json: "\"\(huge)\"", path: "h.json") }
+        #expect(try RunConfigFile.parse(yaml: "ops: {x: {config: {n: &n 3, m: *n}}}", path: "ok.yaml") != .null)
+    }
 }

@@ -1,6 +1,7 @@
 import Cairn
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The response for a failed request: a page saying what is wrong (JSON for the API), with the
 /// status that fits, or the login page when credentials are missing.
@@ -43,6 +44,8 @@ enum ErrorPage {
             case .forbidden: return (.forbidden, error.description)
             }
         case let error as HTTPError: return (error.status, error.body ?? error.status.reasonPhrase)
+        case is NIOTooManyBytesError:
+            return (.contentTooLarge, "the request body is larger than \(WebSite.maxBodySize / 1024 / 1024) MB")
         default: return (.internalServerError, "the server failed: \(error)")
         }
     }

@@ -8,6 +8,8 @@ import Hummingbird
 struct GraphQLEndpoint: Sendable {
     let site: WebSite
     let schema: Schema<GraphQLResolver, GraphQLContext>
+    /// The bounds of a request, checked before it reaches the parser.
+    var limits = GraphQLLimits()
 
     func execute(_ request: Request) async throws -> Response {
         var request = request
@@ -18,6 +20,13 @@ struct GraphQLEndpoint: Sendable {
         } catch {
             throw WebError.badRequest(
                 "the body is not a GraphQL request: send JSON {\"query\": \"…\", \"variables\": {…}}")
+        }
+        do {
+            try limits.check(query: graphQLRequest.query)
+            try limits.check(variables: graphQLRequest.variables)
+        } catch {
+            let errors = ["errors": [["message": "request refused: \(error.description)"]]]
+            return .json(String(decoding: try JSONEncoder().encode(errors), as: UTF8.self), status: .badRequest)
         }
         let result = try await schema.execute(
             request: graphQLRequest.query, resolver: GraphQLResolver(), context: GraphQLContext(site: site),

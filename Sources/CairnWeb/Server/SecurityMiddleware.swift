@@ -3,9 +3,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// What every request passes through: credentials when the server has them, the CSRF token and
-/// the read-only switch for every change, error pages for every failure, and security headers on
-/// every response.
+/// What every request passes through: the `Host` and `Origin` checks, credentials when the server
+/// has them, the CSRF token and the read-only switch for every change, error pages for every
+/// failure, and security headers on every response.
 struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     let site: WebSite
 
@@ -13,8 +13,8 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         -> Response
     {
         var response: Response
+        var request = request
         do {
-            var request = request
             try await authorize(&request)
             response = try await next(request, context)
         } catch {
@@ -37,9 +37,22 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
     }
 
-    /// Checks credentials, and for a change the CSRF token and the read-only switch.
+    /// Checks the `Host` and, for a change, the `Origin`; then credentials, and for a change the
+    /// CSRF token and the read-only switch.
     private func authorize(_ request: inout Request) async throws {
         let path = request.uri.path
+        guard let host = request.head.authority,
+            site.configuration.accepts(hostHeader: host, servedPort: site.boundPort.value ?? site.configuration.port)
+        else {
+            throw WebError.forbidden(
+                "this Cairn server answers to \(site.configuration.host):\(site.configuration.port) only; "
+                    + "the request named another host (Host: \(request.head.authority ?? "none"))")
+        }
+        if request.method == .post, let origin = request.headers[.origin],
+            origin != "http://\(host)" && origin != "https://\(host)"
+        {
+            throw WebError.forbidden("a change must come from a page of this server; the request came from \(origin)")
+        }
         let isPublic = path.hasPrefix("/static/") || path == "/login"
         var bearer = false
         if let credentials = site.configuration.credentials, !isPublic {
@@ -58,11 +71,14 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
             // A JSON request cannot be sent by a form of another site, and another site's script
             // cannot send one without a preflight this server never allows.
             let type = request.headers[.contentType] ?? ""
-            guard type.lowercased().hasPrefix("application/json") else {
+            let mediaType = type.split(separator: ";", maxSplits: 1).first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }
+            guard mediaType == "application/json" else {
                 throw WebError.badRequest("/graphql takes a POST with 'Content-Type: application/json'")
             }
             if !bearer, site.configuration.credentials != nil,
-                request.headers[.cairnCSRF] != site.csrfToken
+                !WebCredentials.constantTimeEquals(request.headers[.cairnCSRF] ?? "", site.csrfToken)
             {
                 throw WebError.forbidden("a GraphQL request with a login session needs the X-Cairn-CSRF header")
             }

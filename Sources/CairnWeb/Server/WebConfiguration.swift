@@ -26,9 +26,48 @@ public struct WebConfiguration: Sendable {
         self.locationName = locationName
     }
 
-    /// Whether `host` is reachable only from this machine.
+    /// Whether `host` is reachable only from this machine: `localhost`, `::1`, or an IPv4 address
+    /// in 127.0.0.0/8 (four numbers; `127.0.0.1.nip.io` is a name any DNS can point elsewhere).
     public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        Self.isLoopback(host)
+    }
+
+    /// Whether `name` (a bound host, or the host of a `Host` header) is a loopback address.
+    static func isLoopback(_ name: String) -> Bool {
+        let name = name.lowercased()
+        if name == "localhost" || name == "::1" || name == "[::1]" { return true }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127"
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber)
+                    && Int(part)! <= 255
+            }
+    }
+
+    /// Whether a request's `Host` header names this server: on a loopback binding, a loopback
+    /// name with the server's port, so that a page of another site that points its own name at
+    /// 127.0.0.1 (DNS rebinding) is refused; on another binding, the bound host with the port, or
+    /// any host when the server binds every address (`0.0.0.0`, `::`), whose requests need
+    /// credentials anyway.
+    ///
+    /// - Parameter servedPort: the port the server listens on (the system's choice for port 0).
+    func accepts(hostHeader: String, servedPort: Int) -> Bool {
+        let (name, port) = Self.split(hostHeader)
+        guard port == nil || port == servedPort else { return false }
+        if isLoopback { return Self.isLoopback(name) }
+        if host == "0.0.0.0" || host == "::" { return true }
+        return name.lowercased() == host.lowercased() || name.lowercased() == "[\(host.lowercased())]"
+    }
+
+    /// The host and port of a `Host` header (`127.0.0.1:3000`, `[::1]:3000`, `localhost`).
+    static func split(_ hostHeader: String) -> (name: String, port: Int?) {
+        if hostHeader.hasPrefix("["), let close = hostHeader.firstIndex(of: "]") {
+            let name = String(hostHeader[...close])
+            let rest = hostHeader[hostHeader.index(after: close)...]
+            return (name, rest.hasPrefix(":") ? Int(rest.dropFirst()) ?? -1 : rest.isEmpty ? nil : -1)
+        }
+        guard let colon = hostHeader.lastIndex(of: ":") else { return (hostHeader, nil) }
+        return (String(hostHeader[..<colon]), Int(hostHeader[hostHeader.index(after: colon)...]) ?? -1)
     }
 
     /// Checks the configuration before the server binds.

@@ -99,7 +99,10 @@ struct WebRoutes: Sendable {
         router.get("/login") { request, _ in
             page(LoginPage.render(next: query(request)["next"], failed: false, site: site))
         }
-        router.post("/login") { request, _ in try await LoginPage.submit(try await form(request), site: site) }
+        router.post("/login") { request, context in
+            let client = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "unknown"
+            return try await LoginPage.submit(try await form(request), client: client, site: site)
+        }
         router.post("/logout") { request, _ in LoginPage.logout(request, site: site) }
     }
 

@@ -59,16 +59,19 @@ public struct WebServer: Service {
 
     /// Serves until the service group shuts down gracefully.
     public func run() async throws {
-        let router = Router()
+        // HEAD is answered as GET is, without the body.
+        let router = Router(context: WebRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: SecurityMiddleware(site: site))
         WebRoutes(site: site, graphQL: GraphQLEndpoint(site: site, schema: graphQLSchema)).register(on: router)
         let onListening = self.onListening
         let host = configuration.host
+        let boundPort = site.boundPort
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                boundPort.set(port)
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 onListening("http://\(shownHost):\(port)")
             }, logger: logger)

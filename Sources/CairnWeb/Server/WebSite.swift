@@ -21,6 +21,10 @@ struct WebSite: Sendable {
     let csrfToken: String
     /// The open login sessions, when the server has credentials.
     let sessions: WebSessions
+    /// Counts failed logins per client.
+    let loginThrottle = LoginThrottle()
+    /// The port the server listens on.
+    let boundPort = BoundPort()
     /// The current time.
     let now: @Sendable () -> Date
     /// The assets each step of an asset computation materializes, by step key.

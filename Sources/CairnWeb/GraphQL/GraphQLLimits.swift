@@ -1,0 +1,133 @@
+import GraphQL
+
+/// The bounds a GraphQL request must stay within before it reaches the parser, checked by one
+/// linear scan of its text: the parser and validator recurse over nesting (a query nested 900
+/// levels deep overflowed the stack) and nested list literals cost time exponential in their
+/// depth, so nothing deeper, longer or wider than a real query gets to them.
+struct GraphQLLimits: Sendable {
+    /// The longest query text, in bytes.
+    var maxQueryBytes = 64 * 1024
+    /// The deepest nesting of selection sets and input objects (`{`).
+    var maxDepth = 24
+    /// The deepest nesting of list values and list types (`[`); Cairn's arguments take flat lists.
+    var maxListDepth = 2
+    /// The deepest nesting of argument lists (`(`).
+    var maxArgumentDepth = 1
+    /// The most aliases (`name: field`) in one request.
+    var maxAliases = 64
+    /// The most names (fields, arguments, types, keywords) in one request.
+    var maxNames = 4_000
+    /// The deepest nesting of the variables' JSON (objects and arrays).
+    var maxVariablesDepth = 8
+
+    /// Why a request was refused: the limit it passed, named.
+    struct Exceeded: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What is wrong, naming the limit and how to stay within it.
+        let description: String
+    }
+
+    /// Checks the query text.
+    ///
+    /// - Throws: `Exceeded` naming the first limit passed.
+    func check(query: String) throws(Exceeded) {
+        let bytes = Array(query.utf8)
+        guard bytes.count <= maxQueryBytes else {
+            throw Exceeded(description: "the query is \(bytes.count) bytes long; the limit is \(maxQueryBytes) bytes")
+        }
+        var (braces, brackets, parens, aliases, names) = (0, 0, 0, 0, 0)
+        var index = 0
+        func isNameStart(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "_") || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+        }
+        func isNameContinuation(_ byte: UInt8) -> Bool {
+            isNameStart(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "#"):
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\n"), bytes[index] != UInt8(ascii: "\r") {
+                    index += 1
+                }
+                continue
+            case UInt8(ascii: "\""):
+                index = Self.endOfString(in: bytes, at: index)
+                continue
+            case UInt8(ascii: "{"):
+                braces += 1
+                guard braces <= maxDepth else {
+                    throw Exceeded(description: "the query nests selections deeper than \(maxDepth) levels")
+                }
+            case UInt8(ascii: "}"): braces -= 1
+            case UInt8(ascii: "["):
+                brackets += 1
+                guard brackets <= maxListDepth else {
+                    throw Exceeded(description: "the query nests lists deeper than \(maxListDepth) levels")
+                }
+            case UInt8(ascii: "]"): brackets -= 1
+            case UInt8(ascii: "("):
+                parens += 1
+                guard parens <= maxArgumentDepth else {
+                    throw Exceeded(description: "the query nests argument lists deeper than \(maxArgumentDepth) level")
+                }
+            case UInt8(ascii: ")"): parens -= 1
+            case UInt8(ascii: ":") where parens == 0 && braces > 0:
+                // Outside arguments, a colon in a selection set can only follow an alias.
+                aliases += 1
+                guard aliases <= maxAliases else {
+                    throw Exceeded(description: "the query has more than \(maxAliases) aliases")
+                }
+            default:
+                if isNameStart(byte) {
+                    names += 1
+                    guard names <= maxNames else {
+                        throw Exceeded(
+                            description: "the query has more than \(maxNames) names (fields, arguments, types)")
+                    }
+                    while index < bytes.count, isNameContinuation(bytes[index]) { index += 1 }
+                    continue
+                }
+            }
+            index += 1
+        }
+    }
+
+    /// Checks the nesting of the variables' JSON.
+    ///
+    /// - Throws: `Exceeded` when objects and arrays nest deeper than `maxVariablesDepth`.
+    func check(variables: [String: Map]) throws(Exceeded) {
+        func depth(_ value: Map) -> Int {
+            switch value {
+            case .array(let items): 1 + (items.lazy.map(depth).max() ?? 0)
+            case .dictionary(let fields): 1 + (fields.values.lazy.map(depth).max() ?? 0)
+            default: 0
+            }
+        }
+        guard variables.values.allSatisfy({ depth($0) < maxVariablesDepth }) else {
+            throw Exceeded(description: "the variables nest deeper than \(maxVariablesDepth) levels")
+        }
+    }
+
+    /// The index after the string or block string that starts at `start`.
+    private static func endOfString(in bytes: [UInt8], at start: Int) -> Int {
+        let quote = UInt8(ascii: "\"")
+        let isBlock = start + 2 < bytes.count && bytes[start + 1] == quote && bytes[start + 2] == quote
+        var index = start + (isBlock ? 3 : 1)
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\\") {
+                index += isBlock && index + 3 < bytes.count && bytes[index + 1] == quote ? 4 : 2
+                continue
+            }
+            if isBlock {
+                if index + 2 < bytes.count, bytes[index] == quote, bytes[index + 1] == quote, bytes[index + 2] == quote
+                {
+                    return index + 3
+                }
+            } else if bytes[index] == quote || bytes[index] == UInt8(ascii: "\n") {
+                return index + 1
+            }
+            index += 1
+        }
+        return index
+    }
+}
