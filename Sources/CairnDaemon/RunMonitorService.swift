@@ -3,6 +3,12 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Run monitoring: every interval, marks FAILURE the runs in progress whose worker is dead, and
 /// the runs that stayed STARTING longer than a timeout, so that no run is left stuck; optionally
 /// queues a re-execution from failure of each run it failed.
@@ -105,10 +111,22 @@ public actor RunMonitorService: Service {
                 continue
             }
             logger.warning("Run \(run.id) FAILED: \(reason)")
+            try await stopDeclaredDeadWorker(of: run)
             failed.append(run)
             await resumeDeadRun(run)
         }
         return failed
+    }
+
+    /// Kills with SIGKILL the process of its own on this host that executed a run declared dead,
+    /// when it is still there (paused, hung): it must not go on with a run that has ended. Storage
+    /// refuses its events anyway; this also stops it using resources.
+    private func stopDeclaredDeadWorker(of run: Run) async throws {
+        guard let worker = try await RunWorker.latest(of: run, in: storage, executingOnly: true), worker.isLocal,
+            worker.pid != getpid(), worker.isAlive
+        else { return }
+        kill(worker.pid, SIGKILL)
+        logger.warning("Killed the process of run \(run.id) (\(worker)), declared dead but still there.")
     }
 
     /// Why the run is to be failed: its worker died, or it is stuck STARTING; `nil` when it is fine.

@@ -363,15 +363,28 @@ public final class SQLiteStorage: InstanceStorage {
     func insert(_ events: [Event], bodies: [String?], _ db: Database) throws -> [Int64] {
         let runLevel = Set(events.lazy.filter { $0.type.runStatus != nil }.map(\.runID))
         var runs: [RunID: Run] = [:]
+        // Fencing: the status of each run is read in this write transaction, and an event of a run
+        // that ended before it, or earlier in the batch, refuses the whole batch.
+        var ended: [RunID: RunStatus] = [:]
         var checked: Set<RunID> = []
-        let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)")
-        for event in events where checked.insert(event.runID).inserted {
-            if runLevel.contains(event.runID) {
-                guard let run = try fetchRun(event.runID, db) else { throw StorageError.unknownRun(event.runID) }
-                runs[event.runID] = run
-            } else if try Bool.fetchOne(exists, arguments: [event.runID.rawValue]) != true {
-                throw StorageError.unknownRun(event.runID)
+        let status = try db.cachedStatement(sql: "SELECT status FROM runs WHERE id = ?")
+        for event in events {
+            if checked.insert(event.runID).inserted {
+                let current: RunStatus
+                if runLevel.contains(event.runID) {
+                    guard let run = try fetchRun(event.runID, db) else { throw StorageError.unknownRun(event.runID) }
+                    runs[event.runID] = run
+                    current = run.status
+                } else {
+                    guard let raw = try String.fetchOne(status, arguments: [event.runID.rawValue]) else {
+                        throw StorageError.unknownRun(event.runID)
+                    }
+                    current = RunStatus(rawValue: raw) ?? .notStarted
+                }
+                if current.isTerminal { ended[event.runID] = current }
             }
+            if let endedStatus = ended[event.runID] { throw StorageError.runEnded(event.runID, endedStatus) }
+            if let eventStatus = event.type.runStatus, eventStatus.isTerminal { ended[event.runID] = eventStatus }
         }
 
         let insertEvent = try db.cachedStatement(

@@ -33,7 +33,9 @@ extension StorageConformance {
         run = try await storage.run("dropped")
         try expectEqual(run?.status, .canceled, "status of a queued run after RUN_CANCELED")
         try expectInstant(run?.endedAt, time(6), "endedAt of a queued run after RUN_CANCELED")
-        try await storage.append([Event(.runStarting, runID: "dropped", timestamp: time(7))])
+        try await expectThrows(.runEnded("dropped", .canceled), "RUN_STARTING of a canceled queued run") {
+            try await storage.append([Event(.runStarting, runID: "dropped", timestamp: time(7))])
+        }
         try expectEqual(
             try await storage.run("dropped")?.status, .canceled, "status of a canceled queued run after RUN_STARTING")
         try expectIDs(

@@ -56,7 +56,7 @@ public enum StorageConformance {
         Check("events of a run come in order, with cursor and limit") { try await eventsOfRun($0) },
         Check("events of all runs come in order, filtered by type") { try await eventsByType($0) },
         Check("RUN_START starts a run and RUN_SUCCESS ends it") { try await runLifecycle($0) },
-        Check("an ended run never changes status") { try await terminalStatus($0) },
+        Check("an ended run never changes and its events are refused") { try await terminalStatus($0) },
         Check("appending to an unknown run throws unknownRun and appends nothing") { try await unknownRun($0) },
         Check("the latest materialization of each asset is the newest") { try await latestMaterialization($0) },
         Check("latest materializations of 40,000 keys are read at once") { try await latestOfManyKeys($0) },
@@ -507,34 +507,59 @@ extension StorageConformance {
             Event(.runStart, runID: "run-1", timestamp: time(1)),
             Event(.runSuccess, runID: "run-1", timestamp: time(2)),
         ])
-        try await storage.append([Event(.runFailure, runID: "run-1", timestamp: time(3))])
-        try await storage.append([
-            Event(.runStart, runID: "run-1", timestamp: time(4)),
-            Event(.runCanceled, runID: "run-1", timestamp: time(5)),
-        ])
+        try await expectThrows(.runEnded("run-1", .success), "RUN_FAILURE after RUN_SUCCESS") {
+            try await storage.append([Event(.runFailure, runID: "run-1", timestamp: time(3))])
+        }
+        try await expectThrows(.runEnded("run-1", .success), "a materialization of a worker that woke up late") {
+            try await storage.append([
+                Event(.assetMaterialization, runID: "run-1", timestamp: time(4), assetKey: "late"),
+                Event(.stepSuccess, runID: "run-1", timestamp: time(5), stepKey: "late"),
+            ])
+        }
+        try expectEqual(
+            try await storage.transition(Event(.runCanceled, runID: "run-1"), from: [.started, .canceling])?.id, nil,
+            "a transition of an ended run")
         let run = try await storage.run("run-1")
-        try expectEqual(run?.status, .success, "status of a successful run after RUN_FAILURE, RUN_START, RUN_CANCELED")
-        try expectInstant(run?.startedAt, time(1), "startedAt of a successful run after later run events")
-        try expectInstant(run?.endedAt, time(2), "endedAt of a successful run after later run events")
+        try expectEqual(run?.status, .success, "status of a successful run after refused events")
+        try expectInstant(run?.startedAt, time(1), "startedAt of a successful run after refused events")
+        try expectInstant(run?.endedAt, time(2), "endedAt of a successful run after refused events")
         try expectEqual(
             try await storage.events(ofRun: "run-1", after: nil, limit: 100).map(\.event.type),
-            [.runStart, .runSuccess, .runFailure, .runStart, .runCanceled],
-            "event types stored for the run, including those that did not change it")
+            [.runStart, .runSuccess],
+            "event types stored for the run: none after its end")
+        try expectEqual(
+            try await storage.latestMaterializations(of: ["late"]).count, 0, "the late worker's materialization")
 
         try await storage.addRun(makeRun("run-2"))
+        try await expectThrows(.runEnded("run-2", .failure), "RUN_SUCCESS after RUN_FAILURE in one batch") {
+            try await storage.append([
+                Event(.runStart, runID: "run-2", timestamp: time(10)),
+                Event(.runFailure, runID: "run-2", timestamp: time(11)),
+                Event(.runSuccess, runID: "run-2", timestamp: time(12)),
+            ])
+        }
+        try expectEqual(try await storage.run("run-2")?.status, .notStarted, "status after a refused batch")
         try await storage.append([
             Event(.runStart, runID: "run-2", timestamp: time(10)),
             Event(.runFailure, runID: "run-2", timestamp: time(11)),
-            Event(.runSuccess, runID: "run-2", timestamp: time(12)),
         ])
         let second = try await storage.run("run-2")
-        try expectEqual(second?.status, .failure, "status after RUN_FAILURE then RUN_SUCCESS in one batch")
-        try expectInstant(second?.endedAt, time(11), "endedAt after RUN_FAILURE then RUN_SUCCESS in one batch")
+        try expectEqual(second?.status, .failure, "status after RUN_FAILURE")
+        try expectInstant(second?.endedAt, time(11), "endedAt after RUN_FAILURE")
 
         try await storage.addRun(makeRun("run-3", status: .canceled, createdAt: 20))
-        try await storage.append([Event(.runStart, runID: "run-3", timestamp: time(21))])
+        try await storage.addRun(makeRun("run-4", createdAt: 21))
+        try await expectThrows(.runEnded("run-3", .canceled), "a batch with an event of a run added as CANCELED") {
+            try await storage.append([
+                Event(.logs, runID: "run-4", timestamp: time(21), message: "live"),
+                Event(.runStart, runID: "run-3", timestamp: time(21)),
+            ])
+        }
         try expectEqual(
             try await storage.run("run-3")?.status, .canceled, "status of a run added as CANCELED after RUN_START")
+        try expectEqual(
+            try await storage.events(ofRun: "run-4", after: nil, limit: 10).count, 0,
+            "events of a live run in a refused batch")
     }
 
     private static func unknownRun(_ storage: any InstanceStorage) async throws {
@@ -645,10 +670,17 @@ extension StorageConformance {
 extension StorageConformance {
     private static func eventFields(_ storage: any InstanceStorage) async throws {
         try await storage.addRun(makeRun("run-1"))
+        // An event that ends a run is its run's last, so each goes to a run of its own.
+        func run(of type: EventType) -> RunID {
+            type.runStatus?.isTerminal == true ? RunID("run-\(type.rawValue)") : "run-1"
+        }
+        for type in EventType.allCases where run(of: type) != "run-1" {
+            try await storage.addRun(makeRun(run(of: type)))
+        }
         let levels = LogLevel.allCases
         let events = EventType.allCases.enumerated().map { index, type in
             Event(
-                type, runID: "run-1", timestamp: time(Double(index) + 0.001 * Double(index)),
+                type, runID: run(of: type), timestamp: time(Double(index) + 0.001 * Double(index)),
                 stepKey: index.isMultiple(of: 2) ? nil : "step_\(index)",
                 assetKey: index.isMultiple(of: 3) ? nil : AssetKey(path: ["asset_\(index)"]),
                 level: levels[index % levels.count],
@@ -656,7 +688,9 @@ extension StorageConformance {
         }
         let records = try await storage.append(events)
         try expectRecords(
-            try await storage.events(ofRun: "run-1", after: nil, limit: 100), records, "events of every type")
+            try await storage.events(ofRun: "run-1", after: nil, limit: 100),
+            records.filter { $0.event.runID == "run-1" },
+            "events of every type that does not end a run")
         try expectRecords(
             try await storage.events(after: nil, types: Set(EventType.allCases), limit: 100), records,
             "events of every type, filtered by all types")

@@ -33,7 +33,8 @@ import Testing
             #expect(try await reopened.events(ofRun: "run-1", after: nil, limit: 10).map(\.id) == records.map(\.id))
             let latest = try await reopened.latestMaterializations(of: ["warehouse/orders"])
             #expect(latest["warehouse/orders"]?.event.metadata["rows"] == 3)
-            let more = try await reopened.append([Event(.logs, runID: "run-1", message: "after reopening")])
+            try await reopened.addRun(Run(id: "run-2", assetKeys: []))
+            let more = try await reopened.append([Event(.logs, runID: "run-2", message: "after reopening")])
             #expect(more[0].id > records[2].id)
         }
     }
@@ -230,13 +231,15 @@ import Testing
             #expect(try await storage.backfills(limit: 10, after: nil).isEmpty)
 
             // The migrated database takes partitions, dynamic partitions and backfills.
+            try await storage.addRun(Run(id: "run-partitioned", assetKeys: ["daily"]))
             let appended = try await storage.append([
                 Event(
-                    .assetMaterialization, runID: "run-old", timestamp: Date(timeIntervalSince1970: 1_750_000_004.5),
+                    .assetMaterialization, runID: "run-partitioned",
+                    timestamp: Date(timeIntervalSince1970: 1_750_000_004.5),
                     assetKey: "daily", partition: "2024-01-01")
             ])
             #expect(appended.map(\.id) == [4])
-            #expect(try await storage.events(ofRun: "run-old", after: 3, limit: 10) == appended)
+            #expect(try await storage.events(ofRun: "run-partitioned", after: nil, limit: 10) == appended)
             #expect(
                 try await storage.latestMaterializations(of: "daily", partitions: ["2024-01-01", "2024-01-02"])
                     == ["2024-01-01": appended[0]])

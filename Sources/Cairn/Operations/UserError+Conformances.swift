@@ -66,7 +66,7 @@ extension StorageError: UserError {
     public var kind: UserErrorKind {
         switch self {
         case .unknownRun, .unknownBackfill: .notFound
-        case .duplicateRun, .duplicateBackfill: .conflict
+        case .duplicateRun, .duplicateBackfill, .runEnded: .conflict
         }
     }
 }

@@ -52,6 +52,10 @@ public struct RunExecution: Sendable {
 
     /// Stores a planned run and executes it.
     ///
+    /// Once storage refuses the run's events because the run ended meanwhile (terminated, or
+    /// declared dead while this process was paused), execution stops at once: its steps in flight
+    /// are canceled, and the result is the run's stored status.
+    ///
     /// - Returns: how the run ended; a failed step is a failed run, not an error.
     /// - Throws: `ResourceError` for an unknown `CAIRN_ENV` or a missing environment variable,
     ///   before the run is stored; storage errors when events cannot be stored.
@@ -96,8 +100,13 @@ public struct RunExecution: Sendable {
             observer: observer)
         let heartbeats = RunHeartbeatLoop(
             runID: run.id, storage: storage, interval: heartbeatInterval, worker: RunWorker.current)
-        let result = try await heartbeats.supervise(observer: observer) {
-            try await executor.execute(planned.plan, runID: run.id)
+        let result: RunResult
+        do {
+            result = try await heartbeats.supervise(observer: observer) {
+                try await executor.execute(planned.plan, runID: run.id)
+            }
+        } catch StorageError.runEnded(let id, let status) where id == run.id {
+            return RunResult(runID: run.id, status: status, steps: [], duration: .zero)
         }
         for (key, _) in planned.partitions?.targets ?? [:] {
             guard let space = planned.partitions?.spaces[key] else { continue }

@@ -6,6 +6,11 @@ public protocol EventLogStorage: Sendable {
     /// In the same transaction, run-level events update their run's status (`Run.applying(_:)`),
     /// and materializations, observations and check evaluations update the indexes of the latest
     /// one per asset (per check for evaluations).
+    ///
+    /// Fencing: an event of a run that has ended (before the batch, or earlier in it) is refused
+    /// with `StorageError.runEnded` and nothing of the batch is stored, decided in the same
+    /// transaction, so a worker that wakes up after its run was declared dead can never write over
+    /// the run that replaced it.
     @discardableResult
     func append(_ events: [Event]) async throws -> [EventRecord]
 

@@ -43,8 +43,13 @@ public final class InMemoryStorage: InstanceStorage {
 
         /// Appends events, updating runs and the indexes, after checking that every run exists.
         mutating func append(_ events: [Event]) throws -> [EventRecord] {
-            for event in events where runs[event.runID] == nil {
-                throw StorageError.unknownRun(event.runID)
+            var ended: [RunID: RunStatus] = [:]
+            for event in events {
+                guard let run = runs[event.runID] else { throw StorageError.unknownRun(event.runID) }
+                if let status = ended[event.runID] ?? (run.status.isTerminal ? run.status : nil) {
+                    throw StorageError.runEnded(event.runID, status)
+                }
+                if let status = event.type.runStatus, status.isTerminal { ended[event.runID] = status }
             }
             var records: [EventRecord] = []
             records.reserveCapacity(events.count)
