@@ -13,7 +13,7 @@ struct DaemonStatusCommand: AsyncParsableCommand {
             sensors) records a heartbeat after each round. A service is healthy when its latest \
             heartbeat is younger than --unhealthy-after seconds; a daemon is healthy when all its \
             services are. A daemon that stopped cleanly removed its heartbeats; one that was killed \
-            shows as unhealthy.
+            shows as unhealthy: at once when it ran on this host, whose processes are checked.
             """)
 
     @Option(name: .long, help: "Seconds without a heartbeat after which a service is unhealthy.")
@@ -49,7 +49,8 @@ struct DaemonStatusCommand: AsyncParsableCommand {
                 table.add([
                     daemon.short, heartbeat.service, "pid \(heartbeat.pid) on \(heartbeat.host)",
                     "\(Int(max(0, now.timeIntervalSince(heartbeat.timestamp)).rounded())) s ago",
-                    isHealthy(heartbeat) ? "healthy" : "unhealthy", heartbeat.error ?? "-",
+                    isHealthy(heartbeat) ? "healthy" : heartbeat.isProcessGone ? "unhealthy (process gone)" : "unhealthy",
+                    heartbeat.error ?? "-",
                 ])
             }
         }

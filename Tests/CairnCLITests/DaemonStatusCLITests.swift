@@ -70,6 +70,22 @@ import Testing
         #expect(status.stdout.contains("No daemon is healthy: no heartbeat for more than 1 s."))
     }
 
+    @Test func aDaemonKilledOnThisHostIsUnhealthyAtOnce() async throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        let (daemon, _) = try startDaemon("weather", home: weather.home, ["--interval-ms", "50"])
+        defer { if daemon.isRunning { daemon.terminate() } }
+        #expect(try await statusOnceHealthy(weather).status == 0)
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+
+        let status = try weather.run("daemon", "status")
+        #expect(status.status == 1, "\(status.stdout)")
+        let lines = status.stdout.split(separator: "\n").filter { $0.contains("pid \(daemon.processIdentifier) ") }
+        #expect(lines.count == services.count)
+        #expect(lines.allSatisfy { $0.contains("unhealthy (process gone)") })
+    }
+
     @Test func terminateCancelsARunExecutedInProcessWhileTheDaemonKeepsRunning() async throws {
         let slow = try await SlowCustomersRun(
             daemonArguments: ["--in-process", "--interval-ms", "50", "--heartbeat-interval-ms", "50"])

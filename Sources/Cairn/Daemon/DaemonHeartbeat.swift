@@ -31,9 +31,17 @@ public struct DaemonHeartbeat: Hashable, Sendable {
     /// Seconds without a heartbeat after which a service counts as unhealthy, unless told otherwise.
     public static let defaultUnhealthyAfter: TimeInterval = 60
 
-    /// Whether the service recorded this heartbeat at most `unhealthyAfter` seconds before `now`; its
-    /// last error, if any, is shown beside and does not make it unhealthy.
+    /// Whether the service recorded this heartbeat at most `unhealthyAfter` seconds before `now`,
+    /// and its daemon's process still exists when it runs on this host (a daemon killed with
+    /// SIGKILL is unhealthy at once, not a minute later); its last error, if any, is shown beside
+    /// and does not make it unhealthy.
     public func isHealthy(at now: Date, unhealthyAfter: TimeInterval = defaultUnhealthyAfter) -> Bool {
-        now.timeIntervalSince(timestamp) <= unhealthyAfter
+        now.timeIntervalSince(timestamp) <= unhealthyAfter && !isProcessGone
+    }
+
+    /// Whether the daemon's process ran on this host and is gone.
+    public var isProcessGone: Bool {
+        let process = RunWorker(pid: pid, host: host)
+        return process.isLocal && !process.isAlive
     }
 }
