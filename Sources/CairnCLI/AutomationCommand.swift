@@ -133,7 +133,7 @@ struct ExplainAutomationCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func validate() throws {
-        guard history >= 1 else { throw ValidationError("--history must be at least 1, got \(history)") }
+        try validateCount(history, of: "--history")
     }
 
     func run() async throws {

@@ -124,6 +124,10 @@ struct ListBackfillsCommand: AsyncParsableCommand {
 
     @OptionGroup var options: HomeOptions
 
+    func validate() throws {
+        try validateCount(limit, of: "--limit")
+    }
+
     func run() async throws {
         let storage = try options.openStorage()
         let backfills = try await storage.backfills(limit: limit, after: nil)
@@ -155,6 +159,10 @@ struct ShowBackfillCommand: AsyncParsableCommand {
     var runs = 20
 
     @OptionGroup var options: HomeOptions
+
+    func validate() throws {
+        try validateCount(runs, of: "--runs")
+    }
 
     func run() async throws {
         let storage = try options.openStorage()

@@ -8,6 +8,17 @@ func fail(_ message: String) -> ExitCode {
     return ExitCode.failure
 }
 
+/// The most items a list option (`--limit`, `--count`, `--runs`, `--history`) may ask for: every
+/// list a command prints is bounded, in time and memory.
+let maxListCount = 10_000
+
+/// Refuses a count outside 1...`maxListCount`, naming the option.
+func validateCount(_ value: Int, of option: String) throws {
+    guard (1...maxListCount).contains(value) else {
+        throw ValidationError("\(option) must be between 1 and \(maxListCount), got \(value)")
+    }
+}
+
 /// Runs `body`, turning the errors that users cause (`UserError`) into a message and a failure exit.
 func catchingCairnErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {

@@ -89,11 +89,25 @@ struct DaemonOptions: ParsableArguments {
         }
     }
 
+    /// Whether the date at the start of `text` (`2026-02-28`) is a day of the calendar: Foundation's
+    /// ISO 8601 reading takes `2026-02-30` for March 2nd.
+    private static func namesARealDay(_ text: String) -> Bool {
+        let parts = text.prefix(10).split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return false }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
+            return false
+        }
+        let read = calendar.dateComponents([.year, .month, .day], from: date)
+        return (read.year, read.month, read.day) == (parts[0], parts[1], parts[2])
+    }
+
     /// The time schedules, sensors and automation see: the real time, or with `--clock-start` a clock
     /// that started at that time when the daemon did and runs at the real pace.
     func clock() throws -> @Sendable () -> Date {
         guard let clockStart else { return { Date() } }
-        guard let start = try? Date(clockStart, strategy: .iso8601) else {
+        guard let start = try? Date(clockStart, strategy: .iso8601), Self.namesARealDay(clockStart) else {
             throw ValidationError(
                 "--clock-start '\(clockStart)' is not an ISO 8601 time with a time zone, as in 2026-11-23T05:59:50+01:00"
             )

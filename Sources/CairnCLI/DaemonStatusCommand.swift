@@ -49,7 +49,8 @@ struct DaemonStatusCommand: AsyncParsableCommand {
                 table.add([
                     daemon.short, heartbeat.service, "pid \(heartbeat.pid) on \(heartbeat.host)",
                     "\(Int(max(0, now.timeIntervalSince(heartbeat.timestamp)).rounded())) s ago",
-                    isHealthy(heartbeat) ? "healthy" : heartbeat.isProcessGone ? "unhealthy (process gone)" : "unhealthy",
+                    isHealthy(heartbeat)
+                        ? "healthy" : heartbeat.isProcessGone ? "unhealthy (process gone)" : "unhealthy",
                     heartbeat.error ?? "-",
                 ])
             }

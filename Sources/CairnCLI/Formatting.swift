@@ -40,9 +40,36 @@ enum Formatting {
     static func metadataLines(_ metadata: Metadata, indent: String) -> [String] {
         metadata.flatMap { label, value -> [String] in
             let text = value.description
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            if lines.count <= 1 { return ["\(indent)\(label): \(text)"] }
-            return ["\(indent)\(label):"] + lines.map { "\(indent)    \($0)" }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+                terminalSafe(String($0))
+            }
+            if lines.count <= 1 { return ["\(indent)\(terminalSafe(label)): \(lines.first ?? "")"] }
+            return ["\(indent)\(terminalSafe(label)):"] + lines.map { "\(indent)    \($0)" }
         }
+    }
+
+    /// `text` with its control characters shown as escapes (`\u{1B}` as `\e`, others as `\u{9B}`),
+    /// so that a tag, message or key written by someone else cannot move the cursor, retitle the
+    /// terminal or hide what follows (ESC and OSC sequences).
+    static func terminalSafe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var safe = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\u{1B}": safe += "\\e"
+            case "\n": safe += "\\n"
+            case "\t": safe += "\\t"
+            case "\r": safe += "\\r"
+            case _ where isControl(scalar): safe += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: safe.unicodeScalars.append(scalar)
+            }
+        }
+        return safe
+    }
+
+    /// C0 and C1 control characters, DEL, and the bidirectional overrides that reorder what is shown.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
+            || (0x2066...0x2069).contains(scalar.value)
     }
 }

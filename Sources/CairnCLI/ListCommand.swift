@@ -40,12 +40,16 @@ struct ListCommand: AsyncParsableCommand {
         print("\(indices.count) of \(graph.nodes.count) assets")
     }
 
-    /// `-`, `2/2 passed`, or `1/2 passed, failed: no_nulls`, from the latest evaluations.
+    /// `-`, `not run`, `2/2 passed`, `1/2 passed, 1 not run`, or `1/2 passed, failed: no_nulls`,
+    /// from the latest evaluations.
     static func checkSummary(_ names: [String], of key: AssetKey, evaluations: [CheckKey: EventRecord]) -> String {
         guard !names.isEmpty else { return "-" }
         let results = names.map { evaluations[CheckKey(assetKey: key, name: $0)]?.event.checkEvaluation }
+        let notRun = results.filter { $0 == nil }.count
+        guard notRun < names.count else { return names.count == 1 ? "not run" : "\(names.count) not run" }
         let passed = results.filter { $0?.passed == true }.count
         let failed = results.compactMap { $0 }.filter { !$0.passed }.map(\.checkName)
-        return "\(passed)/\(names.count) passed" + (failed.isEmpty ? "" : ", failed: \(failed.joined(separator: ", "))")
+        return "\(passed)/\(names.count) passed" + (notRun == 0 ? "" : ", \(notRun) not run")
+            + (failed.isEmpty ? "" : ", failed: \(failed.joined(separator: ", "))")
     }
 }

@@ -23,25 +23,29 @@ struct RunCommand: AsyncParsableCommand {
         let runID = try await resolveRunID(id, in: storage)
         guard let run = try await storage.run(runID) else { throw fail("run \(runID) disappeared") }
         print("Run \(run.id)  \(run.status.rawValue)")
-        print("  job: \(run.jobName)   selection: \(run.selection ?? "-")")
+        print(
+            "  job: \(Formatting.terminalSafe(run.jobName))   selection: \(Formatting.terminalSafe(run.selection ?? "-"))"
+        )
         print(
             "  created: \(Formatting.timestamp(run.createdAt))   duration: \(run.duration.map { Formatting.duration(seconds: $0) } ?? "-")"
         )
         if !run.tags.isEmpty {
             print(
-                "  tags: \(run.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))"
+                "  tags: \(Formatting.terminalSafe(run.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")))"
             )
         }
-        print("  assets: \(run.assetKeys.map(\.description).joined(separator: ", "))")
+        print("  assets: \(Formatting.terminalSafe(run.assetKeys.map(\.description).joined(separator: ", ")))")
         print("")
 
         var cursor: Int64?
+        var steps = Set<String>()
         var table = TextTable(header: ["TIME", "EVENT", "STEP", "MESSAGE"])
         var details: [Int: [String]] = [:]
         while true {
             let page = try await storage.events(ofRun: runID, after: cursor, limit: 1000)
             for record in page {
                 let event = record.event
+                if let key = event.stepKey { steps.insert(key) }
                 guard debug || event.level >= .info, step == nil || event.stepKey == step else { continue }
                 table.add([
                     Formatting.timeOfDay(event.timestamp), event.type.rawValue, event.stepKey ?? "", event.message,
@@ -55,6 +59,12 @@ struct RunCommand: AsyncParsableCommand {
             }
             guard let last = page.last, page.count == 1000 else { break }
             cursor = last.id
+        }
+        if let step, !steps.contains(step) {
+            let known = steps.sorted().map(Formatting.terminalSafe)
+            throw fail(
+                "run \(run.id) has no step '\(Formatting.terminalSafe(step))'"
+                    + (known.isEmpty ? "; it ran no step" : "; its steps: \(known.joined(separator: ", "))"))
         }
         let rendered = table.rendered.split(separator: "\n", omittingEmptySubsequences: false)
         print(rendered[0])

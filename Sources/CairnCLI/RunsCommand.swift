@@ -29,7 +29,7 @@ struct RunsCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func validate() throws {
-        guard limit >= 1 else { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        try validateCount(limit, of: "--limit")
     }
 
     func run() async throws {
@@ -39,7 +39,13 @@ struct RunsCommand: AsyncParsableCommand {
         let filter = RunFilter(statuses: status.map { [$0] } ?? [])
         let runs = try await storage.runs(matching: filter, limit: limit + 1, after: cursor)
         if runs.isEmpty {
-            print(cursor == nil ? "No runs yet. Start one with 'materialize --select <selection>'." : "No more runs.")
+            if cursor != nil {
+                print("No more runs.")
+            } else if let status {
+                print("No runs with status \(status.rawValue).")
+            } else {
+                print("No runs yet. Start one with 'materialize --select <selection>'.")
+            }
             return
         }
         var table = TextTable(header: ["RUN", "STATUS", "CREATED", "DURATION", "ASSETS"])

@@ -99,6 +99,10 @@ struct ScheduleTicksCommand: AsyncParsableCommand {
 
     @OptionGroup var options: HomeOptions
 
+    func validate() throws {
+        try validateCount(limit, of: "--limit")
+    }
+
     func run() async throws {
         _ = try SchedulesAndSensors.schedule(named: name)
         let ticks = try await options.openStorage().scheduleTicks(of: name, before: nil, limit: limit)
@@ -120,6 +124,10 @@ struct PreviewScheduleCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "How many ticks to show.")
     var count = 5
+
+    func validate() throws {
+        try validateCount(count, of: "--count")
+    }
 
     func run() async throws {
         let schedule = try SchedulesAndSensors.schedule(named: name)

@@ -97,6 +97,10 @@ struct SensorTicksCommand: AsyncParsableCommand {
 
     @OptionGroup var options: HomeOptions
 
+    func validate() throws {
+        try validateCount(limit, of: "--limit")
+    }
+
     func run() async throws {
         let sensor = try SchedulesAndSensors.sensor(named: name)
         let ticks = try await options.openStorage().scheduleTicks(of: sensor.storageName, before: nil, limit: limit)

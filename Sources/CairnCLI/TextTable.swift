@@ -5,9 +5,10 @@ struct TextTable {
     let header: [String]
     var rows: [[String]] = []
 
-    /// Adds a row; missing cells are empty.
+    /// Adds a row, its control characters made visible (`Formatting.terminalSafe`); missing cells
+    /// are empty.
     mutating func add(_ row: [String]) {
-        rows.append(row)
+        rows.append(row.map(Formatting.terminalSafe))
     }
 
     /// The table as lines, columns separated by two spaces, the last column not padded.

@@ -189,4 +189,34 @@ struct WeatherExecutable {
         let runs = try weather.run("runs", "--home", restored.path)
         #expect(runs.stdout.contains("SUCCESS"), "\(runs.stdout)\(runs.stderr)")
     }
+
+    /// Input a hostile or careless user gives the smaller commands: each gets a clear answer.
+    @Test func boundsControlCharactersAndEmptyAnswersAreClear() throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        let preview = try weather.run("schedule", "preview", "daily_weather", "--count", "99999999999")
+        #expect(preview.status != 0)
+        #expect(preview.stderr.contains("--count must be between 1 and 10000"))
+        let runs = try weather.run("runs", "--limit", "0")
+        #expect(runs.stderr.contains("--limit must be between 1 and 10000"))
+        let clock = try weather.run("dev", "--clock-start", "2026-02-30T06:00:00Z")
+        #expect(clock.status != 0)
+        #expect(clock.stderr.contains("--clock-start '2026-02-30T06:00:00Z' is not an ISO 8601 time"))
+
+        #expect(try weather.run("list").stdout.contains("not run"))
+        let hostile = try weather.run(
+            "materialize", "--select", "key:daily_temperature_highs+", "--tag", "note=\u{1B}]0;owned\u{07}\u{1B}[2J")
+        #expect(hostile.status == 0, "\(hostile.stderr)")
+        let listed = try weather.run("runs")
+        #expect(!listed.stdout.contains("\u{1B}"))
+        let id = try #require(listed.stdout.split(separator: "\n").dropFirst().first?.split(separator: " ").first)
+        let shown = try weather.run("run", String(id))
+        #expect(!shown.stdout.contains("\u{1B}"))
+        #expect(shown.stdout.contains("note=\\e]0;owned\\u{7}\\e[2J"), "\(shown.stdout)")
+        let step = try weather.run("run", String(id), "--step", "nope")
+        #expect(step.status != 0)
+        #expect(step.stderr.contains("has no step 'nope'; its steps: "))
+        let started = try weather.run("runs", "--status", "STARTED")
+        #expect(started.stdout.contains("No runs with status STARTED."))
+    }
 }

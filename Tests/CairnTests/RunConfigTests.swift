@@ -467,6 +467,18 @@ import Testing
         #expect(try RunConfig(.object([:])) == .empty)
     }
 
+    @Test func resourcesTakeNoRunConfig() throws {
+        let config = try RunConfig(Self.json(#"{"resources": {"db": {"config": {"path": "x"}}}}"#))
+        #expect(throws: ConfigError.self) { try config.validate(against: [:]) }
+        do {
+            _ = try config.validate(against: [:])
+        } catch {
+            #expect(error.issues.map(\.path) == [["resources", "db"]])
+            #expect(error.issues.first?.message.contains("resources take no run config in Cairn") == true)
+        }
+        #expect(try RunConfig(Self.json(#"{"resources": {}}"#)).validate(against: [:]).isEmpty)
+    }
+
     @Test func structureErrors() {
         #expect(
             throws: ConfigError(issues: [

@@ -108,6 +108,13 @@ public struct RunConfig: Sendable, Codable, Hashable {
         against schemas: [String: ConfigSchema], steps: Set<String> = []
     ) throws(ConfigError) -> [String: any Sendable] {
         var issues: [ConfigError.Issue] = []
+        for key in resources.keys.sorted() {
+            issues.append(
+                .init(
+                    path: ["resources", key],
+                    message: "resources take no run config in Cairn: a resource's settings come from its binding "
+                        + "in code (ResourceSet, per environment with CAIRN_ENV) and EnvVar; remove this entry"))
+        }
         for name in ops.keys.sorted() where schemas[name] == nil {
             issues.append(
                 .init(path: ["ops", name], message: Self.noSchema(for: name, schemas: schemas, steps: steps)))
