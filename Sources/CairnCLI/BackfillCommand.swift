@@ -15,13 +15,17 @@ struct BackfillCommand: AsyncParsableCommand {
 
 /// The options of commands that drive a backfill's runs.
 struct BackfillDriveOptions: ParsableArguments {
-    @Option(name: .long, help: "How many of the backfill's runs may execute at once.")
-    var maxConcurrentRuns = 1
+    @Option(
+        name: .long,
+        help:
+            "How many of the backfill's runs may execute at once (default 1); 'backfill launch' keeps it with the backfill, for whoever drives it."
+    )
+    var maxConcurrentRuns: Int?
 
     @OptionGroup var concurrency: ConcurrencyOptions
 
     func validate() throws {
-        guard maxConcurrentRuns >= 1 else {
+        if let maxConcurrentRuns, maxConcurrentRuns < 1 {
             throw ValidationError("--max-concurrent-runs must be at least 1, got \(maxConcurrentRuns)")
         }
     }
@@ -31,7 +35,7 @@ struct BackfillDriveOptions: ParsableArguments {
         let operations = try options.operations()
         let backfill = try await catchingCairnErrors {
             try await operations.driveBackfill(
-                id, maxConcurrentRuns: maxConcurrentRuns, maxConcurrency: concurrency.maxConcurrency,
+                id, maxConcurrentRuns: maxConcurrentRuns ?? 1, maxConcurrency: concurrency.maxConcurrency,
                 observer: BackfillProgress.show)
         }
         print("Backfill \(backfill.id) \(backfill.status.rawValue).")
@@ -107,7 +111,8 @@ struct LaunchBackfillCommand: AsyncParsableCommand {
         let operations = try options.operations()
         let backfill = try await catchingCairnErrors {
             try await operations.launchBackfill(
-                select, partitions: PartitionSelection(parsing: partitions), tags: tags, runConfig: runConfig)
+                select, partitions: PartitionSelection(parsing: partitions), tags: tags, runConfig: runConfig,
+                maxConcurrentRuns: drive.maxConcurrentRuns)
         }
         BackfillProgress.queued(backfill)
         guard !noDrive else { return }

@@ -62,7 +62,8 @@ struct LocalDaemon {
                 driver: BackfillDriver(
                     definitions: definitions, storage: storage,
                     defaultIOManager: JSONFileIOManager(directory: cairnHome.storageDirectory),
-                    maxConcurrentRuns: options.maxConcurrentRuns, maxConcurrency: concurrency),
+                    maxConcurrentRuns: options.maxConcurrentRuns, maxConcurrency: concurrency,
+                    failsRunsOfDeadWorkers: false),
                 interval: interval, heartbeats: heartbeats, logger: logger),
             ScheduleService(
                 definitions: definitions, storage: storage, interval: interval, now: now, heartbeats: heartbeats,

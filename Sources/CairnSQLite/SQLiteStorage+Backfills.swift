@@ -85,7 +85,7 @@ extension SQLiteStorage {
             runConfig: try (row[4] as String?).map {
                 try decode(JSONValue.self, from: $0, "the run config of backfill \(id)")
             },
-            error: body.error)
+            error: body.error, maxConcurrentRuns: body.maxConcurrentRuns)
     }
 }
 
@@ -120,6 +120,7 @@ private struct BackfillBody: Codable {
     var runCount: Int
     var tags: [String: String]
     var error: String?
+    var maxConcurrentRuns: Int?
 
     /// The parts of `backfill` that have no column of their own.
     init(_ backfill: Backfill) {
@@ -130,5 +131,6 @@ private struct BackfillBody: Codable {
         runCount = backfill.runCount
         tags = backfill.tags
         error = backfill.error
+        maxConcurrentRuns = backfill.maxConcurrentRuns
     }
 }

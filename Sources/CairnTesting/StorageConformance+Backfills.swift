@@ -9,7 +9,8 @@ extension StorageConformance {
             id: "bfabcdef", createdAt: time(0), selection: "group:weather",
             assetKeys: ["weather/daily", "weather/raw"],
             partitionSelection: "2024-01-01...2024-01-03", partitionCount: 3, runCount: 3,
-            tags: ["team": "data"], runConfig: .object(["ops": .object(["raw": .object(["config": .number(1.5)])])]))
+            tags: ["team": "data"], runConfig: .object(["ops": .object(["raw": .object(["config": .number(1.5)])])]),
+            maxConcurrentRuns: 4)
         let runs = ["2024-01-01", "2024-01-02", "2024-01-03"].enumerated().map { index, partition in
             backfillRun(backfill, partition: partition, createdAt: Double(index))
         }
@@ -176,5 +177,6 @@ extension StorageConformance {
         try expectEqual(actual.tags, expected.tags, "\(what): tags")
         try expectEqual(actual.runConfig, expected.runConfig, "\(what): runConfig")
         try expectEqual(actual.error, expected.error, "\(what): error")
+        try expectEqual(actual.maxConcurrentRuns, expected.maxConcurrentRuns, "\(what): maxConcurrentRuns")
     }
 }

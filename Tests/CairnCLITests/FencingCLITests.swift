@@ -26,7 +26,12 @@ import Testing
         let slow = try await SlowCustomersRun(daemonArguments: ["--interval-ms", "50"])
         defer { slow.remove() }
         let (storage, run) = (slow.storage, slow.run)
-        #expect(try await wait(seconds: 60) { try await storage.run(run.id)?.status == .started })
+        let started = try await wait(seconds: 60) { try await storage.run(run.id)?.status == .started }
+        let events = try await storage.events(ofRun: run.id, after: nil, limit: 100).map {
+            "\($0.event.type.rawValue): \($0.event.message)"
+        }
+        let status = try await storage.run(run.id)?.status.rawValue ?? "-"
+        #expect(started, "run \(run.id) is \(status): \(events)")
         let worker = try #require(try await slow.workerPID())
         kill(worker, SIGSTOP)
         // Another host's run monitoring declares the paused worker dead.

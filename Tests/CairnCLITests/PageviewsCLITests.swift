@@ -96,10 +96,11 @@ struct PageviewsExecutable {
         defer { pageviews.remove() }
         let queued = try pageviews.run(
             "backfill", "launch", "--select", "key:raw_page_views", "--partitions", "2024-02-01...2024-02-07",
-            "--no-drive")
+            "--no-drive", "--max-concurrent-runs", "1")
         #expect(queued.stdout.contains("7 runs, queued."))
         let storage = try pageviews.storage()
         let backfill = try #require(try await storage.backfills(limit: 1, after: nil).first)
+        #expect(backfill.maxConcurrentRuns == 1, "the backfill keeps its options for whoever drives it")
 
         let driver = Process()
         driver.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

@@ -27,13 +27,16 @@ public struct Backfill: Hashable, Sendable, Codable, Identifiable {
     public var runConfig: JSONValue?
     /// Why it failed, when it did.
     public var error: String?
+    /// How many of its runs may execute at once, whoever drives it (`backfill launch --no-drive`,
+    /// then the daemon or `backfill resume`); `nil`: the driver's own limit.
+    public var maxConcurrentRuns: Int?
 
     /// Creates a backfill record.
     public init(
         id: BackfillID = .random(), status: BackfillStatus = .requested, createdAt: Date = Date(),
         endedAt: Date? = nil, selection: String, assetKeys: [AssetKey], partitionSelection: String,
         partitionCount: Int, runCount: Int, tags: [String: String] = [:], runConfig: JSONValue? = nil,
-        error: String? = nil
+        error: String? = nil, maxConcurrentRuns: Int? = nil
     ) {
         self.id = id
         self.status = status
@@ -47,6 +50,7 @@ public struct Backfill: Hashable, Sendable, Codable, Identifiable {
         self.tags = tags
         self.runConfig = runConfig
         self.error = error
+        self.maxConcurrentRuns = maxConcurrentRuns
     }
 
     /// The tag that marks the runs of a backfill, as in Dagster.

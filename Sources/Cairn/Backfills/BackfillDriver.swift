@@ -18,7 +18,8 @@ public struct BackfillDriver: Sendable {
     public let storage: any Storage
     /// The IO manager of assets whose definitions name none.
     public let defaultIOManager: any IOManager
-    /// How many runs may execute at once.
+    /// How many runs of a backfill that sets no limit of its own (`Backfill.maxConcurrentRuns`)
+    /// may execute at once.
     public let maxConcurrentRuns: Int
     /// How many steps each run may execute at once.
     public let maxConcurrency: Int
@@ -26,13 +27,17 @@ public struct BackfillDriver: Sendable {
     public let environment: [String: String]
     /// Called with each event of the backfill's runs once it is stored.
     public let observer: (@Sendable (EventRecord) -> Void)?
+    /// Whether the driver marks failed the runs whose worker died (after a driver was killed):
+    /// `backfill resume` does; in a daemon, run monitoring does, and resumes them with
+    /// `--resume-dead-runs`, so that one owner decides for each run.
+    public let failsRunsOfDeadWorkers: Bool
 
     /// Creates a driver.
     public init(
         definitions: Definitions, storage: any Storage, defaultIOManager: any IOManager,
         maxConcurrentRuns: Int = 1, maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        observer: (@Sendable (EventRecord) -> Void)? = nil
+        failsRunsOfDeadWorkers: Bool = true, observer: (@Sendable (EventRecord) -> Void)? = nil
     ) {
         self.definitions = definitions
         self.storage = storage
@@ -40,6 +45,7 @@ public struct BackfillDriver: Sendable {
         self.maxConcurrentRuns = max(1, maxConcurrentRuns)
         self.maxConcurrency = maxConcurrency
         self.environment = environment
+        self.failsRunsOfDeadWorkers = failsRunsOfDeadWorkers
         self.observer = observer
     }
 
@@ -52,7 +58,7 @@ public struct BackfillDriver: Sendable {
         guard var backfill = try await storage.backfill(id) else { throw StorageError.unknownBackfill(id) }
         guard !backfill.status.isTerminal else { return backfill }
         var state = try await BackfillState.load(backfill, definitions: definitions, storage: storage)
-        try await failRunsOfDeadDrivers(&state)
+        if failsRunsOfDeadWorkers { try await failRunsOfDeadDrivers(&state) }
         try await withThrowingTaskGroup(of: (Int, RunStatus).self) { group in
             var running = 0
             while true {
@@ -60,7 +66,9 @@ public struct BackfillDriver: Sendable {
                 if backfill.status == .canceling {
                     for index in state.queued { try await cancel(&state, index, reason: "the backfill was canceled") }
                 } else {
-                    while running < maxConcurrentRuns, let index = try await nextReadyRun(&state) {
+                    while running < backfill.maxConcurrentRuns ?? maxConcurrentRuns,
+                        let index = try await nextReadyRun(&state)
+                    {
                         guard try await claim(state.runs[index]) else {
                             let current = try await storage.run(state.runs[index].id)?.status ?? .starting
                             state.finish(index, with: current == .queued ? .starting : current)
@@ -80,14 +88,15 @@ public struct BackfillDriver: Sendable {
                 state.finish(index, with: status)
             }
         }
-        let statuses = try await BackfillState.runs(of: id, storage: storage).map(\.status)
-        guard statuses.allSatisfy(\.isTerminal) else {
-            // Runs claimed by another live driver are still going; that driver finishes the backfill.
+        let runs = try await BackfillState.runs(of: id, storage: storage)
+        guard runs.allSatisfy(\.status.isTerminal) else {
+            // Runs claimed by another live driver, or whose worker died and that run monitoring
+            // has yet to fail, are still going; a later drive finishes the backfill.
             return backfill
         }
         backfill.status =
             backfill.status == .canceling
-            ? .canceled : statuses.allSatisfy({ $0 == .success }) ? .completedSuccess : .completedFailed
+            ? .canceled : BackfillState.succeeded(runs) ? .completedSuccess : .completedFailed
         backfill.endedAt = Date()
         try await storage.updateBackfill(backfill)
         return backfill

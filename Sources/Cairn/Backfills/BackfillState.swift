@@ -65,10 +65,13 @@ struct BackfillState {
             graph: graph, runs: runs, status: runs.map(\.status),
             queued: runs.indices.filter { runs[$0].status == .queued }, nodesOfRun: nodesOfRun,
             subsetOfRun: subsetOfRun, spaces: spaces)
+        // A run that run monitoring resumed (a run of the backfill names it as its parent) failed for
+        // its partitions no more: its resumption is still to materialize them.
+        let resumed = Set(runs.compactMap(\.parentRunID))
         for index in runs.indices where state.status[index] != .success {
             for node in nodesOfRun[index] {
                 state.unfinished[node, default: PartitionSubset()].formUnion(subsetOfRun[index])
-                if [.failure, .canceled].contains(state.status[index]) {
+                if [.failure, .canceled].contains(state.status[index]), !resumed.contains(runs[index].id) {
                     state.failed[node, default: PartitionSubset()].formUnion(subsetOfRun[index])
                 }
             }
@@ -130,5 +133,12 @@ struct BackfillState {
     /// The runs of a backfill as storage has them now, oldest first.
     static func runs(of id: BackfillID, storage: any RunStorage) async throws -> [Run] {
         try await storage.runs(ofBackfill: id)
+    }
+
+    /// How a backfill whose runs have all ended ended: successfully when every run succeeded, or
+    /// was resumed by a run that did.
+    static func succeeded(_ runs: [Run]) -> Bool {
+        let resumed = Set(runs.compactMap(\.parentRunID))
+        return runs.allSatisfy { $0.status == .success || resumed.contains($0.id) }
     }
 }

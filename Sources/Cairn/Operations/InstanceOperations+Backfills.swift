@@ -4,20 +4,24 @@ extension InstanceOperations {
     /// Stores a backfill of the partitions of a selection with all its runs queued, in one
     /// transaction, for the daemon's backfill service or `driveBackfill` to launch.
     ///
+    /// - Parameter maxConcurrentRuns: how many of its runs may execute at once, kept with the
+    ///   backfill for whoever drives it; `nil`: the driver's own limit.
     /// - Throws: `SelectionError`, `PartitionsError` or `PlanError` before anything is stored.
     public func launchBackfill(
         _ selection: String, partitions: PartitionSelection, tags: [String: String] = [:],
-        runConfig: RunConfig = .empty
+        runConfig: RunConfig = .empty, maxConcurrentRuns: Int? = nil
     ) async throws -> Backfill {
-        let (backfill, runs) = try await BackfillPlanner(definitions: definitions).plan(
+        var (backfill, runs) = try await BackfillPlanner(definitions: definitions).plan(
             selection, partitions: partitions, storage: storage, tags: launchTags(tags), runConfig: runConfig,
             now: now())
+        backfill.maxConcurrentRuns = maxConcurrentRuns.map { max(1, $0) }
         try await storage.addBackfill(backfill, runs: runs)
         return backfill
     }
 
     /// Launches a backfill's queued runs in this process until every run has ended, as after its
     /// driver was killed: runs its dead driver had started are marked failed, never launched again.
+    /// The backfill's own limit of runs at once wins over `maxConcurrentRuns`.
     ///
     /// - Returns: the backfill as it ended.
     public func driveBackfill(
@@ -65,7 +69,7 @@ extension InstanceOperations {
         tags[Self.retriedBackfillTag] = id.rawValue
         return try await launchBackfill(
             backfill.selection, partitions: .keys(partitions.sorted()), tags: tags,
-            runConfig: try RunConfig(backfill.runConfig ?? .null))
+            runConfig: try RunConfig(backfill.runConfig ?? .null), maxConcurrentRuns: backfill.maxConcurrentRuns)
     }
 
     /// A driver of backfills launching their runs in this process.
