@@ -176,4 +176,24 @@ import Testing
             #expect(head.body.isEmpty)
         }
     }
+
+    @Test func csrfTokensBelongToSessionsAndTheLoginPageShowsNone() async throws {
+        let configuration = WebConfiguration(port: 0, credentials: WebSecurityTests.credentials)
+        try await WebTestServer.with(configuration: configuration) { server in
+            func session() async throws -> (cookie: String, token: String) {
+                let login = try await server.post("/login", form: ["user": "ada", "password": "correct horse"])
+                let cookie = try #require(login.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
+                let token = try #require(try await server.get("/assets", headers: ["Cookie": cookie]).csrfToken)
+                return (cookie, token)
+            }
+            let (first, second) = (try await session(), try await session())
+            #expect(!first.token.isEmpty && first.token != second.token)
+            #expect(try await server.get("/login").csrfToken == "")
+            let crossed = try await server.post(
+                "/logout", form: [:], csrf: second.token, headers: ["Cookie": first.cookie])
+            #expect(crossed.status == 403)
+            let own = try await server.post("/logout", form: [:], csrf: first.token, headers: ["Cookie": first.cookie])
+            #expect(own.status == 303)
+        }
+    }
 }

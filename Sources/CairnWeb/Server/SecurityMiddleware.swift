@@ -14,11 +14,19 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         var response: Response
         var request = request
+        // With credentials, a request's CSRF token is its session's; none without a session.
+        let csrf = site.configuration.credentials.map { _ in
+            request.cookies[WebSessions.cookieName].flatMap { site.sessions.csrfToken(of: $0.value) } ?? ""
+        }
         do {
-            try await authorize(&request)
-            response = try await next(request, context)
+            response = try await RequestCSRF.$token.withValue(csrf) {
+                try await authorize(&request)
+                return try await next(request, context)
+            }
         } catch {
-            response = ErrorPage.response(for: error, request: request, site: site)
+            response = RequestCSRF.$token.withValue(csrf) {
+                ErrorPage.response(for: error, request: request, site: site)
+            }
         }
         Self.addSecurityHeaders(to: &response)
         return response

@@ -49,7 +49,7 @@ public struct WebServer: Service {
             definitions: definitions, graph: graph, storage: storage,
             operations: InstanceOperations(
                 definitions: definitions, storage: storage, launchedBy: "web", runsQueued: runsQueued, now: now),
-            configuration: configuration, csrfToken: RandomToken.make(), sessions: WebSessions(), now: now,
+            configuration: configuration, serverCSRFToken: RandomToken.make(), sessions: WebSessions(), now: now,
             stepAssetKeys: Dictionary(
                 graph.definitions.map { ($0.name, $0.specs.map(\.key)) }, uniquingKeysWith: { first, _ in first }))
         self.graphQLSchema = try CairnGraphQL.schema()

@@ -1,27 +1,34 @@
 import Synchronization
 
-/// The login sessions of a server with credentials, in memory: a restart logs everyone out.
+/// The login sessions of a server with credentials, in memory: a restart logs everyone out. Each
+/// session has a CSRF token of its own, which its pages carry and its changes must send back.
 final class WebSessions: Sendable {
     /// The name of the cookie holding a session's token.
     static let cookieName = "cairn_session"
 
-    private let tokens = Mutex<Set<String>>([])
+    /// The CSRF token of each open session, by session token.
+    private let csrfTokens = Mutex<[String: String]>([:])
 
     /// A new session's token.
     func open() -> String {
         let token = RandomToken.make()
-        tokens.withLock { _ = $0.insert(token) }
+        csrfTokens.withLock { $0[token] = RandomToken.make() }
         return token
     }
 
     /// Whether `token` is an open session.
     func contains(_ token: String) -> Bool {
-        tokens.withLock { $0.contains(token) }
+        csrfTokens.withLock { $0[token] != nil }
+    }
+
+    /// The CSRF token of the open session `token`, `nil` when it is not open.
+    func csrfToken(of token: String) -> String? {
+        csrfTokens.withLock { $0[token] }
     }
 
     /// Ends a session.
     func close(_ token: String) {
-        tokens.withLock { _ = $0.remove(token) }
+        _ = csrfTokens.withLock { $0.removeValue(forKey: token) }
     }
 }
 
@@ -35,4 +42,11 @@ enum RandomToken {
             return String(repeating: "0", count: 16 - hex.count) + hex
         }.joined()
     }
+}
+
+/// The CSRF token of the request being answered: its session's on a server with credentials
+/// (none on the public login page), the server's own otherwise. Set by `SecurityMiddleware`.
+enum RequestCSRF {
+    /// The token, `nil` outside a request: the server's own then.
+    @TaskLocal static var token: String?
 }

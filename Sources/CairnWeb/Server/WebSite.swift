@@ -17,8 +17,8 @@ struct WebSite: Sendable {
     let operations: InstanceOperations
     /// Where and how the server listens.
     let configuration: WebConfiguration
-    /// The token every form that changes something carries, unguessable from another origin.
-    let csrfToken: String
+    /// The CSRF token of a server without credentials, which has no sessions.
+    let serverCSRFToken: String
     /// The open login sessions, when the server has credentials.
     let sessions: WebSessions
     /// Counts failed logins per client.
@@ -40,6 +40,10 @@ struct WebSite: Sendable {
         }
         return index
     }
+
+    /// The token every form that changes something carries, unguessable from another origin: the
+    /// session's on a server with credentials, the server's own otherwise.
+    var csrfToken: String { RequestCSRF.token ?? serverCSRFToken }
 
     /// Whether pages show buttons that change something.
     var allowsChanges: Bool { !configuration.readOnly }
