@@ -42,8 +42,8 @@ extension AssetSelection {
             return members
         case .tag(let name, let value):
             return NodeSet(count: count) { index in
-                guard let found = graph.nodes[index].spec.tags[name] else { return false }
-                return value.map { $0 == found } ?? true
+                // As Dagster: `tag:team` is the tag with the empty value, not the tag with any value.
+                graph.nodes[index].spec.tags[name] == (value ?? "")
             }
         case .owner(let owner):
             return NodeSet(count: count) { graph.nodes[$0].spec.owners.contains(owner) }

@@ -24,7 +24,8 @@ public indirect enum AssetSelection: Sendable, Hashable, CustomStringConvertible
     case all
     /// Assets whose written key (`warehouse/orders`) matches, `*` matching any characters (`key:raw_*`).
     case key(String)
-    /// Assets with the tag, with any value when `value` is `nil` (`tag:team`, `tag:team=finance`).
+    /// Assets with the tag and the value (`tag:team=finance`); with the empty value when `value`
+    /// is `nil` (`tag:pii`), as in Dagster, where `tag:team` does not match `team=finance`.
     case tag(String, value: String?)
     /// Assets with this owner (`owner:ann@example.com`).
     case owner(String)

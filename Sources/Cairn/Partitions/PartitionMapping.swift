@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which partitions of an upstream asset a partition of a downstream asset depends on.
 ///
 /// When none is given, Cairn picks Dagster's default: identity between equal definitions, time
@@ -80,7 +82,16 @@ struct ResolvedPartitionMapping: Sendable {
         case .identity, .allPartitions:
             return
         case .timeWindow:
-            guard upstream.timeWindow != nil, downstream.timeWindow != nil else { throw .timeWindowNeedsTime }
+            guard let upstreamWindows = upstream.timeWindow, let downstreamWindows = downstream.timeWindow else {
+                throw .timeWindowNeedsTime
+            }
+            // As Dagster: windows of different zones do not line up, so they are not mapped.
+            guard upstreamWindows.timeZone.identifier == downstreamWindows.timeZone.identifier else {
+                // Foundation names UTC `GMT`; users wrote `UTC`.
+                func name(_ zone: TimeZone) -> String { zone.identifier == "GMT" ? "UTC" : zone.identifier }
+                throw .timeZoneMismatch(
+                    upstream: name(upstreamWindows.timeZone), downstream: name(downstreamWindows.timeZone))
+            }
         case .lastPartition:
             if case .multi = upstream.kind { throw .lastPartitionOfMulti }
         case .staticKeys(let keys):
@@ -201,6 +212,7 @@ enum PartitionMappingError: Error, Sendable, Equatable {
     case dimensionNeedsOneMulti(Int)
     case unknownDimension(String, known: [String])
     case dimensionMismatch(String)
+    case timeZoneMismatch(upstream: String, downstream: String)
 
     /// What is wrong, for a definitions error naming both assets.
     var reason: String {
@@ -221,6 +233,9 @@ enum PartitionMappingError: Error, Sendable, Equatable {
                 + known.joined(separator: ", ") + ")"
         case .dimensionMismatch(let name):
             "dimension '\(name)' has other partitions than the single-dimension asset"
+        case .timeZoneMismatch(let upstream, let downstream):
+            "their time windows are in different time zones (\(upstream) upstream, \(downstream) downstream), "
+                + "which do not line up; give both the same timeZone, as Dagster requires"
         }
     }
 }

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+@testable import Cairn
+
+/// Where Cairn follows Dagster's exact semantics, checked against reference vectors that
+/// `scripts/generate-semantics-vectors.py` writes from Dagster (Tests/Fixtures/semantics-vectors.json).
+@Suite struct DagsterSemanticsTests {
+    struct Vectors: Decodable {
+        struct TagSelections: Decodable {
+            struct Selection: Decodable {
+                let selection: String
+                let keys: [String]
+            }
+            let assets: [String: [String: String]]
+            let selections: [Selection]
+        }
+        struct TimeZoneMapping: Decodable {
+            let kind: String
+            let upstreamTimeZone: String
+            let downstreamTimeZone: String
+            let explicitMapping: Bool
+            let error: String?
+        }
+        let dagsterVersion: String
+        let tagSelections: TagSelections
+        let timeZoneMappings: [TimeZoneMapping]
+    }
+
+    static func vectors() throws -> Vectors {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/semantics-vectors.json")
+        return try JSONDecoder().decode(Vectors.self, from: Data(contentsOf: url))
+    }
+
+    /// `tag:key` selects the assets whose tag `key` has the empty value. Cairn refuses `tag:key=`
+    /// (nothing after `=`), which Dagster reads as the empty value: `tag:key` says it.
+    @Test func tagSelectionsMatchDagster() throws {
+        let vectors = try Self.vectors().tagSelections
+        let assets = vectors.assets.sorted { $0.key < $1.key }.map { key, tags in
+            Asset<Int>(AssetKey(key), tags: tags) { _ in 1 }
+        }
+        let graph = try Definitions(assets: [assets]).assetGraph
+        #expect(vectors.selections.count == 9)
+        for vector in vectors.selections {
+            if vector.selection.hasSuffix("=") {
+                #expect(throws: SelectionError.self, "\(vector.selection)") {
+                    try AssetSelection.parse(vector.selection)
+                }
+                #expect(try AssetSelection.parse("tag:team").keys(in: graph).map(\.description).sorted() == vector.keys)
+                continue
+            }
+            let selected = try AssetSelection.parse(vector.selection).keys(in: graph).map(\.description).sorted()
+            #expect(selected == vector.keys, "\(vector.selection)")
+        }
+    }
+
+    /// A time-window mapping between assets in different time zones is a definitions error, with
+    /// an explicit `.timeWindow()` mapping or the default one, as Dagster refuses to map them.
+    @Test func timeWindowMappingsAcrossTimeZonesAreRefusedAsInDagster() throws {
+        let vectors = try Self.vectors().timeZoneMappings
+        #expect(vectors.count == 20)
+        for vector in vectors {
+            func partitions(_ zone: String) -> PartitionsDefinition {
+                vector.kind == "daily"
+                    ? .daily(start: "2024-01-01", timeZone: zone) : .hourly(start: "2024-01-01-00:00", timeZone: zone)
+            }
+            let upstream = Asset<Int>("upstream", partitions: partitions(vector.upstreamTimeZone)) { _ in 1 }
+            let downstream =
+                vector.explicitMapping
+                ? Asset(
+                    "downstream", partitions: partitions(vector.downstreamTimeZone),
+                    from: upstream.partitions(.timeWindow())
+                ) {
+                    _, values in values.count
+                }
+                : Asset("downstream", partitions: partitions(vector.downstreamTimeZone), from: upstream) { _, value in
+                    value
+                }
+            let what =
+                "\(vector.kind) \(vector.upstreamTimeZone) → \(vector.downstreamTimeZone), "
+                + (vector.explicitMapping ? "explicit" : "default") + " mapping"
+            do {
+                _ = try Definitions(assets: [upstream, downstream]).assetGraph
+                #expect(vector.error == nil, "Cairn accepted \(what); Dagster says \(vector.error ?? "")")
+            } catch {
+                #expect(vector.error != nil, "Cairn refused \(what), which Dagster maps: \(error)")
+                #expect(
+                    error.description.contains(
+                        "different time zones (\(vector.upstreamTimeZone) upstream, \(vector.downstreamTimeZone) downstream)"
+                    ),
+                    "\(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Generate reference vectors from Dagster for where Cairn follows Dagster's exact semantics.
+
+Creates a virtual environment under .venv-dagster/ (if missing), installs a pinned Dagster, and
+writes Tests/Fixtures/semantics-vectors.json:
+
+- tagSelections: assets with tags (an empty value, other values, none) and, for selection strings
+  with `tag:`, the keys Dagster's AssetSelection.from_string selects. `tag:key` matches only the
+  assets whose tag `key` has the empty value.
+- timeZoneMappings: a time-window partitioned asset depending on another, in the same or in
+  different time zones, with an explicit TimeWindowPartitionMapping or the default mapping; for
+  each, whether Dagster refuses to map the partitions and its message.
+
+Usage: python3 scripts/generate-semantics-vectors.py
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+DAGSTER_VERSION = "1.13.29"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV = os.path.join(ROOT, ".venv-dagster")
+OUTPUT = os.path.join(ROOT, "Tests", "Fixtures", "semantics-vectors.json")
+
+TAGGED_ASSETS = {
+    "empty_team": {"team": ""},
+    "finance": {"team": "finance"},
+    "data_team": {"team": "data", "tier": ""},
+    "tier_only": {"tier": "gold"},
+    "untagged": {},
+}
+TAG_SELECTIONS = [
+    "tag:team",
+    "tag:team=",
+    "tag:team=finance",
+    "tag:tier",
+    "tag:tier=gold",
+    "tag:nope",
+    "not tag:team",
+    "tag:team or tag:tier",
+    "tag:team=data and tag:tier",
+]
+ZONE_PAIRS = [
+    ("UTC", "UTC"),
+    ("UTC", "America/New_York"),
+    ("Europe/Vienna", "Europe/Berlin"),
+    ("America/New_York", "America/New_York"),
+    ("Asia/Kolkata", "UTC"),
+]
+
+
+def ensure_venv() -> None:
+    """Re-run this script inside .venv-dagster with Dagster installed."""
+    python = os.path.join(VENV, "bin", "python")
+    if os.path.abspath(sys.executable) == os.path.abspath(python):
+        return
+    if not os.path.exists(python):
+        subprocess.check_call([sys.executable, "-m", "venv", VENV])
+    subprocess.check_call([python, "-m", "pip", "install", "-q", f"dagster=={DAGSTER_VERSION}"])
+    os.execv(python, [python, *sys.argv])
+
+
+def tag_selections() -> dict:
+    import dagster as dg
+
+    def materializable(key: str, tags: dict):
+        @dg.asset(name=key, tags=tags)
+        def compute() -> None:
+            return None
+
+        return compute
+
+    assets = [materializable(key, tags) for key, tags in TAGGED_ASSETS.items()]
+    graph = dg.Definitions(assets=assets).resolve_asset_graph()
+    selections = []
+    for text in TAG_SELECTIONS:
+        selected = dg.AssetSelection.from_string(text).resolve(graph)
+        selections.append({"selection": text, "keys": sorted(k.to_user_string() for k in selected)})
+    return {"assets": TAGGED_ASSETS, "selections": selections}
+
+
+def time_zone_mappings() -> list:
+    import dagster as dg
+
+    cases = []
+    for upstream_zone, downstream_zone in ZONE_PAIRS:
+        for kind in ["daily", "hourly"]:
+            make = dg.DailyPartitionsDefinition if kind == "daily" else dg.HourlyPartitionsDefinition
+            start = "2024-01-01" if kind == "daily" else "2024-01-01-00:00"
+            upstream = make(start_date=start, timezone=upstream_zone)
+            downstream = make(start_date=start, timezone=downstream_zone)
+            key = "2024-01-05" if kind == "daily" else "2024-01-05-10:00"
+            for explicit in [True, False]:
+                mapping = dg.TimeWindowPartitionMapping() if explicit else None
+                try:
+                    if explicit:
+                        mapping.get_upstream_mapped_partitions_result_for_partitions(
+                            downstream.subset_with_partition_keys([key]), downstream, upstream)
+                    else:
+                        # The default mapping between two time-window definitions.
+                        from dagster._core.definitions.partitions.utils.mapping import (
+                            infer_partition_mapping,
+                        )
+
+                        infer_partition_mapping(None, downstream, upstream).get_upstream_mapped_partitions_result_for_partitions(
+                            downstream.subset_with_partition_keys([key]), downstream, upstream)
+                    error = None
+                except dg.DagsterInvalidDefinitionError as exception:
+                    error = str(exception)
+                cases.append(
+                    {
+                        "kind": kind,
+                        "upstreamTimeZone": upstream_zone,
+                        "downstreamTimeZone": downstream_zone,
+                        "explicitMapping": explicit,
+                        "error": error,
+                    }
+                )
+    return cases
+
+
+def main() -> None:
+    ensure_venv()
+    import dagster
+
+    vectors = {
+        "dagsterVersion": dagster.__version__,
+        "tagSelections": tag_selections(),
+        "timeZoneMappings": time_zone_mappings(),
+    }
+    os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
+    with open(OUTPUT, "w") as file:
+        json.dump(vectors, file, indent=1, sort_keys=True)
+        file.write("\n")
+    print(f"wrote {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()
