@@ -10,6 +10,9 @@ writes Tests/Fixtures/semantics-vectors.json:
 - timeZoneMappings: a time-window partitioned asset depending on another, in the same or in
   different time zones, with an explicit TimeWindowPartitionMapping or the default mapping; for
   each, whether Dagster refuses to map the partitions and its message.
+- cronExtensions: cron strings with Dagster's extensions (`L` in day-of-month, `weekday#n`, `?`)
+  and look-alikes it refuses (`5L`, `W`, `L-2`): whether Dagster accepts each, and its first
+  ticks from 2024-01-01 in UTC and Europe/Vienna.
 
 Usage: python3 scripts/generate-semantics-vectors.py
 """
@@ -41,6 +44,23 @@ TAG_SELECTIONS = [
     "not tag:team",
     "tag:team or tag:tier",
     "tag:team=data and tag:tier",
+]
+CRON_EXTENSIONS = [
+    "0 0 L * *",
+    "30 6 L 2 *",
+    "0 0 15,L * *",
+    "0 12 L * 1-5",
+    "0 0 * * 5#2",
+    "0 9 * * fri#1",
+    "0 0 * * 1#5",
+    "0 0 * * 0#1,3",
+    "0 0 ? * *",
+    "0 0 1 * ?",
+    "0 0 * * 5L",
+    "0 0 1W * *",
+    "0 0 LW * *",
+    "0 0 L-2 * *",
+    "0 0 * * 5#6",
 ]
 ZONE_PAIRS = [
     ("UTC", "UTC"),
@@ -121,6 +141,24 @@ def time_zone_mappings() -> list:
     return cases
 
 
+def cron_extensions() -> list:
+    from datetime import datetime, timezone
+
+    from dagster._utils.schedules import cron_string_iterator, is_valid_cron_string
+
+    cases = []
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp()
+    for cron in CRON_EXTENSIONS:
+        valid = bool(is_valid_cron_string(cron))
+        for zone in ["UTC", "Europe/Vienna"]:
+            ticks = []
+            if valid:
+                iterator = cron_string_iterator(start, cron, zone)
+                ticks = [next(iterator).isoformat() for _ in range(14)]
+            cases.append({"cron": cron, "timeZone": zone, "valid": valid, "ticks": ticks})
+    return cases
+
+
 def main() -> None:
     ensure_venv()
     import dagster
@@ -129,6 +167,7 @@ def main() -> None:
         "dagsterVersion": dagster.__version__,
         "tagSelections": tag_selections(),
         "timeZoneMappings": time_zone_mappings(),
+        "cronExtensions": cron_extensions(),
     }
     os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
     with open(OUTPUT, "w") as file:

@@ -22,9 +22,16 @@ import Testing
             let explicitMapping: Bool
             let error: String?
         }
+        struct CronExtension: Decodable {
+            let cron: String
+            let timeZone: String
+            let valid: Bool
+            let ticks: [String]
+        }
         let dagsterVersion: String
         let tagSelections: TagSelections
         let timeZoneMappings: [TimeZoneMapping]
+        let cronExtensions: [CronExtension]
     }
 
     static func vectors() throws -> Vectors {
@@ -91,6 +98,25 @@ import Testing
                     ),
                     "\(error)")
             }
+        }
+    }
+
+    /// Dagster's cron extensions (`L` in day-of-month, `weekday#n`, `?`) tick as Dagster's do;
+    /// what Dagster refuses (`5L`, `W`, `L-2`, `#` in a list, `5#6`) Cairn refuses with a reason.
+    @Test func cronExtensionsMatchDagster() throws {
+        let vectors = try Self.vectors().cronExtensions
+        #expect(vectors.count == 30)
+        let start = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01T00:00:00Z
+        for vector in vectors {
+            let zone = TimeZone(identifier: vector.timeZone)!
+            guard vector.valid else {
+                #expect(throws: CronError.self, "\(vector.cron)") { try CronSchedule(vector.cron, timeZone: zone) }
+                continue
+            }
+            let schedule = try CronSchedule(vector.cron, timeZone: zone)
+            let ticks = Array(schedule.ticks(from: start).prefix(vector.ticks.count))
+            let expected = vector.ticks.map { try! Date($0, strategy: .iso8601) }
+            #expect(ticks == expected, "\(vector.cron) in \(vector.timeZone)")
         }
     }
 }

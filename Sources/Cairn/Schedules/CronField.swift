@@ -87,6 +87,20 @@ public enum CronField: Int, Sendable, Hashable, CaseIterable, CustomStringConver
         return values.sorted()
     }
 
+    /// A day-of-week `weekday#n` entry (`5#2`, `fri#1`) as `weekday * 8 + n`: the n-th (1–5) such
+    /// weekday of the month.
+    static func nthWeekday(_ element: Substring, in text: Substring, fail: (String) -> CronError) throws(CronError)
+        -> Int
+    {
+        let label = "\(CronField.dayOfWeek) field '\(text)'"
+        let parts = element.split(separator: "#", omittingEmptySubsequences: false)
+        guard parts.count == 2, let n = Int(parts[1]), (1...5).contains(n) else {
+            throw fail("\(label): '\(element)' is not weekday#n with n from 1 to 5, such as 5#2")
+        }
+        let weekday = try CronField.dayOfWeek.value(parts[0], label: label, fail: fail) % 7
+        return weekday * 8 + n
+    }
+
     /// Parses a number or a name and checks it against the field's bounds.
     private func value(_ text: Substring, label: String, fail: (String) -> CronError) throws(CronError) -> Int {
         if text.isEmpty { throw fail("\(label) has an empty value") }

@@ -31,6 +31,11 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// The weekdays that match (0 is Sunday), sorted.
     public let daysOfWeek: [Int]
 
+    /// Whether the day-of-month field holds `L`, the last day of the month (as Dagster's cron does).
+    public let lastDayOfMonth: Bool
+    /// The `weekday#n` entries of the day-of-week field (`5#2`, the second Friday of the month),
+    /// as `weekday * 8 + n`.
+    private let nthWeekdays: Set<Int>
     private let dayOfMonthRestricted: Bool
     private let dayOfWeekRestricted: Bool
     private let minuteSet: [Bool]
@@ -84,15 +89,48 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
                 columns: 0..<max(1, expression.count))
         }
         var parsed: [[Int]] = []
+        var lastDay = false
+        var nth = Set<Int>()
         for field in CronField.allCases {
             let (fieldText, fieldColumn) = fields[field.rawValue - 1]
             let isMacro = text != expression
             let columns = isMacro ? 0..<expression.count : fieldColumn..<(fieldColumn + fieldText.count)
+            let fail = { (reason: String) in
+                CronError(expression: expression, field: field, reason: reason, columns: columns)
+            }
+            // Dagster's extensions: `?` for any day, `L` for the last day of the month, and
+            // `weekday#n` for the n-th such weekday of the month.
+            var elements = fieldText == "?" && [.dayOfMonth, .dayOfWeek].contains(field) ? ["*"] : []
+            if elements.isEmpty {
+                for element in fieldText.split(separator: ",", omittingEmptySubsequences: false) {
+                    if field == .dayOfMonth, element.uppercased() == "L" {
+                        lastDay = true
+                    } else if field == .dayOfWeek, element.contains("#") {
+                        guard !fieldText.contains(",") else {
+                            throw fail(
+                                "\(field) field '\(fieldText)': weekday#n stands alone in the field, as in Dagster; "
+                                    + "write one schedule per weekday#n")
+                        }
+                        nth.insert(try CronField.nthWeekday(element, in: fieldText, fail: fail))
+                    } else if field == .dayOfWeek || field == .dayOfMonth,
+                        element.uppercased().contains("L")
+                            || element.uppercased().hasSuffix("W")
+                    {
+                        throw fail(
+                            "\(field) field '\(fieldText)': '\(element)' is not supported, as in Dagster; "
+                                + (field == .dayOfMonth
+                                    ? "use L alone for the last day of the month"
+                                    : "use weekday#n for the n-th weekday of the month, such as 5#2"))
+                    } else {
+                        elements.append(String(element))
+                    }
+                }
+            }
             parsed.append(
-                try field.parse(fieldText) { reason in
-                    CronError(expression: expression, field: field, reason: reason, columns: columns)
-                })
+                elements.isEmpty ? [] : try field.parse(Substring(elements.joined(separator: ",")), fail: fail))
         }
+        lastDayOfMonth = lastDay
+        nthWeekdays = nth
         (minutes, hours, daysOfMonth, months, daysOfWeek) = (parsed[0], parsed[1], parsed[2], parsed[3], parsed[4])
         func mask(_ values: [Int], _ size: Int) -> [Bool] {
             var result = [Bool](repeating: false, count: size)
@@ -107,9 +145,9 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         dayOfMonthRestricted = daysOfMonth.count < 31
         dayOfWeekRestricted = daysOfWeek.count < 7
         // With only day-of-month restricted, some listed day must exist in some listed month.
-        if dayOfMonthRestricted && !dayOfWeekRestricted {
+        if dayOfMonthRestricted && !dayOfWeekRestricted && !lastDay {
             let longest = months.map { [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][$0] }.max() ?? 31
-            if daysOfMonth[0] > longest {
+            if let first = daysOfMonth.first, first > longest {
                 let field = fields[CronField.dayOfMonth.rawValue - 1]
                 throw CronError(
                     expression: expression, field: .dayOfMonth,
@@ -226,7 +264,9 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// Whether Dagster treats the schedule as daily, weekly or monthly (one minute, one hour, and
     /// either every day, one weekday, or one day of the month up to the 28th).
     private var isDagsterCalendarSchedule: Bool {
-        guard minutes.count == 1, hours.count == 1, months.count == 12 else { return false }
+        guard minutes.count == 1, hours.count == 1, months.count == 12, !lastDayOfMonth, nthWeekdays.isEmpty else {
+            return false
+        }
         let everyDayOfMonth = daysOfMonth.count == 31
         let everyWeekday = daysOfWeek.count == 7
         return (everyDayOfMonth && everyWeekday) || (everyDayOfMonth && daysOfWeek.count == 1)
@@ -235,8 +275,10 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the day matches, with cron's rule: when both day fields are restricted, either may match.
     private func dayMatches(_ wall: Wall) -> Bool {
-        let dom = dayOfMonthSet[wall.day]
-        let dow = dayOfWeekSet[wall.weekday]
+        let dom =
+            dayOfMonthSet[wall.day]
+            || (lastDayOfMonth && wall.day == GregorianDate.daysInMonth(wall.month, year: wall.year))
+        let dow = dayOfWeekSet[wall.weekday] || nthWeekdays.contains(wall.weekday * 8 + (wall.day - 1) / 7 + 1)
         if dayOfMonthRestricted && dayOfWeekRestricted { return dom || dow }
         return dom && dow
     }
