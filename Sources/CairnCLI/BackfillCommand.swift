@@ -18,7 +18,7 @@ struct BackfillDriveOptions: ParsableArguments {
     @Option(
         name: .long,
         help:
-            "How many of the backfill's runs may execute at once (default 1); 'backfill launch' keeps it with the backfill, for whoever drives it."
+            "How many of the backfill's runs may execute at once (default: the backfill's own limit, else 1); kept with the backfill for whoever drives it."
     )
     var maxConcurrentRuns: Int?
 
@@ -35,7 +35,7 @@ struct BackfillDriveOptions: ParsableArguments {
         let operations = try options.operations()
         let backfill = try await catchingCairnErrors {
             try await operations.driveBackfill(
-                id, maxConcurrentRuns: maxConcurrentRuns ?? 1, maxConcurrency: concurrency.maxConcurrency,
+                id, maxConcurrentRuns: maxConcurrentRuns, maxConcurrency: concurrency.maxConcurrency,
                 observer: BackfillProgress.show)
         }
         print("Backfill \(backfill.id) \(backfill.status.rawValue).")
@@ -45,6 +45,11 @@ struct BackfillDriveOptions: ParsableArguments {
 
 /// Prints one line per run of a backfill as it starts and ends.
 enum BackfillProgress {
+    /// Prints `line` with the control characters of messages and keys made visible.
+    private static func say(_ line: String) {
+        print(Formatting.terminalSafe(line, keepingLineBreaks: true))
+    }
+
     /// Says that a backfill was stored with its runs queued.
     static func queued(_ backfill: Backfill) {
         print(
@@ -58,11 +63,11 @@ enum BackfillProgress {
         let event = record.event
         switch event.type {
         case .runSuccess, .runFailure, .runCanceled:
-            print(
+            say(
                 "  \(event.type == .runSuccess ? "✓" : "✗") run \(event.runID.short) \(event.type.runStatus!.rawValue)"
                     + (event.type == .runSuccess ? "" : ": \(event.message)"))
         case .assetMaterialization:
-            print(
+            say(
                 "    ◆ \(event.assetKey?.description ?? "") \(event.partition.map { "partition \($0) " } ?? "")materialized"
             )
         default:

@@ -51,12 +51,13 @@ enum Formatting {
     /// `text` with its control characters shown as escapes (`\u{1B}` as `\e`, others as `\u{9B}`),
     /// so that a tag, message or key written by someone else cannot move the cursor, retitle the
     /// terminal or hide what follows (ESC and OSC sequences).
-    static func terminalSafe(_ text: String) -> String {
+    static func terminalSafe(_ text: String, keepingLineBreaks: Bool = false) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var safe = ""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\u{1B}": safe += "\\e"
+            case "\n" where keepingLineBreaks: safe += "\n"
             case "\n": safe += "\\n"
             case "\t": safe += "\\t"
             case "\r": safe += "\\r"
@@ -67,9 +68,10 @@ enum Formatting {
         return safe
     }
 
-    /// C0 and C1 control characters, DEL, and the bidirectional overrides that reorder what is shown.
+    /// C0 and C1 control characters, DEL, line and paragraph separators, and the bidirectional
+    /// marks and overrides that reorder what is shown.
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
-            || (0x2066...0x2069).contains(scalar.value)
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x200E...0x200F).contains(scalar.value)
+            || (0x2028...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 }

@@ -9,36 +9,36 @@ struct ProgressPrinter: Sendable {
         let step = event.stepKey ?? ""
         switch event.type {
         case .runStart:
-            print(
+            say(
                 "Run \(event.runID) started: \(event.message.replacingOccurrences(of: "Started execution of run: ", with: ""))"
             )
         case .runFailure where !event.message.hasPrefix("Execution of run failed: steps failed"):
-            print("  ✗ \(event.message)")
+            say("  ✗ \(event.message)")
         case .stepStart:
-            print("  ▸ \(step) started")
+            say("  ▸ \(step) started")
         case .assetMaterialization:
             let numbers = event.metadata.filter { $0.value.numericValue != nil }.map { "\($0.label)=\($0.value)" }
             let details = numbers.isEmpty ? "" : " (\(numbers.joined(separator: ", ")))"
             let partition = event.partition.map { " partition \($0)" } ?? ""
-            print("  ◆ \(event.assetKey?.description ?? step)\(partition) materialized\(details)")
+            say("  ◆ \(event.assetKey?.description ?? step)\(partition) materialized\(details)")
         case .stepSuccess:
-            print("  ✓ \(step) succeeded in \(duration(of: event))")
+            say("  ✓ \(step) succeeded in \(duration(of: event))")
         case .stepFailure:
-            print("  ✗ \(step) failed after \(duration(of: event)): \(event.error?.message ?? event.message)")
+            say("  ✗ \(step) failed after \(duration(of: event)): \(event.error?.message ?? event.message)")
         case .assetObservation:
             let version = event.dataVersion.map { " at data version \($0)" } ?? ""
-            print("  ◉ \(event.assetKey?.description ?? step) observed\(version)")
+            say("  ◉ \(event.assetKey?.description ?? step) observed\(version)")
         case .assetCheckEvaluation:
             let partition = event.partition.map { " [partition \($0)]" } ?? ""
-            print("  \(event.checkEvaluation?.passed == true ? "☑" : "☒") \(event.message)\(partition)")
+            say("  \(event.checkEvaluation?.passed == true ? "☑" : "☒") \(event.message)\(partition)")
         case .stepUpForRetry:
-            print("  ↻ \(step) \(event.message.components(separatedBy: " failed and ").last ?? "")")
+            say("  ↻ \(step) \(event.message.components(separatedBy: " failed and ").last ?? "")")
         case .engineEvent where event.metadata["pool"] != nil:
-            print("  ⏸ \(step) waiting\(event.message.components(separatedBy: " waiting").last ?? "")")
+            say("  ⏸ \(step) waiting\(event.message.components(separatedBy: " waiting").last ?? "")")
         case .stepSkipped:
-            print("  – \(step) skipped: \(event.message.components(separatedBy: ": ").last ?? "")")
+            say("  – \(step) skipped: \(event.message.components(separatedBy: ": ").last ?? "")")
         case .logs where event.level >= .info:
-            print("    [\(event.level.rawValue.lowercased())] \(step): \(event.message)")
+            say("    [\(event.level.rawValue.lowercased())] \(step): \(event.message)")
         default:
             return
         }
@@ -55,5 +55,10 @@ struct ProgressPrinter: Sendable {
     private func duration(of event: Event) -> String {
         guard case .float(let milliseconds) = event.metadata["duration_ms"] else { return "?" }
         return Formatting.duration(seconds: milliseconds / 1000)
+    }
+
+    /// Prints a line of progress with the control characters of messages and keys made visible.
+    private func say(_ line: String) {
+        print(Formatting.terminalSafe(line, keepingLineBreaks: true))
     }
 }

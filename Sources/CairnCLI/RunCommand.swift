@@ -61,7 +61,7 @@ struct RunCommand: AsyncParsableCommand {
             cursor = last.id
         }
         if let step, !steps.contains(step) {
-            let known = steps.sorted().map(Formatting.terminalSafe)
+            let known = steps.sorted().map { Formatting.terminalSafe($0) }
             throw fail(
                 "run \(run.id) has no step '\(Formatting.terminalSafe(step))'"
                     + (known.isEmpty ? "; it ran no step" : "; its steps: \(known.joined(separator: ", "))"))

@@ -8,7 +8,7 @@ struct TextTable {
     /// Adds a row, its control characters made visible (`Formatting.terminalSafe`); missing cells
     /// are empty.
     mutating func add(_ row: [String]) {
-        rows.append(row.map(Formatting.terminalSafe))
+        rows.append(row.map { Formatting.terminalSafe($0) })
     }
 
     /// The table as lines, columns separated by two spaces, the last column not padded.

@@ -13,6 +13,13 @@ struct WebOptions: ParsableArguments {
     @Flag(name: .long, help: "Refuse every change through the UI and the API: launches, re-executions, toggles.")
     var readOnly = false
 
+    @Option(
+        name: .long,
+        help:
+            "Another host name requests may name (the one a reverse proxy or DNS gives the server); repeat for several."
+    )
+    var allowedHost: [String] = []
+
     func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535, got \(port)")
@@ -24,7 +31,7 @@ struct WebOptions: ParsableArguments {
         do {
             let configuration = WebConfiguration(
                 host: host, port: port, readOnly: readOnly, credentials: try WebCredentials(environment: environment),
-                locationName: CairnCommand.configuration.commandName ?? "cairn")
+                locationName: CairnCommand.configuration.commandName ?? "cairn", allowedHosts: allowedHost)
             try configuration.validate()
             return configuration
         } catch {

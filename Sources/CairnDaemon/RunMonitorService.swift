@@ -111,7 +111,7 @@ public actor RunMonitorService: Service {
                 continue
             }
             logger.warning("Run \(run.id) FAILED: \(reason)")
-            try await stopDeclaredDeadWorker(of: run)
+            await stopDeclaredDeadWorker(of: run)
             failed.append(run)
             await resumeDeadRun(run)
         }
@@ -120,13 +120,20 @@ public actor RunMonitorService: Service {
 
     /// Kills with SIGKILL the process of its own on this host that executed a run declared dead,
     /// when it is still there (paused, hung): it must not go on with a run that has ended. Storage
-    /// refuses its events anyway; this also stops it using resources.
-    private func stopDeclaredDeadWorker(of run: Run) async throws {
-        guard let worker = try await RunWorker.latest(of: run, in: storage, executingOnly: true), worker.isLocal,
-            worker.pid != getpid(), worker.isAlive
+    /// refuses its events anyway; this also stops it using resources. Only a process whose
+    /// command line names the run (`execute-run <id>`) is killed, never one that reuses its pid.
+    private func stopDeclaredDeadWorker(of run: Run) async {
+        guard let worker = try? await RunWorker.latest(of: run, in: storage, executingOnly: true), worker.isLocal,
+            worker.pid != getpid(), worker.isAlive, Self.commandLine(of: worker.pid)?.contains(run.id.rawValue) == true
         else { return }
         kill(worker.pid, SIGKILL)
         logger.warning("Killed the process of run \(run.id) (\(worker)), declared dead but still there.")
+    }
+
+    /// The command line of process `pid` on this host (Linux's `/proc`), `nil` where it cannot be read.
+    private static func commandLine(of pid: Int32) -> String? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+        return String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 
     /// Why the run is to be failed: its worker died, or it is stuck STARTING; `nil` when it is fine.

@@ -140,6 +140,7 @@ public enum RunConfigFile {
         return try YAMLReader(path: path, text: text, budget: YAMLReader.Budget()).value(of: root, depth: 0)
     }
 
+    /// Refuses text longer than `maxBytes`.
     private static func checkSize(of text: String, path: String) throws {
         guard text.utf8.count <= maxBytes else {
             throw LoadError(
@@ -147,17 +148,18 @@ public enum RunConfigFile {
         }
     }
 
-    /// Refuses, before the YAML parser recurses into it, text that nests flow lists or mappings
-    /// (`[[[…`) or indents lines deeper than a run config can mean.
+    /// Refuses at once text that nests flow lists or mappings (`[[[…`) or indents lines deeper
+    /// than a run config can mean. Brackets are counted wherever they stand, in quoted scalars and
+    /// comments too, so a `]` in a string can hide a level: the bounds that hold whatever the text
+    /// are libyaml's 1,000 levels, before anything recurses, and `maxDepth` while values are read.
     private static func checkNesting(of text: String, path: String) throws {
         var depth = 0
         var line = 1
-        var quote: UInt8?
         var atLineStart = true
         var indentation = 0
         for byte in text.utf8 {
             if byte == UInt8(ascii: "\n") {
-                (line, atLineStart, indentation, quote) = (line + 1, true, 0, nil)
+                (line, atLineStart, indentation) = (line + 1, true, 0)
                 continue
             }
             if atLineStart {
@@ -171,12 +173,7 @@ public enum RunConfigFile {
                 }
                 atLineStart = false
             }
-            if let open = quote {
-                if byte == open { quote = nil }
-                continue
-            }
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
                 guard depth <= maxDepth else {
@@ -210,11 +207,13 @@ public enum RunConfigFile {
     private struct YAMLReader {
         /// How many more values the document may expand to.
         final class Budget {
+            /// The values still allowed.
             var remaining = RunConfigFile.maxValues
         }
 
         let path: String
         let text: String
+        /// The values the document may still expand to, shared by the whole reading.
         let budget: Budget
 
         func value(of node: Node, depth: Int) throws -> JSONValue {

@@ -67,11 +67,22 @@ def wait_for_status(wanted):
         except Exception:
             return None
 
+    # The page reloads while the run goes on: the status seen by the wait is the one returned,
+    # since reading it again may catch the page between two loads.
+    seen = []
+
+    def reached(d):
+        current = status(d)
+        if current in wanted:
+            seen.append(current)
+            return True
+        return False
+
     try:
-        wait.until(lambda d: status(d) in wanted)
+        wait.until(reached)
     except Exception:
         fail("the run did not reach " + "/".join(wanted) + "; its status is " + str(status(driver)))
-    return status(driver)
+    return seen[-1]
 
 
 try:

@@ -119,4 +119,21 @@ import Testing
             #expect(ticks == expected, "\(vector.cron) in \(vector.timeZone)")
         }
     }
+
+    /// Time-window partitions on a cron with `L` or `weekday#n` have a window per tick.
+    @Test func partitionsOnCronExtensionsFollowTheirTicks() throws {
+        let monthEnds = PartitionsDefinition.timeWindow(cron: "0 0 L * *", start: "2024-01-31", format: "%Y-%m-%d")
+        let space = try PartitionSpace(monthEnds, now: Date(timeIntervalSince1970: 1_719_792_000))  // 2024-07-01
+        #expect(
+            space.keys(in: space.all).map(\.rawValue) == [
+                "2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31",
+            ])
+        let secondFridays = PartitionsDefinition.timeWindow(
+            cron: "0 0 * * 5#2", start: "2024-01-12", format: "%Y-%m-%d")
+        let fridays = try PartitionSpace(secondFridays, now: Date(timeIntervalSince1970: 1_719_792_000))
+        #expect(
+            fridays.keys(in: fridays.all).map(\.rawValue) == [
+                "2024-01-12", "2024-02-09", "2024-03-08", "2024-04-12", "2024-05-10",
+            ])
+    }
 }

@@ -87,6 +87,19 @@ import Testing
                 server, "query($s: [String]) { runs(statuses: $s) { nodes { id } } }", variables: ["s": variables])
             #expect(deepVariables.errors == ["request refused: the variables nest deeper than 8 levels"])
 
+            // Strings end where GraphQL's lexer ends them: an escaped quote in a block string does not
+            // hide the selections after it, and neither does a backslash before a closing quote.
+            let nesting = String(repeating: "{ a ", count: 900) + String(repeating: "}", count: 900)
+            for prefix in [#"query($v: String = """\"x""") "#, #"query($v: String = "a\\") "#] {
+                let hidden = try await Self.graphQL(server, prefix + nesting)
+                #expect(
+                    hidden.errors == ["request refused: the query nests selections deeper than 24 levels"], "\(prefix)")
+            }
+            #expect(
+                try await Self.graphQL(server, "} " + nesting).errors == [
+                    "request refused: the query closes a '}' it never opened"
+                ])
+
             // A string or a comment holding brackets counts for nothing.
             let fine = try await Self.graphQL(
                 server, "# {{{{ [[[[\n{ runs(first: 2, statuses: [\"SUCCESS\"]) { nodes { id } } q: jobs }")
@@ -132,6 +145,18 @@ import Testing
                 body: Data(#"{"query":"{ jobs { name } }"}"#.utf8))
             #expect(charset.status == 200)
         }
+        let loopback = WebConfiguration(host: "127.0.0.1", port: 3000)
+        for name in [
+            "localhost.:3000", "[::1]:3000", "[0:0:0:0:0:0:0:1]:3000", "[::ffff:127.0.0.1]:3000", "127.0.0.1.",
+        ] {
+            #expect(loopback.accepts(hostHeader: name, servedPort: 3000), "\(name)")
+        }
+        #expect(!loopback.accepts(hostHeader: "[::ffff:10.0.0.1]:3000", servedPort: 3000))
+        let proxied = WebConfiguration(host: "127.0.0.1", port: 3000, allowedHosts: ["cairn.example"])
+        #expect(proxied.accepts(hostHeader: "cairn.example", servedPort: 3000))
+        #expect(proxied.accepts(origin: "https://cairn.example", host: "127.0.0.1:3000"))
+        #expect(!proxied.accepts(origin: "null", host: "127.0.0.1:3000"))
+        #expect(!proxied.accepts(origin: "https://evil.example", host: "127.0.0.1:3000"))
         #expect(!WebConfiguration(host: "127.0.0.1.nip.io").isLoopback)
         #expect(throws: WebConfigurationError.credentialsRequired(host: "127.0.0.1.nip.io")) {
             try WebConfiguration(host: "127.0.0.1.nip.io").validate()
@@ -153,15 +178,21 @@ import Testing
             }
             let throttled = try await server.post("/login", form: ["user": "ada", "password": "correct horse"])
             #expect(throttled.status == 429)
+            #expect(throttled.body.contains("Too many failed logins; try again in"))
             #expect(Int(throttled.headers["retry-after"] ?? "") ?? 0 > 0)
         }
         let throttle = LoginThrottle(maxFailures: 2, window: 60, maxClients: 2)
         let start = Date()
-        throttle.recordFailure(of: "a", now: start)
-        throttle.recordFailure(of: "a", now: start)
-        #expect(throttle.wait(for: "a", now: start.addingTimeInterval(10)) == 50)
-        #expect(throttle.wait(for: "b", now: start) == nil)
-        #expect(throttle.wait(for: "a", now: start.addingTimeInterval(61)) == nil)
+        #expect(throttle.attempt(by: "a", now: start) == nil)
+        #expect(throttle.attempt(by: "a", now: start) == nil)
+        #expect(throttle.attempt(by: "a", now: start.addingTimeInterval(10)) == 50)
+        #expect(throttle.attempt(by: "b", now: start) == nil)
+        #expect(throttle.attempt(by: "a", now: start.addingTimeInterval(61)) == nil)
+        throttle.reset("a")
+        #expect(throttle.attempt(by: "a", now: start.addingTimeInterval(62)) == nil)
+        #expect(LoginThrottle.client(ofAddress: "2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64")
+        #expect(LoginThrottle.client(ofAddress: "2001:db8:1:2:ffff::1") == "2001:db8:1:2::/64")
+        #expect(LoginThrottle.client(ofAddress: "192.0.2.7") == "192.0.2.7")
     }
 
     @Test func anOversizedBodyIs413AndHEADAnswersLikeGET() async throws {

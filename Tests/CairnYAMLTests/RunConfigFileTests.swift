@@ -174,6 +174,14 @@ import Testing
         }
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: RunConfigFile.LoadError.self) { try RunConfigFile.parse(yaml: deep, path: "deep.yaml") }
+        // Closing brackets in strings hide levels from the quick count; libyaml's bound and the
+        // reader's still refuse the document, without recursing into all of it.
+        let hidden = String(repeating: "[\"]\", ", count: 2_000) + "x" + String(repeating: "]", count: 2_000)
+        #expect(throws: RunConfigFile.LoadError.self) { try RunConfigFile.parse(yaml: hidden, path: "hidden.yaml") }
+        let justUnderLibYAML = String(repeating: "[\"]\", ", count: 900) + "x" + String(repeating: "]", count: 900)
+        #expect(throws: RunConfigFile.LoadError.self) {
+            try RunConfigFile.parse(yaml: justUnderLibYAML, path: "deep.yaml")
+        }
         let indented = (0..<300).map { String(repeating: " ", count: $0) + "- a" }.joined(separator: "\n")
         #expect(throws: RunConfigFile.LoadError.self) { try RunConfigFile.parse(yaml: indented, path: "i.yaml") }
         let huge = String(repeating: "a", count: RunConfigFile.maxBytes + 1)

@@ -21,16 +21,22 @@ extension InstanceOperations {
 
     /// Launches a backfill's queued runs in this process until every run has ended, as after its
     /// driver was killed: runs its dead driver had started are marked failed, never launched again.
-    /// The backfill's own limit of runs at once wins over `maxConcurrentRuns`.
     ///
+    /// - Parameter maxConcurrentRuns: when given, becomes the backfill's own limit of runs at
+    ///   once, kept for whoever drives it next; without it, the backfill's own limit, else 1.
     /// - Returns: the backfill as it ended.
     public func driveBackfill(
-        _ id: BackfillID, maxConcurrentRuns: Int = 1,
+        _ id: BackfillID, maxConcurrentRuns: Int? = nil,
         maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
         observer: (@Sendable (EventRecord) -> Void)? = nil
     ) async throws -> Backfill {
-        try await driver(maxConcurrentRuns: maxConcurrentRuns, maxConcurrency: maxConcurrency, observer: observer)
-            .drive(id)
+        if let maxConcurrentRuns, var backfill = try await storage.backfill(id), !backfill.status.isTerminal,
+            backfill.maxConcurrentRuns != maxConcurrentRuns
+        {
+            backfill.maxConcurrentRuns = max(1, maxConcurrentRuns)
+            try await storage.updateBackfill(backfill)
+        }
+        return try await driver(maxConcurrency: maxConcurrency, observer: observer).drive(id)
     }
 
     /// Cancels a backfill: its queued runs are canceled, running ones finish.

@@ -90,7 +90,10 @@ private struct PeriodicTicks: Sendable {
 
     /// The arithmetic of `schedule`, or `nil` when its ticks do not have this shape.
     init?(schedule: CronSchedule, first: Int) {
-        guard !schedule.repeatsEveryHour, schedule.months.count == 12 else { return nil }
+        // `L` and `weekday#n` are not periodic by week or by day of the month.
+        guard !schedule.repeatsEveryHour, schedule.months.count == 12, schedule.usesOnlyPlainDays,
+            !schedule.daysOfMonth.isEmpty, !schedule.daysOfWeek.isEmpty
+        else { return nil }
         let times = schedule.hours.flatMap { hour in schedule.minutes.map { hour * 3600 + $0 * 60 } }
         let shortest: Int
         if schedule.daysOfMonth.count == 31 && schedule.daysOfWeek.count == 7 {

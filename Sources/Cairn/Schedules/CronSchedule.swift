@@ -33,6 +33,10 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the day-of-month field holds `L`, the last day of the month (as Dagster's cron does).
     public let lastDayOfMonth: Bool
+    /// Whether the day fields hold only days (no `L`, no `weekday#n`), which `daysOfMonth` and
+    /// `daysOfWeek` then describe completely.
+    public var usesOnlyPlainDays: Bool { !lastDayOfMonth && nthWeekdays.isEmpty }
+
     /// The `weekday#n` entries of the day-of-week field (`5#2`, the second Friday of the month),
     /// as `weekday * 8 + n`.
     private let nthWeekdays: Set<Int>

@@ -58,19 +58,25 @@ struct GraphQLLimits: Sendable {
                 guard braces <= maxDepth else {
                     throw Exceeded(description: "the query nests selections deeper than \(maxDepth) levels")
                 }
-            case UInt8(ascii: "}"): braces -= 1
+            case UInt8(ascii: "}"):
+                braces -= 1
+                guard braces >= 0 else { throw Exceeded(description: "the query closes a '}' it never opened") }
             case UInt8(ascii: "["):
                 brackets += 1
                 guard brackets <= maxListDepth else {
                     throw Exceeded(description: "the query nests lists deeper than \(maxListDepth) levels")
                 }
-            case UInt8(ascii: "]"): brackets -= 1
+            case UInt8(ascii: "]"):
+                brackets -= 1
+                guard brackets >= 0 else { throw Exceeded(description: "the query closes a ']' it never opened") }
             case UInt8(ascii: "("):
                 parens += 1
                 guard parens <= maxArgumentDepth else {
                     throw Exceeded(description: "the query nests argument lists deeper than \(maxArgumentDepth) level")
                 }
-            case UInt8(ascii: ")"): parens -= 1
+            case UInt8(ascii: ")"):
+                parens -= 1
+                guard parens >= 0 else { throw Exceeded(description: "the query closes a ')' it never opened") }
             case UInt8(ascii: ":") where parens == 0 && braces > 0:
                 // Outside arguments, a colon in a selection set can only follow an alias.
                 aliases += 1
@@ -103,28 +109,37 @@ struct GraphQLLimits: Sendable {
             default: 0
             }
         }
-        guard variables.values.allSatisfy({ depth($0) < maxVariablesDepth }) else {
+        guard variables.values.allSatisfy({ depth($0) <= maxVariablesDepth }) else {
             throw Exceeded(description: "the variables nest deeper than \(maxVariablesDepth) levels")
         }
     }
 
-    /// The index after the string or block string that starts at `start`.
+    /// The index after the string or block string that starts at `start`, as GraphQL's lexer
+    /// reads them: in a string `\\` escapes the next character and a line break ends it; in a
+    /// block string only `\\"""` is an escape.
     private static func endOfString(in bytes: [UInt8], at start: Int) -> Int {
         let quote = UInt8(ascii: "\"")
-        let isBlock = start + 2 < bytes.count && bytes[start + 1] == quote && bytes[start + 2] == quote
+        let backslash = UInt8(ascii: "\\")
+        func isTripleQuote(at index: Int) -> Bool {
+            index + 2 < bytes.count && bytes[index] == quote && bytes[index + 1] == quote && bytes[index + 2] == quote
+        }
+        let isBlock = isTripleQuote(at: start)
         var index = start + (isBlock ? 3 : 1)
         while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\\") {
-                index += isBlock && index + 3 < bytes.count && bytes[index + 1] == quote ? 4 : 2
-                continue
-            }
             if isBlock {
-                if index + 2 < bytes.count, bytes[index] == quote, bytes[index + 1] == quote, bytes[index + 2] == quote
-                {
-                    return index + 3
+                if bytes[index] == backslash, isTripleQuote(at: index + 1) {
+                    index += 4
+                    continue
                 }
-            } else if bytes[index] == quote || bytes[index] == UInt8(ascii: "\n") {
-                return index + 1
+                if isTripleQuote(at: index) { return index + 3 }
+            } else {
+                if bytes[index] == backslash {
+                    index += 2
+                    continue
+                }
+                if bytes[index] == quote || bytes[index] == UInt8(ascii: "\n") || bytes[index] == UInt8(ascii: "\r") {
+                    return index + 1
+                }
             }
             index += 1
         }

@@ -3,10 +3,12 @@ import Hummingbird
 
 /// `/login` and `/logout`: the pages' login on a server with credentials.
 enum LoginPage {
-    static func render(next: String?, failed: Bool, site: WebSite) -> String {
+    /// The login page; `failed` says the last try was wrong, `notice` anything else to say.
+    static func render(next: String?, failed: Bool, site: WebSite, notice: String? = nil) -> String {
+        let flash = failed ? "Wrong user or password." : notice
         let body = """
             <div class="card login"><h1>Sign in</h1><p class="subtitle">This Cairn server requires a login.</p>
-            \(failed ? "<div class=\"flash error\">Wrong user or password.</div>" : "")
+            \(flash.map { "<div class=\"flash error\">\(HTML.escape($0))</div>" } ?? "")
             <form method="post" action="/login"><input type="hidden" name="next" value="\(HTML.escape(next.flatMap(safeNext) ?? "/"))">
             <label class="field"><span>User</span><input type="text" name="user" autocomplete="username" required></label>
             <label class="field"><span>Password</span><input type="password" name="password" \
@@ -21,18 +23,19 @@ enum LoginPage {
     static func submit(_ form: FormFields, client: String, site: WebSite) async throws -> Response {
         guard let credentials = site.configuration.credentials else { return .redirect(to: "/", type: .normal) }
         let next = form["next"].flatMap(safeNext) ?? "/"
-        let now = site.now()
-        if let wait = site.loginThrottle.wait(for: client, now: now) {
+        if let wait = site.loginThrottle.attempt(by: client, now: site.now()) {
+            let seconds = Int(wait.rounded(.up))
             var response = Response.html(
-                render(next: next, failed: true, site: site), status: .tooManyRequests)
-            response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
+                render(
+                    next: next, failed: false, site: site, notice: "Too many failed logins; try again in \(seconds) s."),
+                status: .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
             return response
         }
         // Both are compared, whatever the first says, so the time taken tells nothing.
         let userMatches = WebCredentials.constantTimeEquals(form.raw("user") ?? "", credentials.user)
         let passwordMatches = WebCredentials.constantTimeEquals(form.raw("password") ?? "", credentials.password)
         guard userMatches && passwordMatches else {
-            site.loginThrottle.recordFailure(of: client, now: now)
             return .html(render(next: next, failed: true, site: site), status: .unauthorized)
         }
         site.loginThrottle.reset(client)

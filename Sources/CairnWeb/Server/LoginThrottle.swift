@@ -20,26 +20,34 @@ final class LoginThrottle: Sendable {
         self.maxClients = maxClients
     }
 
-    /// How long `client` must wait before its next login is tried, or `nil` when it may log in now.
-    func wait(for client: String, now: Date) -> TimeInterval? {
+    /// Counts a login attempt of `client` before its credentials are checked, in one step so that
+    /// parallel attempts cannot pass the limit together; `reset` forgets it when the login succeeds.
+    ///
+    /// - Returns: how long `client` must wait before its next attempt, `nil` when this one may go on.
+    func attempt(by client: String, now: Date) -> TimeInterval? {
         failures.withLock { failures in
             let recent = (failures[client] ?? []).filter { now.timeIntervalSince($0) < window }
-            failures[client] = recent.isEmpty ? nil : recent
-            guard recent.count >= maxFailures, let oldest = recent.first else { return nil }
-            return window - now.timeIntervalSince(oldest)
-        }
-    }
-
-    /// Counts a failed login of `client`.
-    func recordFailure(of client: String, now: Date) {
-        failures.withLock { failures in
-            if failures[client] == nil, failures.count >= maxClients,
+            if recent.count >= maxFailures, let oldest = recent.first {
+                failures[client] = recent
+                return window - now.timeIntervalSince(oldest)
+            }
+            if recent.isEmpty, failures.count >= maxClients,
                 let oldest = failures.min(by: { ($0.value.last ?? .distantPast) < ($1.value.last ?? .distantPast) })
             {
                 failures[oldest.key] = nil
             }
-            failures[client, default: []].append(now)
+            failures[client] = recent + [now]
+            return nil
         }
+    }
+
+    /// The key of a client address: the address itself for IPv4, its /64 network for IPv6, which
+    /// one client holds whole.
+    static func client(ofAddress address: String) -> String {
+        guard address.contains(":") else { return address }
+        let groups = address.split(separator: ":", omittingEmptySubsequences: false)
+        guard !address.contains("::") || groups.count >= 4 else { return address }
+        return groups.prefix(4).joined(separator: ":") + "::/64"
     }
 
     /// Forgets the failures of `client`, once it logged in.

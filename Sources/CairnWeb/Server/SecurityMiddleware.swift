@@ -57,7 +57,7 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
                     + "the request named another host (Host: \(request.head.authority ?? "none"))")
         }
         if request.method == .post, let origin = request.headers[.origin],
-            origin != "http://\(host)" && origin != "https://\(host)"
+            !site.configuration.accepts(origin: origin, host: host)
         {
             throw WebError.forbidden("a change must come from a page of this server; the request came from \(origin)")
         }

@@ -100,7 +100,8 @@ struct WebRoutes: Sendable {
             page(LoginPage.render(next: query(request)["next"], failed: false, site: site))
         }
         router.post("/login") { request, context in
-            let client = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "unknown"
+            let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "unknown"
+            let client = LoginThrottle.client(ofAddress: address)
             return try await LoginPage.submit(try await form(request), client: client, site: site)
         }
         router.post("/logout") { request, _ in LoginPage.logout(request, site: site) }
