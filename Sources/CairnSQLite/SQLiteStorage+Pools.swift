@@ -84,9 +84,11 @@ extension SQLiteStorage {
     {
         try await self.pool.write { db in
             guard
-                try Bool.fetchOne(
-                    db.cachedStatement(sql: "SELECT 1 FROM runs WHERE id = ?"), arguments: [runID.rawValue]) != nil
+                let raw = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT status FROM runs WHERE id = ?"), arguments: [runID.rawValue])
             else { throw StorageError.unknownRun(runID) }
+            // Fencing: a run that has ended computes nothing more.
+            if let status = RunStatus(rawValue: raw), status.isTerminal { throw StorageError.runEnded(runID, status) }
             try db.cachedStatement(
                 sql: """
                     DELETE FROM concurrency_claims WHERE pool = ? AND run_id IN (

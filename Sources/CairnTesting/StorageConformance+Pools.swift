@@ -93,6 +93,10 @@ extension StorageConformance {
         try await expectThrows(.unknownRun("ghost"), "a claim for run ghost") {
             _ = try await storage.claimPoolSlot("api", runID: "ghost", stepKey: "a", at: time(7))
         }
+        try await storage.addRun(makeRun("ended", status: .failure))
+        try await expectThrows(.runEnded("ended", .failure), "a claim of a run that ended (a late worker)") {
+            _ = try await storage.claimPoolSlot("api", runID: "ended", stepKey: "a", at: time(8))
+        }
     }
 
     static func poolDefaultLimit(_ storage: any InstanceStorage) async throws {

@@ -36,7 +36,8 @@ public protocol ConcurrencyPoolStorage: Sendable {
     /// processes: it succeeds when the step already holds one (claims are idempotent), or when
     /// fewer claims than the pool's limit are held by runs that have not ended.
     ///
-    /// - Throws: `StorageError.unknownRun` when no run has the id.
+    /// - Throws: `StorageError.unknownRun` when no run has the id, `StorageError.runEnded` when the
+    ///   run has ended (fencing: a late worker computes nothing more).
     func claimPoolSlot(_ pool: String, runID: RunID, stepKey: String, at time: Date) async throws -> PoolSlotClaim
 
     /// Releases the slot of `pool` the step holds, if it holds one.

@@ -55,7 +55,8 @@ extension InMemoryStorage {
         -> PoolSlotClaim
     {
         try state.withLock { state in
-            guard state.runs[runID] != nil else { throw StorageError.unknownRun(runID) }
+            guard let run = state.runs[runID] else { throw StorageError.unknownRun(runID) }
+            if run.status.isTerminal { throw StorageError.runEnded(runID, run.status) }
             var claims = state.pools.claims[pool, default: []].filter {
                 state.runs[$0.runID]?.status.isTerminal == false
             }
