@@ -10,6 +10,9 @@ writes Tests/Fixtures/semantics-vectors.json:
 - timeZoneMappings: a time-window partitioned asset depending on another, in the same or in
   different time zones, with an explicit TimeWindowPartitionMapping or the default mapping; for
   each, whether Dagster refuses to map the partitions and its message.
+- nonexistentUpstream: a time-window mapping from downstream partitions to upstream windows
+  before the upstream's first partition or after its last: the keys Dagster reports as
+  required-but-nonexistent (allow_nonexistent_upstream_partitions=False) and those that exist.
 - cronExtensions: cron strings with Dagster's extensions (`L` in day-of-month, `weekday#n`, `?`)
   and look-alikes it refuses (`5L`, `W`, `L-2`): whether Dagster accepts each, and its first
   ticks from 2024-01-01 in UTC and Europe/Vienna.
@@ -159,6 +162,49 @@ def cron_extensions() -> list:
     return cases
 
 
+def nonexistent_upstream() -> list:
+    from datetime import datetime, timezone
+
+    import dagster as dg
+
+    now = datetime(2024, 12, 1, tzinfo=timezone.utc)
+    cases = [
+        # (upstream start, upstream end, downstream start, downstream end, start offset, end offset, keys)
+        ("2024-03-01", None, "2024-01-01", None, 0, 0, ["2024-01-05"]),
+        ("2024-03-01", None, "2024-01-01", None, 0, 0, ["2024-02-28", "2024-02-29", "2024-03-01", "2024-03-02"]),
+        ("2024-01-01", None, "2024-01-01", None, -1, 0, ["2024-01-01"]),
+        ("2024-01-01", None, "2024-01-01", None, -3, 0, ["2024-01-02"]),
+        ("2024-01-01", "2024-06-01", "2024-01-01", None, 0, 0, ["2024-06-05"]),
+        ("2024-01-01", "2024-06-01", "2024-01-01", None, 0, 2, ["2024-05-30"]),
+        ("2024-01-01", None, "2024-01-01", None, 0, 0, ["2024-07-01"]),
+    ]
+    results = []
+    for upstream_start, upstream_end, downstream_start, downstream_end, start_offset, end_offset, keys in cases:
+        upstream = dg.DailyPartitionsDefinition(start_date=upstream_start, end_date=upstream_end)
+        downstream = dg.DailyPartitionsDefinition(start_date=downstream_start, end_date=downstream_end)
+        mapping = dg.TimeWindowPartitionMapping(
+            start_offset=start_offset, end_offset=end_offset, allow_nonexistent_upstream_partitions=False)
+        with dg.instance_for_test() as instance:
+            from dagster._core.definitions.partitions.context import partition_loading_context
+
+            with partition_loading_context(effective_dt=now, dynamic_partitions_store=instance):
+                result = mapping.get_upstream_mapped_partitions_result_for_partitions(
+                    downstream.subset_with_partition_keys(keys), downstream, upstream)
+        results.append(
+            {
+                "upstreamStart": upstream_start,
+                "upstreamEnd": upstream_end,
+                "downstreamStart": downstream_start,
+                "startOffset": start_offset,
+                "endOffset": end_offset,
+                "downstreamKeys": keys,
+                "upstreamKeys": sorted(result.partitions_subset.get_partition_keys()),
+                "nonexistentKeys": sorted(result.required_but_nonexistent_subset.get_partition_keys()),
+            }
+        )
+    return results
+
+
 def main() -> None:
     ensure_venv()
     import dagster
@@ -168,6 +214,7 @@ def main() -> None:
         "tagSelections": tag_selections(),
         "timeZoneMappings": time_zone_mappings(),
         "cronExtensions": cron_extensions(),
+        "nonexistentUpstream": nonexistent_upstream(),
     }
     os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
     with open(OUTPUT, "w") as file:

@@ -56,6 +56,7 @@ enum BackfillProgress {
             "Backfill \(backfill.id): \(backfill.partitionCount) partition\(backfill.partitionCount == 1 ? "" : "s") "
                 + "of \(backfill.assetKeys.count) asset\(backfill.assetKeys.count == 1 ? "" : "s") in "
                 + "\(backfill.runCount) run\(backfill.runCount == 1 ? "" : "s"), queued.")
+        for note in backfill.notes { say("  ⚠ \(note)") }
     }
 
     /// Prints the line for an event, if it deserves one.

@@ -35,6 +35,8 @@ struct ProgressPrinter: Sendable {
             say("  ↻ \(step) \(event.message.components(separatedBy: " failed and ").last ?? "")")
         case .engineEvent where event.metadata["pool"] != nil:
             say("  ⏸ \(step) waiting\(event.message.components(separatedBy: " waiting").last ?? "")")
+        case .engineEvent where event.level >= .warning && event.stepKey == nil:
+            say("  ⚠ \(event.message)")
         case .stepSkipped:
             say("  – \(step) skipped: \(event.message.components(separatedBy: ": ").last ?? "")")
         case .logs where event.level >= .info:

@@ -85,7 +85,7 @@ extension SQLiteStorage {
             runConfig: try (row[4] as String?).map {
                 try decode(JSONValue.self, from: $0, "the run config of backfill \(id)")
             },
-            error: body.error, maxConcurrentRuns: body.maxConcurrentRuns)
+            error: body.error, maxConcurrentRuns: body.maxConcurrentRuns, notes: body.notes ?? [])
     }
 }
 
@@ -121,6 +121,7 @@ private struct BackfillBody: Codable {
     var tags: [String: String]
     var error: String?
     var maxConcurrentRuns: Int?
+    var notes: [String]?
 
     /// The parts of `backfill` that have no column of their own.
     init(_ backfill: Backfill) {
@@ -132,5 +133,6 @@ private struct BackfillBody: Codable {
         tags = backfill.tags
         error = backfill.error
         maxConcurrentRuns = backfill.maxConcurrentRuns
+        notes = backfill.notes.isEmpty ? nil : backfill.notes
     }
 }

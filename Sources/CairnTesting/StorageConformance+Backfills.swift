@@ -10,7 +10,8 @@ extension StorageConformance {
             assetKeys: ["weather/daily", "weather/raw"],
             partitionSelection: "2024-01-01...2024-01-03", partitionCount: 3, runCount: 3,
             tags: ["team": "data"], runConfig: .object(["ops": .object(["raw": .object(["config": .number(1.5)])])]),
-            maxConcurrentRuns: 4)
+            maxConcurrentRuns: 4, notes: ["'weather/daily' depends on 1 partition of 'weather/raw' that does not exist"]
+        )
         let runs = ["2024-01-01", "2024-01-02", "2024-01-03"].enumerated().map { index, partition in
             backfillRun(backfill, partition: partition, createdAt: Double(index))
         }
@@ -178,5 +179,6 @@ extension StorageConformance {
         try expectEqual(actual.runConfig, expected.runConfig, "\(what): runConfig")
         try expectEqual(actual.error, expected.error, "\(what): error")
         try expectEqual(actual.maxConcurrentRuns, expected.maxConcurrentRuns, "\(what): maxConcurrentRuns")
+        try expectEqual(actual.notes, expected.notes, "\(what): notes")
     }
 }

@@ -28,10 +28,21 @@ import Testing
             let valid: Bool
             let ticks: [String]
         }
+        struct NonexistentUpstream: Decodable {
+            let upstreamStart: String
+            let upstreamEnd: String?
+            let downstreamStart: String
+            let startOffset: Int
+            let endOffset: Int
+            let downstreamKeys: [String]
+            let upstreamKeys: [String]
+            let nonexistentKeys: [String]
+        }
         let dagsterVersion: String
         let tagSelections: TagSelections
         let timeZoneMappings: [TimeZoneMapping]
         let cronExtensions: [CronExtension]
+        let nonexistentUpstream: [NonexistentUpstream]
     }
 
     static func vectors() throws -> Vectors {
@@ -135,5 +146,62 @@ import Testing
             fridays.keys(in: fridays.all).map(\.rawValue) == [
                 "2024-01-12", "2024-02-09", "2024-03-08", "2024-04-12", "2024-05-10",
             ])
+    }
+
+    /// The mapping API says which upstream partitions the downstream ones require that do not
+    /// exist, as Dagster's `required_but_nonexistent_subset` does, beside those that exist.
+    @Test func nonexistentUpstreamPartitionsMatchDagster() throws {
+        let vectors = try Self.vectors().nonexistentUpstream
+        #expect(vectors.count == 7)
+        let now = Date(timeIntervalSince1970: 1_733_011_200)  // 2024-12-01T00:00:00Z
+        for vector in vectors {
+            let upstream = Asset<Int>(
+                "upstream", partitions: .daily(start: vector.upstreamStart, end: vector.upstreamEnd)
+            ) { _ in 1 }
+            let downstream = Asset(
+                "downstream", partitions: .daily(start: vector.downstreamStart),
+                from: upstream.partitions(.timeWindow(startOffset: vector.startOffset, endOffset: vector.endOffset))
+            ) { _, values in values.count }
+            let graph = try Definitions(assets: [upstream, downstream]).assetGraph
+            let (parent, child) = (graph.index(of: "upstream")!, graph.index(of: "downstream")!)
+            let parentSpace = try PartitionSpace(graph.nodes[parent].spec.partitions!, now: now)
+            let childSpace = try PartitionSpace(graph.nodes[child].spec.partitions!, now: now)
+            let subset = try childSpace.subset(of: vector.downstreamKeys.map { PartitionKey($0) }, asset: "downstream")
+            let what = "\(vector.downstreamKeys) with offsets \(vector.startOffset), \(vector.endOffset)"
+            let existing = try #require(
+                graph.upstreamPartitions(
+                    of: subset, child: child, childSpace: childSpace, parent: parent, parentSpace: parentSpace))
+            #expect(parentSpace.keys(in: existing).map(\.rawValue) == vector.upstreamKeys, "\(what)")
+            let missing = graph.nonexistentUpstreamPartitions(
+                of: subset, child: child, childSpace: childSpace, parent: parent, parentSpace: parentSpace)
+            #expect(missing.keys.map(\.rawValue) == vector.nonexistentKeys, "\(what)")
+            #expect(missing.count == vector.nonexistentKeys.count, "\(what)")
+        }
+    }
+
+    /// Materializing or backfilling partitions whose upstream windows do not exist says so.
+    @Test func materializingAndBackfillingSayWhichUpstreamPartitionsDoNotExist() async throws {
+        let upstream = Asset<Int>("upstream", partitions: .daily(start: "2024-03-01", end: "2024-04-01")) { _ in 1 }
+        let downstream = Asset(
+            "downstream", partitions: .daily(start: "2024-01-01", end: "2024-04-01"),
+            from: upstream.partitions(.timeWindow())
+        ) { _, values in values.count }
+        let definitions = Definitions(assets: [upstream, downstream])
+        let storage = InMemoryStorage()
+        let run = try await definitions.materialize(
+            "key:downstream", storage: storage, defaultIOManager: MemoryIOManager(), partition: "2024-01-05")
+        let warnings = try await storage.events(ofRun: run.runID, after: nil, limit: 100).filter {
+            $0.event.type == .engineEvent && $0.event.level == .warning
+        }
+        #expect(
+            warnings.map(\.event.message) == [
+                "'downstream' depends on 1 partition of 'upstream' that does not exist ('2024-01-05'): before its "
+                    + "first partition or after its last; they are left out of what 'downstream' loads"
+            ])
+        let backfill = try await operations(definitions, storage).launchBackfill(
+            "key:downstream", partitions: .range(PartitionKeyRange("2024-02-27", "2024-03-02")))
+        #expect(backfill.notes.count == 1)
+        #expect(backfill.notes.first?.contains("depends on 3 partitions of 'upstream' that do not exist") == true)
+        #expect(backfill.notes.first?.contains("'2024-02-27', '2024-02-28', '2024-02-29'") == true)
     }
 }

@@ -30,13 +30,16 @@ public struct Backfill: Hashable, Sendable, Codable, Identifiable {
     /// How many of its runs may execute at once, whoever drives it (`backfill launch --no-drive`,
     /// then the daemon or `backfill resume`); `nil`: the driver's own limit.
     public var maxConcurrentRuns: Int?
+    /// What its planning found worth saying: upstream partitions its partitions depend on that do
+    /// not exist, a sentence per asset and upstream asset.
+    public var notes: [String]
 
     /// Creates a backfill record.
     public init(
         id: BackfillID = .random(), status: BackfillStatus = .requested, createdAt: Date = Date(),
         endedAt: Date? = nil, selection: String, assetKeys: [AssetKey], partitionSelection: String,
         partitionCount: Int, runCount: Int, tags: [String: String] = [:], runConfig: JSONValue? = nil,
-        error: String? = nil, maxConcurrentRuns: Int? = nil
+        error: String? = nil, maxConcurrentRuns: Int? = nil, notes: [String] = []
     ) {
         self.id = id
         self.status = status
@@ -51,6 +54,7 @@ public struct Backfill: Hashable, Sendable, Codable, Identifiable {
         self.runConfig = runConfig
         self.error = error
         self.maxConcurrentRuns = maxConcurrentRuns
+        self.notes = notes
     }
 
     /// The tag that marks the runs of a backfill, as in Dagster.

@@ -106,10 +106,28 @@ public struct BackfillPlanner: Sendable {
             throw PartitionsError.partitionMismatch(
                 "no partition of the selected assets matches '\(partitions)'; nothing to backfill")
         }
+        // Say which upstream partitions the targets depend on that do not exist.
+        var spaceOfNode: [Int: PartitionSpace] = [:]
+        for (index, group) in groups.enumerated() {
+            for node in group.nodes { spaceOfNode[node] = spaces[index] }
+        }
+        for node in selected {
+            for parent in graph.parents[node] where spaceOfNode[parent] == nil {
+                if let definition = graph.nodes[parent].spec.partitions {
+                    spaceOfNode[parent] = try await PartitionSpace.resolve(definition, now: now, storage: storage)
+                }
+            }
+        }
+        var notes: [String] = []
+        for (index, group) in groups.enumerated() {
+            for node in group.nodes {
+                notes += graph.nonexistentUpstreamNotes(of: targets[index]!, child: node, spaces: spaceOfNode)
+            }
+        }
         let backfill = Backfill(
             id: backfillID, createdAt: now, selection: selection, assetKeys: selected.map { graph.nodes[$0].key },
             partitionSelection: partitions.description, partitionCount: partitionCount, runCount: runs.count,
-            tags: tags, runConfig: runConfig.json)
+            tags: tags, runConfig: runConfig.json, notes: notes)
         return (backfill, runs)
     }
 

@@ -83,6 +83,12 @@ extension RunPartitions {
         }
         let target = PartitionTarget(subset, in: space)
         for entry in materialized { result.targets[entry.key] = target }
+        let spacesByNode = Dictionary(
+            uniqueKeysWithValues: spaces.compactMap { key, space in graph.index(of: key).map { ($0, space) } })
+        for entry in materialized {
+            guard let child = graph.index(of: entry.key) else { continue }
+            result.nonexistentUpstream += graph.nonexistentUpstreamNotes(of: subset, child: child, spaces: spacesByNode)
+        }
         for key in partitioned where result.targets[key] == nil && spaces[key]?.definition == space.definition {
             // Checks of assets the run does not materialize check the same partitions.
             if plan.steps.contains(where: { step in

@@ -7,6 +7,8 @@ struct RunPartitions: Sendable {
     var spaces: [AssetKey: PartitionSpace] = [:]
     /// The partitions each partitioned asset of the run materializes, by key.
     var targets: [AssetKey: PartitionTarget] = [:]
+    /// What the run's partitions depend on that does not exist, a sentence per upstream asset.
+    var nonexistentUpstream: [String] = []
 
     /// The keys of the partitions of `upstream` that `consumer` loads through `mapping`, or `nil`
     /// when `upstream` is not partitioned. A step that loads one of its own assets (a check) gets

@@ -74,4 +74,46 @@ extension AssetGraph {
         }
         return result
     }
+
+    /// The partitions of the asset at `parent` that the partitions `subset` of the asset at `child`
+    /// depend on but that do not exist: time windows before the parent's first partition or after
+    /// its last one at the time (Dagster's required-but-nonexistent partitions), counted, with the
+    /// keys of at most `limit` of them. `upstreamPartitions` leaves them out.
+    public func nonexistentUpstreamPartitions(
+        of subset: PartitionSubset, child: Int, childSpace: PartitionSpace?, parent: Int,
+        parentSpace: PartitionSpace?, limit: Int = 100
+    ) -> (count: Int, keys: [PartitionKey]) {
+        guard let parentSpace else { return (0, []) }
+        var count = 0
+        var keys: [PartitionKey] = []
+        for dependency in nodes[child].spec.dependencies where dependency.key == nodes[parent].key {
+            guard
+                let mapping = try? ResolvedPartitionMapping.resolve(
+                    dependency.partitionMapping, upstream: parentSpace.definition, downstream: childSpace?.definition)
+            else { continue }
+            let missing = mapping.nonexistentUpstream(
+                of: subset, downstream: childSpace, upstream: parentSpace, limit: limit)
+            count += missing.count
+            keys += missing.keys.prefix(limit - keys.count)
+        }
+        return (count, keys)
+    }
+
+    /// Says which upstream partitions that the partitions `subset` of the asset at `child` depend
+    /// on do not exist, one sentence per upstream asset; none when all exist.
+    func nonexistentUpstreamNotes(
+        of subset: PartitionSubset, child: Int, spaces: [Int: PartitionSpace]
+    ) -> [String] {
+        parents[child].compactMap { parent in
+            let (count, keys) = nonexistentUpstreamPartitions(
+                of: subset, child: child, childSpace: spaces[child], parent: parent, parentSpace: spaces[parent],
+                limit: 3)
+            guard count > 0 else { return nil }
+            let shown = keys.map { "'\($0)'" }.joined(separator: ", ") + (count > keys.count ? ", …" : "")
+            return
+                "'\(nodes[child].key)' depends on \(count) partition\(count == 1 ? "" : "s") of '\(nodes[parent].key)' "
+                + "that do\(count == 1 ? "es" : "") not exist (\(shown)): before its first partition or after its "
+                + "last; they are left out of what '\(nodes[child].key)' loads"
+        }
+    }
 }

@@ -121,6 +121,37 @@ struct ResolvedPartitionMapping: Sendable {
         }
     }
 
+    /// The keys of the upstream partitions the downstream partitions `subset` depend on that do not
+    /// exist (Dagster's required-but-nonexistent partitions): time windows before the upstream's
+    /// first partition or after its last one at the time, at most `limit` of them, oldest first.
+    /// As in Dagster, the downstream windows themselves must exist upstream, not the windows the
+    /// mapping's offsets reach (a rolling window on the first partition requires nothing missing).
+    /// Only time-window mappings have any; `upstream(of:downstream:upstream:)` leaves them out.
+    func nonexistentUpstream(
+        of subset: PartitionSubset, downstream: PartitionSpace?, upstream: PartitionSpace, limit: Int = 100
+    ) -> (count: Int, keys: [PartitionKey]) {
+        guard case .timeWindow = mapping, let downstream,
+            let from = downstream.primary.timeWindow, let to = upstream.primary.timeWindow
+        else { return (0, []) }
+        let existing = upstream.primary.existing
+        var missing = PartitionRanges()
+        for range in subset.slices[""]?.ranges ?? [] {
+            let required = from.requiredUpstreamIndices(of: range, in: to, startOffset: 0, endOffset: 0)
+            guard !required.isEmpty else { continue }
+            if required.lowerBound < 0 { missing.insert(required.lowerBound..<min(0, required.upperBound)) }
+            let end = existing.ranges.last?.upperBound ?? 0
+            if required.upperBound > end { missing.insert(max(end, required.lowerBound)..<required.upperBound) }
+        }
+        var keys: [PartitionKey] = []
+        outer: for range in missing.ranges {
+            for index in range {
+                guard keys.count < limit else { break outer }
+                keys.append(to.key(at: index))
+            }
+        }
+        return (missing.count, keys)
+    }
+
     /// The upstream partitions the downstream partitions `subset` depend on.
     func upstream(of subset: PartitionSubset, downstream: PartitionSpace?, upstream: PartitionSpace) -> PartitionSubset
     {

@@ -19,6 +19,20 @@ extension TimeWindowPartitions {
         return upstream.aligned(start: start, end: end, offsets: (0, 0))
     }
 
+    /// The indices of the windows of `upstream` that the downstream partitions `downstreamIndices`
+    /// of `self` require, as `upstreamIndices`, but before the upstream's first window too: negative
+    /// indices are windows before its first partition (Dagster's required-but-nonexistent).
+    func requiredUpstreamIndices(
+        of downstreamIndices: Range<Int>, in upstream: TimeWindowPartitions, startOffset: Int, endOffset: Int
+    ) -> Range<Int> {
+        guard !downstreamIndices.isEmpty else { return 0..<0 }
+        let start = ticks.tick(downstreamIndices.lowerBound + startOffset)
+        let end = ticks.tick(downstreamIndices.upperBound + endOffset)
+        let lower = upstream.ticks.lastIndex(atOrBefore: start)
+        let upper = upstream.ticks.lastIndex(atOrBefore: end - 1) + 1
+        return upper > lower ? lower..<upper : 0..<0
+    }
+
     /// The reverse: the downstream indices (of self) whose mapped upstream windows include any of
     /// `upstreamIndices` of `upstream`, as Dagster's `get_downstream_partitions_for_partitions`.
     public func downstreamIndices(

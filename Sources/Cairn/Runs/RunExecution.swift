@@ -93,6 +93,11 @@ public struct RunExecution: Sendable {
             if let name = resources.selectedEnvironment { run.tags["cairn/environment"] = name }
             try await storage.addRun(run)
         }
+        if let notes = planned.partitions?.nonexistentUpstream, !notes.isEmpty {
+            let records = try await storage.append(
+                notes.map { Event(.engineEvent, runID: run.id, level: .warning, message: $0) })
+            if let observer { records.forEach(observer) }
+        }
         let executor = Executor(
             graph: planned.graph, storage: storage, defaultIOManager: ioManager(of: planned),
             maxConcurrency: maxConcurrency, defaultRetryPolicy: definitions.retryPolicy, resources: resources,

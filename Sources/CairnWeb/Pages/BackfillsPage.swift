@@ -53,6 +53,7 @@ enum BackfillsPage {
             <p class="subtitle">\(backfill.partitionCount) partition(s) (\(HTML.escape(backfill.partitionSelection))) of \
             \(backfill.assetKeys.map(WebFormat.assetLink).joined(separator: ", ")) in \(backfill.runCount) run(s)</p>
             """
+        for note in backfill.notes { body += "<div class=\"flash warning\">\(HTML.escape(note))</div>" }
         if !backfill.status.isTerminal {
             body +=
                 "<div class=\"actions\">"

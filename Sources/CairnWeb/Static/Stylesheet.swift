@@ -85,6 +85,7 @@ enum Stylesheet {
         .flash { padding: 10px 14px; border-radius: 8px; margin-bottom: 16px; border: 1px solid; }
         .flash.error { background: #ffebe9; border-color: #ffc1bc; color: #82071e; white-space: pre-wrap; }
         .flash.notice { background: #dafbe1; border-color: #aceebb; color: #116329; }
+        .flash.warning { background: #fff8c5; border-color: #eac54f; color: #7d4e00; }
         .pagination { display: flex; gap: 8px; align-items: center; padding: 12px 18px; justify-content: flex-end; }
         dl.facts { display: grid; grid-template-columns: 160px 1fr; gap: 6px 16px; margin: 0; }
         dl.facts dt { color: var(--muted); }
