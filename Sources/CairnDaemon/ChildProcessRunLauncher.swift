@@ -75,19 +75,23 @@ public final class ChildProcessRunLauncher: RunLauncher {
         }
         try process.run()
         let worker = RunWorker(pid: process.processIdentifier, host: ProcessInfo.processInfo.hostName)
+        // The child is watched from now on, even when its run ended meanwhile and storage refuses
+        // the record of its process: its exit is handled and waited for like any other.
+        defer {
+            children.withLock { children in
+                children[run.id] = Task.detached { [self] in
+                    for await exit in exits {
+                        await handleExit(of: run.id, worker: worker, status: exit.status, signaled: exit.signaled)
+                    }
+                    _ = self.children.withLock { $0.removeValue(forKey: run.id) }
+                }
+            }
+        }
         try await storage.append([
             Event(
                 .engineEvent, runID: run.id, message: "Launched the run in a child process (\(worker)).",
                 metadata: worker.metadata)
         ])
-        children.withLock { children in
-            children[run.id] = Task.detached { [self] in
-                for await exit in exits {
-                    await handleExit(of: run.id, worker: worker, status: exit.status, signaled: exit.signaled)
-                }
-                _ = self.children.withLock { $0.removeValue(forKey: run.id) }
-            }
-        }
     }
 
     /// The runs whose child processes are running.
