@@ -78,6 +78,7 @@ import Testing
     @Test func timeWindowMappingsAcrossTimeZonesAreRefusedAsInDagster() throws {
         let vectors = try Self.vectors().timeZoneMappings
         #expect(vectors.count == 20)
+        #expect(Set(vectors.map(\.kind)) == ["daily", "hourly"])
         for vector in vectors {
             func partitions(_ zone: String) -> PartitionsDefinition {
                 vector.kind == "daily"
