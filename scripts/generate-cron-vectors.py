@@ -12,13 +12,9 @@ Usage: python3 scripts/generate-cron-vectors.py
 
 import json
 import os
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 
-DAGSTER_VERSION = "1.13.29"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VENV = os.path.join(ROOT, ".venv-dagster")
+from dagster_venv import ROOT, ensure_venv
 OUTPUT = os.path.join(ROOT, "Tests", "Fixtures", "cron-ticks.json")
 TICKS_PER_CASE = 20
 
@@ -69,16 +65,6 @@ def transitions(zone: str) -> list[datetime]:
         t = after
     return found
 
-
-def ensure_venv() -> None:
-    """Re-run this script inside .venv-dagster with Dagster installed."""
-    python = os.path.join(VENV, "bin", "python")
-    if os.path.abspath(sys.executable) == os.path.abspath(python):
-        return
-    if not os.path.exists(python):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    subprocess.check_call([python, "-m", "pip", "install", "-q", f"dagster=={DAGSTER_VERSION}"])
-    os.execv(python, [python, *sys.argv])
 
 
 def starts_for(t: datetime) -> list[datetime]:

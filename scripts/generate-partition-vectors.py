@@ -25,14 +25,10 @@ Usage: python3 scripts/generate-partition-vectors.py
 import json
 import os
 import re
-import subprocess
-import sys
 import warnings
 from datetime import datetime, timedelta, timezone
 
-DAGSTER_VERSION = "1.13.29"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VENV = os.path.join(ROOT, ".venv-dagster")
+from dagster_venv import ROOT, ensure_venv
 OUTPUT = os.path.join(ROOT, "Tests", "Fixtures", "partition-vectors.json")
 ALL_KEYS_UP_TO = 200
 FIRST_KEYS = 60
@@ -50,16 +46,6 @@ CHANGES = {
 }
 ZONES = list(CHANGES)
 
-
-def ensure_venv() -> None:
-    """Re-run this script inside .venv-dagster with Dagster installed."""
-    python = os.path.join(VENV, "bin", "python")
-    if os.path.abspath(sys.executable) == os.path.abspath(python):
-        return
-    if not os.path.exists(python):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    subprocess.check_call([python, "-m", "pip", "install", "-q", f"dagster=={DAGSTER_VERSION}"])
-    os.execv(python, [python, *sys.argv])
 
 
 def day_before(day: str, days: int = 1) -> str:

@@ -22,12 +22,8 @@ Usage: python3 scripts/generate-semantics-vectors.py
 
 import json
 import os
-import subprocess
-import sys
 
-DAGSTER_VERSION = "1.13.29"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VENV = os.path.join(ROOT, ".venv-dagster")
+from dagster_venv import ROOT, ensure_venv
 OUTPUT = os.path.join(ROOT, "Tests", "Fixtures", "semantics-vectors.json")
 
 TAGGED_ASSETS = {
@@ -73,16 +69,6 @@ ZONE_PAIRS = [
     ("Asia/Kolkata", "UTC"),
 ]
 
-
-def ensure_venv() -> None:
-    """Re-run this script inside .venv-dagster with Dagster installed."""
-    python = os.path.join(VENV, "bin", "python")
-    if os.path.abspath(sys.executable) == os.path.abspath(python):
-        return
-    if not os.path.exists(python):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    subprocess.check_call([python, "-m", "pip", "install", "-q", f"dagster=={DAGSTER_VERSION}"])
-    os.execv(python, [python, *sys.argv])
 
 
 def tag_selections() -> dict:
