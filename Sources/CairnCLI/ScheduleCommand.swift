@@ -104,7 +104,7 @@ struct ScheduleTicksCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        _ = try SchedulesAndSensors.schedule(named: name)
+        _ = try await catchingCairnErrors { try CodeLocation.definitions.schedule(named: name) }
         let ticks = try await options.openStorage().scheduleTicks(of: name, before: nil, limit: limit)
         guard !ticks.isEmpty else {
             print("Schedule '\(name)' has no ticks yet.")
@@ -130,7 +130,7 @@ struct PreviewScheduleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let schedule = try SchedulesAndSensors.schedule(named: name)
+        let schedule = try await catchingCairnErrors { try CodeLocation.definitions.schedule(named: name) }
         let graph = try validatedGraph()
         let cron = try schedule.cronSchedule()
         var table = TextTable(header: ["TICK", "REQUEST"])

@@ -102,7 +102,7 @@ struct SensorTicksCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let sensor = try SchedulesAndSensors.sensor(named: name)
+        let sensor = try await catchingCairnErrors { try CodeLocation.definitions.sensor(named: name) }
         let ticks = try await options.openStorage().scheduleTicks(of: sensor.storageName, before: nil, limit: limit)
         guard !ticks.isEmpty else {
             print("Sensor '\(name)' has no ticks yet.")
@@ -123,7 +123,7 @@ struct PreviewSensorCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let sensor = try SchedulesAndSensors.sensor(named: name)
+        let sensor = try await catchingCairnErrors { try CodeLocation.definitions.sensor(named: name) }
         let graph = try validatedGraph()
         let storage = try options.openStorage()
         let cursor = try await storage.scheduleState(sensor.storageName)?.cursor

@@ -391,7 +391,4 @@ extension RunConfigFile {
     }
 }
 
-extension RunConfigFile.LoadError: UserError {
-    /// Always `invalid`: the file must be fixed.
-    public var kind: UserErrorKind { .invalid }
-}
+extension RunConfigFile.LoadError: UserError {}

@@ -87,4 +87,24 @@ extension Definitions {
         }
         return job
     }
+
+    /// The schedule with this name.
+    ///
+    /// - Throws: `OperationError.unknownSchedule`, with the nearest name when one is close.
+    public func schedule(named name: String) throws(OperationError) -> Schedule {
+        guard let schedule = schedules.first(where: { $0.name == name }) else {
+            throw .unknownSchedule(name, known: schedules.map(\.name))
+        }
+        return schedule
+    }
+
+    /// The sensor with this name.
+    ///
+    /// - Throws: `OperationError.unknownSensor`, with the nearest name when one is close.
+    public func sensor(named name: String) throws(OperationError) -> Sensor {
+        guard let sensor = sensors.first(where: { $0.name == name }) else {
+            throw .unknownSensor(name, known: sensors.map(\.name))
+        }
+        return sensor
+    }
 }

@@ -5,9 +5,7 @@ extension InstanceOperations {
     /// - Throws: `OperationError.unknownSchedule`.
     @discardableResult
     public func setSchedule(_ name: String, running: Bool) async throws -> Bool {
-        guard let schedule = definitions.schedules.first(where: { $0.name == name }) else {
-            throw OperationError.unknownSchedule(name, known: definitions.schedules.map(\.name))
-        }
+        let schedule = try definitions.schedule(named: name)
         return try await storage.setStatus(
             running ? .running : .stopped, of: schedule.name, default: schedule.defaultStatus,
             restartingTicksAt: now())
@@ -19,9 +17,7 @@ extension InstanceOperations {
     /// - Throws: `OperationError.unknownSensor`.
     @discardableResult
     public func setSensor(_ name: String, running: Bool) async throws -> Bool {
-        guard let sensor = definitions.sensors.first(where: { $0.name == name }) else {
-            throw OperationError.unknownSensor(name, known: definitions.sensors.map(\.name))
-        }
+        let sensor = try definitions.sensor(named: name)
         return try await storage.setStatus(
             running ? .running : .stopped, of: sensor.storageName, default: sensor.defaultStatus,
             restartingTicksAt: nil)

@@ -1,54 +1,24 @@
-// The errors of Cairn that users cause, and what kind of mistake each is.
+// The errors of Cairn that users cause; those not `invalid` say what kind of mistake they are.
 
-extension SelectionError: UserError {
-    /// Always `invalid`.
-    public var kind: UserErrorKind { .invalid }
-}
+extension SelectionError: UserError {}
 
-extension DefinitionsError: UserError {
-    /// Always `invalid`: the definitions must be fixed first.
-    public var kind: UserErrorKind { .invalid }
-}
+extension DefinitionsError: UserError {}
 
-extension PlanError: UserError {
-    /// Always `invalid`.
-    public var kind: UserErrorKind { .invalid }
-}
+extension PlanError: UserError {}
 
-extension ConfigError: UserError {
-    /// Always `invalid`.
-    public var kind: UserErrorKind { .invalid }
-}
+extension ConfigError: UserError {}
 
-extension ResourceError: UserError {
-    /// Always `invalid`.
-    public var kind: UserErrorKind { .invalid }
-}
+extension ResourceError: UserError {}
 
-extension PartitionsError: UserError {
-    /// Always `invalid`.
-    public var kind: UserErrorKind { .invalid }
-}
+extension PartitionsError: UserError {}
 
-extension ScheduleError: UserError {
-    /// Always `invalid`.
-    public var kind: UserErrorKind { .invalid }
-}
+extension ScheduleError: UserError {}
 
-extension SensorError: UserError {
-    /// Always `invalid`.
-    public var kind: UserErrorKind { .invalid }
-}
+extension SensorError: UserError {}
 
-extension ConcurrencyPoolError: UserError {
-    /// Always `invalid`.
-    public var kind: UserErrorKind { .invalid }
-}
+extension ConcurrencyPoolError: UserError {}
 
-extension JobError: UserError {
-    /// Always `invalid`: a launch names a job the code location does not define.
-    public var kind: UserErrorKind { .invalid }
-}
+extension JobError: UserError {}
 
 extension ReexecutionError: UserError {
     /// `notFound` for an unknown run, `conflict` for a run still going, else `invalid`.
@@ -71,12 +41,6 @@ extension StorageError: UserError {
     }
 }
 
-extension CronError: UserError {
-    /// Always `invalid`.
-    public var kind: UserErrorKind { .invalid }
-}
+extension CronError: UserError {}
 
-extension AutomationConditionError: UserError {
-    /// Always `invalid`.
-    public var kind: UserErrorKind { .invalid }
-}
+extension AutomationConditionError: UserError {}

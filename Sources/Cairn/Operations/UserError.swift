@@ -6,3 +6,8 @@ public protocol UserError: Error, CustomStringConvertible {
     /// What kind of mistake it is.
     var kind: UserErrorKind { get }
 }
+
+extension UserError {
+    /// `invalid` unless the error says otherwise: most mistakes are malformed requests.
+    public var kind: UserErrorKind { .invalid }
+}

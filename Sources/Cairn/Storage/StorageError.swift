@@ -19,7 +19,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownRun(let id): "there is no run with id \(id)"
         case .runEnded(let id, let status):
             "run \(id) ended \(status.rawValue), so its events are refused: an ended run never changes "
-                + "(was its worker declared dead, or the run terminated?)"
+                + "(was its worker declared dead, or the run terminated?); to run what it did not finish, "
+                + "re-execute it with `reexecute \(id.short) --from-failure`"
         case .duplicateBackfill(let id): "a backfill with id \(id) already exists"
         case .unknownBackfill(let id): "there is no backfill with id \(id); list backfills with `backfill list`"
         }

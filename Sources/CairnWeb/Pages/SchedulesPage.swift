@@ -33,9 +33,7 @@ enum SchedulesPage {
     }
 
     static func renderSchedule(_ name: String, site: WebSite) async throws -> String {
-        guard let schedule = site.definitions.schedules.first(where: { $0.name == name }) else {
-            throw OperationError.unknownSchedule(name, known: site.definitions.schedules.map(\.name))
-        }
+        let schedule = try site.definitions.schedule(named: name)
         let now = site.now()
         let status = try await site.storage.scheduleState(name)?.status ?? schedule.defaultStatus
         let cron = try? schedule.cronSchedule()

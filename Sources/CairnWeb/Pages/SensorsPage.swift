@@ -32,9 +32,7 @@ enum SensorsPage {
     }
 
     static func renderSensor(_ name: String, preview: Bool = false, site: WebSite) async throws -> String {
-        guard let sensor = site.definitions.sensors.first(where: { $0.name == name }) else {
-            throw OperationError.unknownSensor(name, known: site.definitions.sensors.map(\.name))
-        }
+        let sensor = try site.definitions.sensor(named: name)
         let now = site.now()
         let state = try await site.storage.scheduleState(sensor.storageName)
         let status = state?.status ?? sensor.defaultStatus
