@@ -131,9 +131,10 @@ public struct Executor: Sendable {
             }
             return RunResult(runID: runID, status: .failure, steps: skipped, duration: clock.now - start)
         }
+        let inputsOfStep = upstreamKeys(of: plan)
         let known: UpstreamState
         do {
-            known = try await upstreamState(of: plan)
+            known = try await upstreamState(of: plan, inputsOfStep: inputsOfStep)
         } catch {
             await scope?.close()
             throw error
@@ -141,7 +142,7 @@ public struct Executor: Sendable {
         var tracker = StepTracker(plan: plan)
         do {
             try await runSteps(
-                of: &tracker, runID: runID, scope: scope, known: known,
+                of: &tracker, runID: runID, scope: scope, inputsOfStep: inputsOfStep, known: known,
                 pending: started + plannedEvents(of: plan, runID: runID))
         } catch {
             await scope?.close()
@@ -168,16 +169,17 @@ public struct Executor: Sendable {
     /// boundary. When the task is canceled no step starts anymore.
     ///
     /// - Parameters:
+    ///   - inputsOfStep: the upstream asset keys of each step of the plan, by step index.
     ///   - known: the data versions and metadata of the upstream assets the run does not materialize.
     ///   - pending: events to record with the first steps' STEP_START events.
     private func runSteps(
-        of tracker: inout StepTracker, runID: RunID, scope: ResourceScope?, known: UpstreamState,
+        of tracker: inout StepTracker, runID: RunID, scope: ResourceScope?, inputsOfStep: [[AssetKey]],
+        known: UpstreamState,
         pending: [Event]
     ) async throws {
         let plan = tracker.plan
         let clock = ContinuousClock()
         let resolver = IOManagerResolver(graph: graph, defaultManager: defaultIOManager)
-        let inputsOfStep = upstreamKeys(of: plan)
         var known = known
         var pending = pending
         var slots = PoolSlots(runID: runID)
@@ -255,9 +257,8 @@ public struct Executor: Sendable {
 
     /// What the run knows of the upstream assets it does not materialize before its first step:
     /// their latest data versions and metadata, and those of the partitions its steps load.
-    private func upstreamState(of plan: ExecutionPlan) async throws -> UpstreamState {
-        var known = try await latestUpstreamState(
-            of: Set(upstreamKeys(of: plan).joined()).subtracting(plan.assetKeys))
+    private func upstreamState(of plan: ExecutionPlan, inputsOfStep: [[AssetKey]]) async throws -> UpstreamState {
+        var known = try await latestUpstreamState(of: Set(inputsOfStep.joined()).subtracting(plan.assetKeys))
         try await loadPartitionVersions(of: plan, into: &known)
         return known
     }

@@ -34,7 +34,14 @@ struct GraphQLLimits: Sendable {
         guard bytes.count <= maxQueryBytes else {
             throw Exceeded(description: "the query is \(bytes.count) bytes long; the limit is \(maxQueryBytes) bytes")
         }
-        var (braces, brackets, parens, aliases, names) = (0, 0, 0, 0, 0)
+        // The bounded nestings: selections and input objects, lists, argument lists.
+        let nestings: [(open: UInt8, close: UInt8, limit: Int, what: String)] = [
+            (UInt8(ascii: "{"), UInt8(ascii: "}"), maxDepth, "selections"),
+            (UInt8(ascii: "["), UInt8(ascii: "]"), maxListDepth, "lists"),
+            (UInt8(ascii: "("), UInt8(ascii: ")"), maxArgumentDepth, "argument lists"),
+        ]
+        var depths = [0, 0, 0]
+        var (aliases, names) = (0, 0)
         var index = 0
         func isNameStart(_ byte: UInt8) -> Bool {
             byte == UInt8(ascii: "_") || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
@@ -44,6 +51,25 @@ struct GraphQLLimits: Sendable {
         }
         while index < bytes.count {
             let byte = bytes[index]
+            if let kind = nestings.firstIndex(where: { $0.open == byte }) {
+                depths[kind] += 1
+                let (limit, what) = (nestings[kind].limit, nestings[kind].what)
+                guard depths[kind] <= limit else {
+                    throw Exceeded(
+                        description: "the query nests \(what) deeper than \(limit) level\(limit == 1 ? "" : "s")")
+                }
+                index += 1
+                continue
+            }
+            if let kind = nestings.firstIndex(where: { $0.close == byte }) {
+                depths[kind] -= 1
+                guard depths[kind] >= 0 else {
+                    throw Exceeded(
+                        description: "the query closes a '\(Character(Unicode.Scalar(byte)))' it never opened")
+                }
+                index += 1
+                continue
+            }
             switch byte {
             case UInt8(ascii: "#"):
                 while index < bytes.count, bytes[index] != UInt8(ascii: "\n"), bytes[index] != UInt8(ascii: "\r") {
@@ -53,31 +79,7 @@ struct GraphQLLimits: Sendable {
             case UInt8(ascii: "\""):
                 index = Self.endOfString(in: bytes, at: index)
                 continue
-            case UInt8(ascii: "{"):
-                braces += 1
-                guard braces <= maxDepth else {
-                    throw Exceeded(description: "the query nests selections deeper than \(maxDepth) levels")
-                }
-            case UInt8(ascii: "}"):
-                braces -= 1
-                guard braces >= 0 else { throw Exceeded(description: "the query closes a '}' it never opened") }
-            case UInt8(ascii: "["):
-                brackets += 1
-                guard brackets <= maxListDepth else {
-                    throw Exceeded(description: "the query nests lists deeper than \(maxListDepth) levels")
-                }
-            case UInt8(ascii: "]"):
-                brackets -= 1
-                guard brackets >= 0 else { throw Exceeded(description: "the query closes a ']' it never opened") }
-            case UInt8(ascii: "("):
-                parens += 1
-                guard parens <= maxArgumentDepth else {
-                    throw Exceeded(description: "the query nests argument lists deeper than \(maxArgumentDepth) level")
-                }
-            case UInt8(ascii: ")"):
-                parens -= 1
-                guard parens >= 0 else { throw Exceeded(description: "the query closes a ')' it never opened") }
-            case UInt8(ascii: ":") where parens == 0 && braces > 0:
+            case UInt8(ascii: ":") where depths[2] == 0 && depths[0] > 0:
                 // Outside arguments, a colon in a selection set can only follow an alias.
                 aliases += 1
                 guard aliases <= maxAliases else {
