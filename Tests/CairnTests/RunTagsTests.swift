@@ -19,4 +19,13 @@ import Testing
             OperationError.malformedTag("team").description == "a tag is key=value (the value may be empty), got 'team'"
         )
     }
+
+    @Test func tagsAreBoundedInCountAndLength() throws {
+        let many = (0...Run.tagLimits.count).map { "k\($0)=v" }
+        #expect(throws: OperationError.tagsTooLarge("a run takes at most 100 tags")) { try Run.tags(parsing: many) }
+        #expect(throws: OperationError.self) {
+            try Run.tags(parsing: ["note=" + String(repeating: "x", count: Run.tagLimits.valueLength + 1)])
+        }
+        #expect(try Run.tags(parsing: (0..<Run.tagLimits.count).map { "k\($0)=v" }).count == Run.tagLimits.count)
+    }
 }

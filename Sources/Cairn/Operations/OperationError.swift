@@ -21,6 +21,8 @@ public enum OperationError: UserError, Sendable, Equatable {
     case noPoolLimit(String, limited: [String])
     /// A tag is not written `key=value`.
     case malformedTag(String)
+    /// More tags, or a longer key or value, than `Run.tagLimits`; says which.
+    case tagsTooLarge(String)
     /// The server runs with `--read-only`.
     case readOnly
 
@@ -30,7 +32,7 @@ public enum OperationError: UserError, Sendable, Equatable {
         case .unknownRun, .unknownBackfill, .unknownSchedule, .unknownSensor, .unknownDynamicPartitions, .noPoolLimit:
             .notFound
         case .backfillInProgress, .nothingToRetry: .conflict
-        case .noPartitionKeys, .malformedTag: .invalid
+        case .noPartitionKeys, .malformedTag, .tagsTooLarge: .invalid
         case .readOnly: .forbidden
         }
     }
@@ -50,6 +52,7 @@ public enum OperationError: UserError, Sendable, Equatable {
             "no asset uses dynamic partitions named '\(name)'\(Self.suggestion(for: name, among: known))"
         case .noPartitionKeys: "give at least one partition key"
         case .malformedTag(let entry): "a tag is key=value (the value may be empty), got '\(entry)'"
+        case .tagsTooLarge(let problem): problem
         case .noPoolLimit(let name, let limited):
             "pool '\(name)' has no limit to delete"
                 + (NearestName.suggestion(for: name, among: limited).map { "; did you mean '\($0)'?" }
