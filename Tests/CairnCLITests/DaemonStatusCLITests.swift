@@ -52,19 +52,27 @@ import Testing
         #expect(after.stdout.contains("No daemon is running"))
     }
 
-    @Test func aKilledDaemonShowsAsUnhealthy() async throws {
-        let weather = WeatherExecutable()
-        defer { weather.remove() }
+    /// Starts a daemon on `weather`'s home, waits until it is healthy, and kills it with SIGKILL.
+    ///
+    /// - Returns: the killed daemon's process id.
+    private func killHealthyDaemon(of weather: WeatherExecutable) async throws -> Int32 {
         let (daemon, _) = try startDaemon("weather", home: weather.home, ["--interval-ms", "50"])
         defer { if daemon.isRunning { daemon.terminate() } }
         #expect(try await statusOnceHealthy(weather).status == 0)
         kill(daemon.processIdentifier, SIGKILL)
         daemon.waitUntilExit()
+        return daemon.processIdentifier
+    }
+
+    @Test func aKilledDaemonShowsAsUnhealthy() async throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        let killed = try await killHealthyDaemon(of: weather)
         try await Task.sleep(for: .milliseconds(1500))
 
         let status = try weather.run("daemon", "status", "--unhealthy-after", "1")
         #expect(status.status == 1)
-        let lines = status.stdout.split(separator: "\n").filter { $0.contains("pid \(daemon.processIdentifier) ") }
+        let lines = status.stdout.split(separator: "\n").filter { $0.contains("pid \(killed) ") }
         #expect(lines.count == services.count)
         #expect(lines.allSatisfy { $0.contains(" unhealthy ") })
         #expect(status.stdout.contains("No daemon is healthy: no heartbeat for more than 1 s."))
@@ -73,15 +81,11 @@ import Testing
     @Test func aDaemonKilledOnThisHostIsUnhealthyAtOnce() async throws {
         let weather = WeatherExecutable()
         defer { weather.remove() }
-        let (daemon, _) = try startDaemon("weather", home: weather.home, ["--interval-ms", "50"])
-        defer { if daemon.isRunning { daemon.terminate() } }
-        #expect(try await statusOnceHealthy(weather).status == 0)
-        kill(daemon.processIdentifier, SIGKILL)
-        daemon.waitUntilExit()
+        let killed = try await killHealthyDaemon(of: weather)
 
         let status = try weather.run("daemon", "status")
         #expect(status.status == 1, "\(status.stdout)")
-        let lines = status.stdout.split(separator: "\n").filter { $0.contains("pid \(daemon.processIdentifier) ") }
+        let lines = status.stdout.split(separator: "\n").filter { $0.contains("pid \(killed) ") }
         #expect(lines.count == services.count)
         #expect(lines.allSatisfy { $0.contains("unhealthy (process gone)") })
     }

@@ -1,5 +1,6 @@
 import Cairn
 import CairnDaemon
+import CairnSQLite
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -8,10 +9,9 @@ import Testing
 @Suite struct BackfillServiceTests {
     private let days = PartitionsDefinition.daily(start: "2024-01-01", end: "2024-01-06")
 
-    @Test func requestedBackfillsAreDrivenAndTheQueueLeavesTheirRunsAlone() async throws {
-        let directory = TemporaryDirectory()
-        defer { directory.remove() }
-        let storage = try directory.storage()
+    /// A daily `raw` asset and a `rolling` one reading two days of it, and a stored backfill of
+    /// all their partitions.
+    private func backfillOfAllDays(in storage: SQLiteStorage) async throws -> (Definitions, Backfill) {
         let raw = Asset("raw", partitions: days) { context in try context.partitionKey.rawValue }
         let rolling = Asset("rolling", partitions: days, from: raw.partitions(.timeWindow(startOffset: -1))) {
             _, days in days.count
@@ -19,6 +19,14 @@ import Testing
         let definitions = Definitions(assets: [raw, rolling])
         let backfill = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
             .launchBackfill("*", partitions: .all)
+        return (definitions, backfill)
+    }
+
+    @Test func requestedBackfillsAreDrivenAndTheQueueLeavesTheirRunsAlone() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try directory.storage()
+        let (definitions, backfill) = try await backfillOfAllDays(in: storage)
 
         // The run queue does not launch backfill runs: they wait for their upstream partitions.
         let launcher = InProcessRunLauncher(
@@ -53,13 +61,7 @@ import Testing
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let storage = try directory.storage()
-        let raw = Asset("raw", partitions: days) { context in try context.partitionKey.rawValue }
-        let rolling = Asset("rolling", partitions: days, from: raw.partitions(.timeWindow(startOffset: -1))) {
-            _, days in days.count
-        }
-        let definitions = Definitions(assets: [raw, rolling])
-        let backfill = try await InstanceOperations(definitions: definitions, storage: storage, launchedBy: "test")
-            .launchBackfill("*", partitions: .all)
+        let (definitions, backfill) = try await backfillOfAllDays(in: storage)
         let first = try #require(try await storage.runs(ofBackfill: backfill.id).first)
         // The killed daemon had claimed and started the first run.
         let dead = Process()

@@ -44,8 +44,8 @@ enum RandomToken {
     }
 }
 
-/// The CSRF token of the request being answered: its session's on a server with credentials
-/// (none on the public login page), the server's own otherwise. Set by `SecurityMiddleware`.
+/// The CSRF token of the request being answered, set by `SecurityMiddleware` and read through
+/// `WebSite.csrfToken`.
 enum RequestCSRF {
     /// The token, `nil` outside a request: the server's own then.
     @TaskLocal static var token: String?
