@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Cairn", targets: ["Cairn"]),
         .library(name: "CairnSQLite", targets: ["CairnSQLite"]),
+        .library(name: "CairnPipes", targets: ["CairnPipes"]),
         .library(name: "CairnDaemon", targets: ["CairnDaemon"]),
         .library(name: "CairnYAML", targets: ["CairnYAML"]),
         .library(name: "CairnWeb", targets: ["CairnWeb"]),
@@ -39,6 +40,7 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        .target(name: "CairnPipes", dependencies: ["Cairn", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "CairnSQLite",
             dependencies: [
@@ -116,6 +118,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),
+        .testTarget(name: "CairnPipesTests", dependencies: ["Cairn", "CairnPipes", "CairnTesting"]),
         .testTarget(name: "CairnYAMLTests", dependencies: ["Cairn", "CairnYAML"]),
         .testTarget(
             name: "CairnCLITests",

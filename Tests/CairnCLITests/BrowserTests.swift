@@ -4,12 +4,12 @@ import Testing
 /// The weather example's UI in a real headless Chromium, driven by Selenium from
 /// Tests/Browser/ui_tour.py: every page, a materialization watched live, the asset's plot, the
 /// lineage graph, the launchpad's validation, the GraphQL console; no JavaScript console error.
-/// `scripts/test` installs Chromium, chromedriver and Selenium and sets `CAIRN_BROWSER_PYTHON`;
+/// `scripts/test` installs Chromium, chromedriver and Selenium and sets `CAIRN_PYTHON`;
 /// screenshots land in `test-artifacts/screenshots`.
 @Suite(.serialized) struct BrowserTests {
-    static let python = ProcessInfo.processInfo.environment["CAIRN_BROWSER_PYTHON"]
+    static let python = ProcessInfo.processInfo.environment["CAIRN_PYTHON"]
 
-    @Test(.enabled(if: python != nil, "scripts/test sets CAIRN_BROWSER_PYTHON to a Python with Selenium"))
+    @Test(.enabled(if: python != nil, "scripts/test sets CAIRN_PYTHON to a Python with Selenium"))
     func aNewcomerTourOfWeatherDevInChromium() async throws {
         let weather = WeatherExecutable()
         defer { weather.remove() }

@@ -24,6 +24,10 @@ public enum MetadataValue: Hashable, Sendable {
     case timestamp(Date)
     /// The columns of a table.
     case tableSchema(TableSchema)
+    /// A reference to an asset, shown as a link to it.
+    case assetKey(AssetKey)
+    /// A reference to a run, shown as a link to it.
+    case run(RunID)
 
     /// The name of the case, as stored: `text`, `int`, `table_schema`, ...
     public var typeName: String {
@@ -38,6 +42,8 @@ public enum MetadataValue: Hashable, Sendable {
         case .json: "json"
         case .timestamp: "timestamp"
         case .tableSchema: "table_schema"
+        case .assetKey: "asset"
+        case .run: "run"
         }
     }
 
@@ -62,6 +68,8 @@ extension MetadataValue: CustomStringConvertible {
         case .json(let value): value.description
         case .timestamp(let value): value.formatted(.iso8601)
         case .tableSchema(let schema): schema.markdown
+        case .assetKey(let key): key.description
+        case .run(let id): id.rawValue
         }
     }
 }
@@ -98,6 +106,8 @@ extension MetadataValue: Codable {
         case "timestamp":
             self = .timestamp(Date(timeIntervalSince1970: try container.decode(Double.self, forKey: .value)))
         case "table_schema": self = .tableSchema(try container.decode(TableSchema.self, forKey: .value))
+        case "asset": self = .assetKey(try container.decode(AssetKey.self, forKey: .value))
+        case "run": self = .run(RunID(try container.decode(String.self, forKey: .value)))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "unknown metadata type '\(type)'")
@@ -117,6 +127,8 @@ extension MetadataValue: Codable {
         case .json(let value): try container.encode(value, forKey: .value)
         case .timestamp(let value): try container.encode(value.timeIntervalSince1970, forKey: .value)
         case .tableSchema(let value): try container.encode(value, forKey: .value)
+        case .assetKey(let key): try container.encode(key, forKey: .value)
+        case .run(let id): try container.encode(id.rawValue, forKey: .value)
         }
     }
 }

@@ -142,9 +142,13 @@ public struct ErrorInfo: Hashable, Sendable, Codable, CustomStringConvertible {
         self.stack = stack
     }
 
-    /// Describes any Swift error.
+    /// Describes any Swift error; a `StructuredError` describes itself.
     public init(_ error: any Error) {
-        self.init(type: String(reflecting: Swift.type(of: error)), message: String(describing: error))
+        if let structured = error as? any StructuredError {
+            self = structured.errorInfo
+        } else {
+            self.init(type: String(reflecting: Swift.type(of: error)), message: String(describing: error))
+        }
     }
 
     /// `Type: message`.

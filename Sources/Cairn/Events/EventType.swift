@@ -44,6 +44,8 @@ public enum EventType: String, Hashable, Sendable, Codable, CaseIterable {
     case assetCheckEvaluation = "ASSET_CHECK_EVALUATION"
     /// A message logged by user code through `context.log`.
     case logs = "LOGS"
+    /// Output an external process of a step wrote to its stdout or stderr.
+    case logsCaptured = "LOGS_CAPTURED"
     /// A message from Cairn itself about the run.
     case engineEvent = "ENGINE_EVENT"
 

@@ -15,6 +15,15 @@ public final class AssetContext: Sendable {
     public let log: Logger
     /// How many times the step failed before this attempt: 0 on the first try.
     public let retryNumber: Int
+    /// The name of the run's job (`Run.assetJobName` for a run of an asset selection); `nil` when
+    /// the step runs outside a stored run.
+    public let jobName: String?
+    /// The graph the step belongs to, for the code versions of its assets.
+    private let graph: AssetGraph?
+    /// Where earlier materializations of the step's assets are read.
+    private let eventLog: (any EventLogStorage)?
+    /// Where the step's events go until the executor records them.
+    private let events: EventCollector
     /// The resources the asset declared, set up for the run.
     private let resources: Resources?
     /// The step's run config, validated before the run started.
@@ -27,9 +36,14 @@ public final class AssetContext: Sendable {
     private let reportedChecks = Mutex<[(key: CheckKey, result: CheckResult)]>([])
 
     init(
-        runID: RunID, stepKey: String, assetKeys: [AssetKey], retryNumber: Int = 0, resources: Resources? = nil,
+        runID: RunID, stepKey: String, assetKeys: [AssetKey], retryNumber: Int = 0, jobName: String? = nil,
+        graph: AssetGraph? = nil, eventLog: (any EventLogStorage)? = nil, resources: Resources? = nil,
         config: (any Sendable)? = nil, partitionTarget: PartitionTarget? = nil, events: EventCollector
     ) {
+        self.jobName = jobName
+        self.graph = graph
+        self.eventLog = eventLog
+        self.events = events
         self.stepConfig = config
         self.partitionTarget = partitionTarget
         self.runID = runID
@@ -44,6 +58,34 @@ public final class AssetContext: Sendable {
 
     /// The asset being computed (the first output of a multi-asset).
     public var assetKey: AssetKey { assetKeys[0] }
+
+    /// The code version an asset of the step declares, if any.
+    public func codeVersion(of key: AssetKey) -> String? {
+        graph?[key]?.spec.codeVersion
+    }
+
+    /// The latest stored materializations of the step's assets (of `keys`), before this run's:
+    /// their data versions and provenance.
+    public func previousMaterializations(of keys: [AssetKey]? = nil) async throws -> [AssetKey: EventRecord] {
+        guard let eventLog else { return [:] }
+        return try await eventLog.latestMaterializations(of: keys ?? assetKeys)
+    }
+
+    /// Records output that an external process of the step wrote, as a LOGS_CAPTURED event: the
+    /// run page shows it per step beside the step's logs.
+    public func recordCapturedOutput(_ text: String, stream: CapturedStream) {
+        events.add(
+            Event(
+                .logsCaptured, runID: runID, stepKey: stepKey, level: stream == .stderr ? .warning : .info,
+                message: text, metadata: ["stream": .text(stream.rawValue)]))
+    }
+
+    /// Records a message of the engine about the step (ENGINE_EVENT), such as an external
+    /// process that did not close its Pipes session.
+    public func recordEngineEvent(_ message: String, level: LogLevel = .info, metadata: Metadata = [:]) {
+        events.add(
+            Event(.engineEvent, runID: runID, stepKey: stepKey, level: level, message: message, metadata: metadata))
+    }
 
     /// Adds metadata to the materialization of every asset the step produces.
     public func addMetadata(_ entries: Metadata) {
@@ -159,8 +201,8 @@ public final class AssetContext: Sendable {
         dataVersions.withLock { $0[key] }
     }
 
-    /// The metadata added so far for an asset.
-    func addedMetadata(for key: AssetKey) -> Metadata {
+    /// The metadata added so far for an asset of the step.
+    public func addedMetadata(for key: AssetKey) -> Metadata {
         metadata.withLock { $0[key] ?? [:] }
     }
 }

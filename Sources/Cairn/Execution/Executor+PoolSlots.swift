@@ -14,14 +14,14 @@ extension Executor {
     /// executor's clock; appends one ENGINE_EVENT to `events` when it has to wait.
     ///
     /// - Throws: `CancellationError` when the step is cancelled while waiting, and storage errors.
-    func waitForSlot(of pool: String, step: String, runID: RunID, events: inout [Event]) async throws {
+    func waitForSlot(of pool: String, step: String, runID: RunID, events: EventCollector) async throws {
         var announced = false
         while true {
             let claim = try await storage.claimPoolSlot(pool, runID: runID, stepKey: step, at: Date())
             guard case .full(let limit, let inUse) = claim else { return }
             if !announced {
                 announced = true
-                events.append(Self.waitEvent(pool: pool, step: step, runID: runID, limit: limit, inUse: inUse))
+                events.add(Self.waitEvent(pool: pool, step: step, runID: runID, limit: limit, inUse: inUse))
             }
             try await clock.sleep(for: Self.poolPollInterval)
         }

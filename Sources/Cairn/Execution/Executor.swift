@@ -6,8 +6,9 @@ import Foundation
 /// Events are appended in one transaction per step boundary: when steps finish, everything they
 /// produced (logs, outputs, materializations, success or failure) is appended together with the
 /// STEP_SKIPPED events that follow from them and the STEP_START events of the steps launched next.
-/// Steps never append events themselves; the coordinator does, so the log's order is the
-/// order of what happened.
+/// While steps run, what they produced so far is appended every 250 ms in one transaction, so
+/// that a long step's logs and captured output show live. Steps never append events
+/// themselves; the coordinator does, so the log's order is the order of what happened.
 ///
 /// A step whose definition names a concurrency pool starts only once the coordinator claimed a
 /// slot of the pool for it; until then it waits without counting against `maxConcurrency`,
@@ -42,6 +43,11 @@ public struct Executor: Sendable {
     public let stepConfigs: [String: any Sendable]
     /// The partitions the run materializes; `nil` when it touches no partitioned asset.
     let partitions: RunPartitions?
+    /// The name of the run's job, which steps read as `context.jobName`.
+    public var jobName: String?
+    /// How often the events of steps still running are recorded, so that their logs and
+    /// output show while they run.
+    static let liveEventsInterval = Duration.milliseconds(250)
 
     /// Creates an executor.
     public init(
@@ -183,9 +189,15 @@ public struct Executor: Sendable {
         var known = known
         var pending = pending
         var slots = PoolSlots(runID: runID)
+        // The events of running steps, recorded every `liveEventsInterval` while they run, and
+        // the materializations among those already recorded.
+        var live: [Int: EventCollector] = [:]
+        var recordedMaterializations: [Int: [Event]] = [:]
+        var liveTimerArmed = false
         do {
             try await withThrowingTaskGroup(of: StepProgress.self) { group in
                 var running = 0
+                defer { group.cancelAll() }
                 while true {
                     while running < maxConcurrency, !Task.isCancelled, let index = tracker.nextReady() {
                         let step = plan.steps[index]
@@ -204,16 +216,25 @@ public struct Executor: Sendable {
                                 partitionVersion(of: key, for: step, in: known) ?? known.dataVersions[key.description]
                             upstream.metadata[key] = known.metadata[key]
                         }
+                        let events = EventCollector()
+                        live[index] = events
                         group.addTask {
                             .finished(
                                 await self.runStep(
                                     step, index: index, runID: runID, resolver: resolver, scope: scope,
-                                    upstream: upstream, clock: clock))
+                                    upstream: upstream, events: events, clock: clock))
                         }
                         running += 1
                     }
                     try await record(pending)
                     pending = []
+                    if running > 0, !liveTimerArmed, !Task.isCancelled {
+                        liveTimerArmed = true
+                        group.addTask {
+                            try? await Task.sleep(for: Self.liveEventsInterval)
+                            return .liveEventsDue
+                        }
+                    }
                     if slots.startsPolling() {
                         group.addTask {
                             try? await self.clock.sleep(for: Self.poolPollInterval)
@@ -221,6 +242,18 @@ public struct Executor: Sendable {
                         }
                     }
                     guard running > 0 || slots.isPolling, let progress = try await group.next() else { break }
+                    if case .liveEventsDue = progress {
+                        liveTimerArmed = false
+                        for (index, events) in live.sorted(by: { $0.key < $1.key }) {
+                            let produced = events.drain()
+                            known.record(produced)
+                            recordedMaterializations[index, default: []] += produced.filter {
+                                $0.type == .assetMaterialization
+                            }
+                            pending += produced
+                        }
+                        continue
+                    }
                     guard case .finished(let finished) = progress else {
                         let waiting = slots.stopPolling()
                         guard Task.isCancelled else {
@@ -236,10 +269,13 @@ public struct Executor: Sendable {
                         continue
                     }
                     running -= 1
+                    live[finished.index] = nil
                     try await slots.release(stepAt: finished.index, key: plan.steps[finished.index].key, in: storage)
-                    pending = finished.events
+                    pending += finished.events
                     known.record(finished.events)
-                    pending += failedMaterializations(of: plan.steps[finished.index], in: finished.events, runID: runID)
+                    let materialized =
+                        (recordedMaterializations.removeValue(forKey: finished.index) ?? []) + finished.events
+                    pending += failedMaterializations(of: plan.steps[finished.index], in: materialized, runID: runID)
                     let skipped = tracker.finish(
                         finished.index, outcome: finished.outcome, duration: finished.duration)
                     for child in skipped {
@@ -299,6 +335,8 @@ public struct Executor: Sendable {
         case finished(FinishedStep)
         /// Steps wait for pool slots, and it is time to claim them again.
         case poolPollDue
+        /// Steps are running, and it is time to record what they produced so far.
+        case liveEventsDue
     }
 
     /// How a step that waited for a pool slot ends when the run is cancelled.
@@ -318,10 +356,9 @@ public struct Executor: Sendable {
     /// Runs one step; returns how it ended, how long it took and the events it produced.
     private func runStep(
         _ step: ExecutionPlan.Step, index: Int, runID: RunID, resolver: IOManagerResolver, scope: ResourceScope?,
-        upstream: UpstreamState, clock: ContinuousClock
+        upstream: UpstreamState, events: EventCollector, clock: ContinuousClock
     ) async -> FinishedStep {
         let start = clock.now
-        var batch: [Event] = []
         let outcome: RunResult.StepOutcome
         switch step.kind {
         case .assets(let definitionIndex):
@@ -329,54 +366,53 @@ public struct Executor: Sendable {
             let resources = scope?.resources(for: "asset '\(step.assetKeys[0])'", declared: definition.resourceKeys)
             outcome = await runComputation(
                 definition, step: step, runID: runID, resolver: resolver, resources: resources,
-                upstream: upstream, events: &batch)
+                upstream: upstream, events: events)
         case .observation(let definitionIndex):
             let definition = graph.definitions[definitionIndex]
             let resources = scope?.resources(for: "asset '\(step.assetKeys[0])'", declared: definition.resourceKeys)
-            outcome = await runObservation(definition, step: step, runID: runID, resources: resources, events: &batch)
+            outcome = await runObservation(definition, step: step, runID: runID, resources: resources, events: events)
         case .check(let checkIndex):
             let check = graph.checks[checkIndex]
             let resources = scope?.resources(for: "check '\(check.key)'", declared: check.resourceKeys)
             outcome = await runCheck(
-                check, step: step, runID: runID, resolver: resolver, resources: resources, events: &batch)
+                check, step: step, runID: runID, resolver: resolver, resources: resources, events: events)
         }
         let duration = clock.now - start
         let timing: Metadata = ["duration_ms": .float(Self.milliseconds(duration))]
         switch outcome {
         case .failure(let error):
-            batch.append(
+            events.add(
                 Event(
                     .stepFailure, runID: runID, stepKey: step.key, level: .error,
                     message: "Execution of step \"\(step.key)\" failed: \(error.message)", metadata: timing,
                     error: error))
         default:
-            batch.append(
+            events.add(
                 Event(
                     .stepSuccess, runID: runID, stepKey: step.key,
                     message: "Finished execution of step \"\(step.key)\" in \(Self.format(duration)).", metadata: timing
                 ))
         }
-        return FinishedStep(index: index, outcome: outcome, duration: duration, events: batch)
+        return FinishedStep(index: index, outcome: outcome, duration: duration, events: events.drain())
     }
 
     /// Runs a computation, retrying it as its policy says, then validates its check reports.
     private func runComputation(
         _ definition: AssetsDefinition, step: ExecutionPlan.Step, runID: RunID, resolver: IOManagerResolver,
-        resources: Resources?, upstream: UpstreamState, events batch: inout [Event]
+        resources: Resources?, upstream: UpstreamState, events: EventCollector
     ) async -> RunResult.StepOutcome {
         let policy = definition.retryPolicy ?? defaultRetryPolicy
         var retryNumber = 0
         while true {
             if retryNumber > 0 {
-                batch.append(
+                events.add(
                     Event(
                         .stepRestarted, runID: runID, stepKey: step.key,
                         message: "Started re-execution (attempt # \(retryNumber + 1)) of step \"\(step.key)\"."))
             }
-            let events = EventCollector()
             let context = AssetContext(
                 runID: runID, stepKey: step.key, assetKeys: step.assetKeys, retryNumber: retryNumber,
-                resources: resources, config: stepConfigs[step.key],
+                jobName: jobName, graph: graph, eventLog: storage, resources: resources, config: stepConfigs[step.key],
                 partitionTarget: partitions?.targets[step.assetKeys[0]],
                 events: events)
             do {
@@ -384,16 +420,14 @@ public struct Executor: Sendable {
                     StepRuntime(
                         context: context, events: events, ioManagers: resolver, upstream: upstream,
                         producesAssets: definition.producesAssets, partitions: partitions))
-                batch += events.drain()
-                return checkReports(of: context, against: definition, runID: runID, events: &batch)
+                return checkReports(of: context, against: definition, runID: runID, events: events)
             } catch {
-                batch += events.drain()
                 guard let policy, retryNumber < policy.maxRetries, !(error is CancellationError) else {
                     return .failure(ErrorInfo(error))
                 }
                 retryNumber += 1
                 let delay = policy.delay(beforeRetry: retryNumber, random: random())
-                batch.append(
+                events.add(
                     Event(
                         .stepUpForRetry, runID: runID, stepKey: step.key, level: .warning,
                         message:
@@ -404,7 +438,7 @@ public struct Executor: Sendable {
                     if let pool = definition.pool {
                         try await storage.releasePoolSlot(pool, runID: runID, stepKey: step.key)
                         try await clock.sleep(for: delay)
-                        try await waitForSlot(of: pool, step: step.key, runID: runID, events: &batch)
+                        try await waitForSlot(of: pool, step: step.key, runID: runID, events: events)
                     } else {
                         try await clock.sleep(for: delay)
                     }
@@ -418,15 +452,14 @@ public struct Executor: Sendable {
     /// Observes a source asset and records its data version.
     private func runObservation(
         _ definition: AssetsDefinition, step: ExecutionPlan.Step, runID: RunID, resources: Resources?,
-        events batch: inout [Event]
+        events: EventCollector
     ) async -> RunResult.StepOutcome {
-        let events = EventCollector()
         let context = AssetContext(
-            runID: runID, stepKey: step.key, assetKeys: step.assetKeys, resources: resources, events: events)
+            runID: runID, stepKey: step.key, assetKeys: step.assetKeys, jobName: jobName, graph: graph,
+            eventLog: storage, resources: resources, events: events)
         do {
             let result = try await definition.observe!(context)
-            batch += events.drain()
-            batch.append(
+            events.add(
                 Event(
                     .assetObservation, runID: runID, stepKey: step.key, assetKey: step.assetKeys[0],
                     message: "Observed \(step.assetKeys[0]) at data version \(result.dataVersion)",
@@ -434,7 +467,6 @@ public struct Executor: Sendable {
                     dataVersion: result.dataVersion))
             return .success
         } catch {
-            batch += events.drain()
             return .failure(ErrorInfo(error))
         }
     }
@@ -442,7 +474,7 @@ public struct Executor: Sendable {
     /// Records the checks a computation reported itself; a blocking failure, an undeclared check
     /// or a declared check left unreported fails the step.
     private func checkReports(
-        of context: AssetContext, against definition: AssetsDefinition, runID: RunID, events: inout [Event]
+        of context: AssetContext, against definition: AssetsDefinition, runID: RunID, events: EventCollector
     ) -> RunResult.StepOutcome {
         var declared: [CheckKey: AssetCheckSpec] = [:]
         for spec in definition.specs {
@@ -458,7 +490,7 @@ public struct Executor: Sendable {
                 continue
             }
             reported.insert(key)
-            events.append(evaluationEvent(spec, key: key, result: result, runID: runID, stepKey: context.stepKey))
+            events.add(evaluationEvent(spec, key: key, result: result, runID: runID, stepKey: context.stepKey))
             if !result.passed && spec.blocking {
                 problems.append("blocking check '\(key.name)' on '\(key.assetKey)' failed")
             }
@@ -479,7 +511,7 @@ public struct Executor: Sendable {
     /// materializes, when the asset is partitioned.
     private func runCheck(
         _ check: AssetCheck, step: ExecutionPlan.Step, runID: RunID, resolver: IOManagerResolver,
-        resources: Resources?, events batch: inout [Event]
+        resources: Resources?, events: EventCollector
     ) async -> RunResult.StepOutcome {
         let space = partitions?.spaces[check.assetKey]
         let target = partitions?.targets[check.assetKey]
@@ -493,17 +525,15 @@ public struct Executor: Sendable {
                 partitionTarget = PartitionTarget(single, in: space)
                 runPartitions?.targets[check.assetKey] = partitionTarget
             }
-            let events = EventCollector()
             let context = AssetContext(
-                runID: runID, stepKey: step.key, assetKeys: [check.assetKey], resources: resources,
-                partitionTarget: partitionTarget, events: events)
+                runID: runID, stepKey: step.key, assetKeys: [check.assetKey], jobName: jobName, graph: graph,
+                eventLog: storage, resources: resources, partitionTarget: partitionTarget, events: events)
             do {
                 let result = try await check.body(
                     StepRuntime(context: context, events: events, ioManagers: resolver, partitions: runPartitions))
-                batch += events.drain()
                 var event = evaluationEvent(check.spec, key: check.key, result: result, runID: runID, stepKey: step.key)
                 event.partition = partition
-                batch.append(event)
+                events.add(event)
                 if !result.passed && check.spec.blocking {
                     failures.append(
                         "blocking check '\(check.spec.name)' on '\(check.assetKey)'"
@@ -511,7 +541,6 @@ public struct Executor: Sendable {
                             + (result.description.map { ": \($0)" } ?? ""))
                 }
             } catch {
-                batch += events.drain()
                 return .failure(ErrorInfo(error))
             }
         }

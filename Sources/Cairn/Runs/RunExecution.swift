@@ -98,11 +98,13 @@ public struct RunExecution: Sendable {
                 notes.map { Event(.engineEvent, runID: run.id, level: .warning, message: $0) })
             if let observer { records.forEach(observer) }
         }
-        let executor = Executor(
+        var configured = Executor(
             graph: planned.graph, storage: storage, defaultIOManager: ioManager(of: planned),
             maxConcurrency: maxConcurrency, defaultRetryPolicy: definitions.retryPolicy, resources: resources,
             environment: environment, stepConfigs: planned.stepConfigs, partitions: planned.partitions, clock: clock,
             observer: observer)
+        configured.jobName = run.jobName
+        let executor = configured
         let heartbeats = RunHeartbeatLoop(
             runID: run.id, storage: storage, interval: heartbeatInterval, worker: RunWorker.current)
         let result: RunResult

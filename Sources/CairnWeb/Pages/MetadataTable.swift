@@ -28,6 +28,8 @@ enum MetadataTable {
                     "<tr><td class=\"mono\">\(HTML.escape($0.name))</td><td>\(HTML.escape($0.type))</td>"
                         + "<td>\(HTML.escape($0.description ?? ""))</td></tr>"
                 }.joined() + "</tbody></table>"
+        case .assetKey(let key): return WebFormat.assetLink(key)
+        case .run(let id): return WebFormat.runLink(id)
         case .text, .int, .float, .bool: return HTML.escape(value.description)
         }
     }

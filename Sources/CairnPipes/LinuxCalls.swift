@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+
+    /// The glibc functions that Swift's Glibc module leaves out (they need `_GNU_SOURCE`), looked
+    /// up once with `dlsym` and called with the C calling convention.
+    enum LinuxCalls {
+        private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+        private typealias AddChdir = @convention(c) (
+            UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+        ) -> Int32
+
+        private static let pipe2Function = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
+        private static let addChdirFunction = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {
+            unsafeBitCast($0, to: AddChdir.self)
+        }
+
+        /// `pipe2(2)`: a pipe whose ends get `flags` (`O_CLOEXEC`) atomically; `pipe` then
+        /// `fcntl` where the C library lacks it.
+        static func pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
+            if let pipe2Function { return pipe2Function(fds, flags) }
+            guard pipe(fds) == 0 else { return -1 }
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            return 0
+        }
+
+        /// `posix_spawn_file_actions_addchdir_np(3)` (glibc 2.29): the child changes to
+        /// `directory` before it executes. Returns whether the C library can do that.
+        static func addChangeDirectory(
+            _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ directory: String
+        ) -> Bool {
+            guard let addChdirFunction else { return false }
+            return addChdirFunction(actions, directory) == 0
+        }
+    }
+#endif

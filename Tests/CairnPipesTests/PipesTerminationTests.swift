@@ -1,0 +1,63 @@
+import Cairn
+import CairnPipes
+import CairnTesting
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Terminating a run interrupts its external processes' whole group and leaves none behind.
+@Suite struct PipesTerminationTests {
+    /// Whether a process is gone: it does not exist, or is a zombie waiting for its parent.
+    private func isGone(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return true }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
+
+    private func waitForProcessIDs(in path: String) async throws -> [pid_t] {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") {
+                return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the script did not write its process ids to \(path)")
+        return []
+    }
+
+    @Test(arguments: [false, true])
+    func terminatingTheRunLeavesNoProcessBehind(stubborn: Bool) async throws {
+        let pidFile = FileManager.default.temporaryDirectory.path + "/cairn-pids-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        let asset = Asset("long") { context in
+            try await context.pipes.run(
+                PythonScripts.command("long_running.py"), extras: ["pids": .string(pidFile), "stubborn": .bool(stubborn)],
+                terminationGrace: .seconds(1))
+        }
+        let run = Task { try await materialize([asset]) }
+        let pids = try await waitForProcessIDs(in: pidFile)
+        #expect(pids.count == 2)
+        let canceledAt = ContinuousClock.now
+        run.cancel()
+        let result = try await run.value
+        #expect(result.run.status == .canceled)
+        #expect(ContinuousClock.now - canceledAt < .seconds(10))
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline, !pids.allSatisfy(isGone) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        for pid in pids { #expect(isGone(pid), "process \(pid) is still running") }
+        #expect(
+            result.events.contains {
+                $0.event.message.contains("was interrupted because the run was terminated")
+            })
+        if !stubborn {
+            // SIGINT made Python raise KeyboardInterrupt, so the script closed its session.
+            #expect(result.events.contains { $0.event.message.contains("closed with exception: KeyboardInterrupt") })
+        }
+    }
+}
