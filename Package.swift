@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "weather", targets: ["Weather"]),
         .executable(name: "customers", targets: ["Customers"]),
         .executable(name: "pageviews", targets: ["Pageviews"]),
+        .executable(name: "spark", targets: ["Spark"]),
         .executable(name: "cairn-benchmarks", targets: ["CairnBenchmarks"]),
     ],
     dependencies: [
@@ -69,7 +70,7 @@ let package = Package(
         .target(
             name: "CairnCLI",
             dependencies: [
-                "Cairn", "CairnSQLite", "CairnDaemon", "CairnWeb", "CairnYAML",
+                "Cairn", "CairnSQLite", "CairnPipes", "CairnDaemon", "CairnWeb", "CairnYAML",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -89,6 +90,10 @@ let package = Package(
             exclude: ["drop-invalid-emails.yaml", "thresholds.yaml", "simulate-outages.yaml"]
         ),
         .executableTarget(name: "Pageviews", dependencies: ["Cairn", "CairnCLI"], path: "Examples/Pageviews"),
+        .executableTarget(
+            name: "Spark", dependencies: ["Cairn", "CairnCLI", "CairnPipes"], path: "Examples/Spark",
+            exclude: ["jobs", "scripts"]
+        ),
         .executableTarget(
             name: "CairnBenchmarks",
             dependencies: [
@@ -122,7 +127,7 @@ let package = Package(
         .testTarget(name: "CairnYAMLTests", dependencies: ["Cairn", "CairnYAML"]),
         .testTarget(
             name: "CairnCLITests",
-            dependencies: ["Weather", "Customers", "Pageviews", "CairnCLI", "CairnSQLite", "Cairn"]),
+            dependencies: ["Weather", "Customers", "Pageviews", "Spark", "CairnCLI", "CairnSQLite", "Cairn"]),
         .testTarget(name: "WeatherTests", dependencies: ["Weather", "Cairn", "CairnTesting"]),
         .testTarget(name: "CustomersTests", dependencies: ["Customers", "Cairn", "CairnTesting"]),
     ]

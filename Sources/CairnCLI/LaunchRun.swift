@@ -14,12 +14,19 @@ func launchRun(
     let interrupts = InterruptHandler(storage: storage)
     defer { interrupts.uninstall() }
     let currentRun = interrupts.currentRun
-    let result = try await catchingCairnErrors {
-        try await launch(options.operations(on: storage)) {
-            currentRun.observe($0)
-            progress.show($0)
+    let result: RunResult
+    do {
+        result = try await catchingCairnErrors {
+            try await launch(options.operations(on: storage)) {
+                currentRun.observe($0)
+                progress.show($0)
+            }
         }
+    } catch {
+        await interrupts.yieldToSignalHandler()
+        throw error
     }
+    await interrupts.yieldToSignalHandler()
     print(progress.summary(of: result))
     if !result.succeeded { throw ExitCode.failure }
 }

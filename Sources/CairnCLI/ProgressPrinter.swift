@@ -41,6 +41,13 @@ struct ProgressPrinter: Sendable {
             say("  – \(step) skipped: \(event.message.components(separatedBy: ": ").last ?? "")")
         case .logs where event.level >= .info:
             say("    [\(event.level.rawValue.lowercased())] \(step): \(event.message)")
+        case .logsCaptured:
+            // What external processes write, as they would have written it to the terminal.
+            for line in event.message.split(separator: "\n", omittingEmptySubsequences: false).dropLast(
+                event.message.hasSuffix("\n") ? 1 : 0)
+            {
+                say("    │ \(line)")
+            }
         default:
             return
         }

@@ -95,16 +95,27 @@ enum RunPage {
         return html + "</div>"
     }
 
+    /// Per step, in order: what its code logged and what its external processes wrote to stdout
+    /// and stderr (stderr in its own colour).
     private static func capturedOutput(in events: [EventRecord]) -> String {
-        let logs = events.filter { $0.event.type == .logs }
-        guard !logs.isEmpty else { return "" }
+        let output = events.filter { $0.event.type == .logs || $0.event.type == .logsCaptured }
+        guard !output.isEmpty else { return "" }
         var html = "<div class=\"card\"><h2>Captured output</h2>"
-        for (step, records) in Dictionary(grouping: logs, by: { $0.event.stepKey ?? "run" }).sorted(by: {
+        for (step, records) in Dictionary(grouping: output, by: { $0.event.stepKey ?? "run" }).sorted(by: {
             $0.key < $1.key
         }) {
-            html +=
-                "<p><b>\(HTML.escape(step))</b></p><pre class=\"output\">"
-                + HTML.escape(records.map(\.event.message).joined(separator: "\n")) + "</pre>"
+            html += "<p><b>\(HTML.escape(step))</b></p><pre class=\"output\" data-step=\"\(HTML.escape(step))\">"
+            for record in records {
+                let event = record.event
+                if event.type == .logs {
+                    html += HTML.escape("[\(event.level.rawValue)] \(event.message)\n")
+                } else if event.metadata["stream"] == .text(CapturedStream.stderr.rawValue) {
+                    html += "<span class=\"stderr\">\(HTML.escape(event.message))</span>"
+                } else {
+                    html += HTML.escape(event.message)
+                }
+            }
+            html += "</pre>"
         }
         return html + "</div>"
     }
@@ -147,7 +158,9 @@ enum RunPage {
     /// One event of the log as a table row, with the attributes the browser filters on.
     static func row(_ record: EventRecord) -> String {
         let event = record.event
-        var message = HTML.escape(event.message)
+        // Captured output is shown whole in its own card; the log shows the start of each chunk.
+        let text = event.type == .logsCaptured && event.message.count > 300 ? event.message.prefix(300) + "…" : event.message
+        var message = HTML.escape(String(text))
         if let key = event.assetKey { message = WebFormat.assetLink(key) + " " + message }
         if let partition = event.partition {
             message += " <span class=\"tag\">\(HTML.escape(partition.rawValue))</span>"

@@ -112,6 +112,7 @@ enum Stylesheet {
         .dot.passed { background: var(--fresh); } .dot.failed { background: var(--failed); }
         pre.error { background: #fff8f7; border: 1px solid #ffd8d3; border-radius: 8px; padding: 10px; overflow: auto; max-height: 360px; }
         pre.output { background: #0d1117; color: #e6edf3; border-radius: 8px; padding: 10px; overflow: auto; max-height: 360px; }
+        pre.output .stderr { color: #ffa198; }
         .markdown p:first-child { margin-top: 0; }
         .log td { font-size: 13px; }
         .log tr.level-error td { background: #fff8f7; }
