@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "CairnBenchmarks",
             dependencies: [
-                "Cairn", "CairnSQLite", "CairnDaemon", "CairnTesting", "CairnCLI", "CairnWeb",
+                "Cairn", "CairnSQLite", "CairnDaemon", "CairnTesting", "CairnCLI", "CairnWeb", "CairnPipes",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

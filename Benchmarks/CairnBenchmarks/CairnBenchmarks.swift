@@ -6,7 +6,8 @@ import Foundation
 /// Measures Cairn's orchestration overhead against the targets of the foundation issue.
 ///
 /// Run with `swift run -c release cairn-benchmarks`; each figure is the median of several rounds.
-/// Arguments name the groups to run (`definitions`, `execution`, `partitions`, `automation`, `daemon`, `web`);
+/// Arguments name the groups to run (`definitions`, `execution`, `partitions`, `automation`, `daemon`, `web`,
+/// `pipes`);
 /// none runs them all.
 @main enum CairnBenchmarks {
     /// Runs the groups the arguments name, or every group.
@@ -31,6 +32,7 @@ import Foundation
         if groups.isEmpty || groups.contains("automation") { try await automationBenchmarks() }
         if groups.isEmpty || groups.contains("daemon") { try await daemonBenchmarks() }
         if groups.isEmpty || groups.contains("web") { try await webBenchmarks() }
+        if groups.isEmpty || groups.contains("pipes") { try await pipesBenchmarks() }
     }
 
     /// 10,000 assets in a random DAG with about two dependencies each.

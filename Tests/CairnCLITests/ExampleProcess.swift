@@ -1,7 +1,7 @@
 import Foundation
 
 /// The output and exit status of one command of an example executable.
-struct CommandOutput {
+struct CommandOutput: Sendable {
     let status: Int32
     let stdout: String
     let stderr: String
@@ -26,4 +26,12 @@ func runExample(_ name: String, _ arguments: [String], environment: [String: Str
     return CommandOutput(
         status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
         stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+/// Runs blocking work (waiting for a process, reading its output to the end) on a thread of its
+/// own, so that it does not hold one of the few threads that every test's async work shares.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
 }

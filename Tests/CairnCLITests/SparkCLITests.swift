@@ -44,16 +44,23 @@ import Testing
         interrupted.standardOutput = output
         interrupted.standardError = FileHandle.nullDevice
         try interrupted.run()
-        var seen = ""
-        while !seen.contains("SparkContext: Running Spark") {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            seen += String(decoding: chunk, as: UTF8.self)
+        let reading = output.fileHandleForReading
+        var seen = try await onOwnThread {
+            var seen = ""
+            while !seen.contains("SparkContext: Running Spark") {
+                let chunk = reading.availableData
+                guard !chunk.isEmpty else { break }
+                seen += String(decoding: chunk, as: UTF8.self)
+            }
+            return seen
         }
         #expect(!processes(carrying: home).isEmpty)
         kill(interrupted.processIdentifier, SIGINT)
-        seen += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        interrupted.waitUntilExit()
+        seen += try await onOwnThread {
+            let rest = String(decoding: reading.readDataToEndOfFile(), as: UTF8.self)
+            interrupted.waitUntilExit()
+            return rest
+        }
         #expect(interrupted.terminationStatus == 128 + SIGINT)
         #expect(seen.contains("CANCELED: interrupted (Ctrl-C)"))
         let deadline = ContinuousClock.now + .seconds(10)
@@ -64,7 +71,10 @@ import Testing
 
         // The whole example: Spark writes Parquet and reports its metadata and check; a Pipes
         // script reads the Parquet with pyarrow and reports a summary; Spark's output is logged.
-        let result = try runExample("spark", ["materialize", "--select", "*"], environment: environment)
+        let finalEnvironment = environment
+        let result = try await onOwnThread {
+            try runExample("spark", ["materialize", "--select", "*"], environment: finalEnvironment)
+        }
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("[info] people_over_50: 4 of 6 people are over 50"))
         #expect(result.stdout.contains("◆ people_over_50 materialized (row_count=4, min_age=50, exit_status=0"))
