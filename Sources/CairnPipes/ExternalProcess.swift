@@ -205,6 +205,9 @@ struct ExternalProcess {
         var open: [(fd: Int32, stream: CapturedStream)] = [(launched.stdout, .stdout), (launched.stderr, .stderr)]
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 65_536)
         defer { buffer.deallocate() }
+        // Polled with the pipes, so that the exit is seen at once rather than at the next tick.
+        let exitDescriptor = LinuxCalls.pidfdOpen(launched.pid)
+        defer { if let exitDescriptor { close(exitDescriptor) } }
         var rawStatus: Int32 = 0
         var exitedAt: ContinuousClock.Instant?
         /// How long the streams are read after the process exited, when processes it started
@@ -212,11 +215,15 @@ struct ExternalProcess {
         let drainAfterExit = Duration.seconds(2)
         while true {
             var descriptors = open.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&descriptors, nfds_t(descriptors.count), 50)
-            if ready > 0 {
+            if exitedAt == nil, let exitDescriptor {
+                descriptors.append(pollfd(fd: exitDescriptor, events: Int16(POLLIN), revents: 0))
+            }
+            // Without a pidfd, an exit is noticed within 5 ms once the pipes are closed.
+            let timeout: Int32 = exitDescriptor == nil && open.isEmpty ? 5 : 50
+            if poll(&descriptors, nfds_t(descriptors.count), timeout) > 0 {
                 var ended: Set<Int32> = []
                 for descriptor in descriptors where descriptor.revents != 0 {
-                    let stream = open.first { $0.fd == descriptor.fd }!.stream
+                    guard let stream = open.first(where: { $0.fd == descriptor.fd })?.stream else { continue }
                     let count = read(descriptor.fd, buffer.baseAddress, buffer.count)
                     if count > 0 {
                         reader.received(UnsafeBufferPointer(rebasing: buffer[..<count]), from: stream)

@@ -9,6 +9,9 @@
             UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
         ) -> Int32
 
+        private typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
+
+        private static let pidfdOpenFunction = dlsym(nil, "pidfd_open").map { unsafeBitCast($0, to: PidfdOpen.self) }
         private static let pipe2Function = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
         private static let addChdirFunction = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {
             unsafeBitCast($0, to: AddChdir.self)
@@ -22,6 +25,14 @@
             _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
             _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
             return 0
+        }
+
+        /// `pidfd_open(2)` (Linux 5.3, glibc 2.36): a descriptor that polls readable once the process
+        /// exited; `nil` where the system lacks it.
+        static func pidfdOpen(_ pid: pid_t) -> Int32? {
+            guard let pidfdOpenFunction else { return nil }
+            let descriptor = pidfdOpenFunction(pid, 0)
+            return descriptor >= 0 ? descriptor : nil
         }
 
         /// `posix_spawn_file_actions_addchdir_np(3)` (glibc 2.29): the child changes to

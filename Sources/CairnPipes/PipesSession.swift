@@ -13,6 +13,12 @@ final class PipesSession {
     static let maxLogs = 100_000
     /// The most custom messages one process may send.
     static let maxCustomMessages = 10_000
+    /// The most bytes of custom messages one process may send.
+    static let maxCustomMessageBytes = 16 * 1024 * 1024
+    /// The longest log message stored, in characters; longer ones are cut.
+    static let maxLogCharacters = 64 * 1024
+    /// The most check results one process may report.
+    static let maxCheckReports = 10_000
 
     private let context: AssetContext
     private let output: OutputCapture
@@ -29,6 +35,8 @@ final class PipesSession {
     private var unwarned = 0
     private var logs = 0
     private var unknownMethods: Set<String> = []
+    private var customMessageBytes = 0
+    private var checkReports = 0
 
     init(context: AssetContext, output: OutputCapture) {
         self.context = context
@@ -58,7 +66,7 @@ final class PipesSession {
             }
             return false
         }
-        handle(message: value)
+        handle(message: value, bytes: trimmed.count)
         return true
     }
 
@@ -67,7 +75,7 @@ final class PipesSession {
         warn("a message of \(bytes) bytes was skipped: messages are limited to \(bound) bytes; write large data to a file and report its path")
     }
 
-    private func handle(message: PipesValue) {
+    private func handle(message: PipesValue, bytes: Int) {
         messageCount += 1
         guard let method = message["method"]?.string else {
             warn("a message has no method")
@@ -94,10 +102,15 @@ final class PipesSession {
         case "report_asset_materialization": materialization(params)
         case "report_asset_check": check(params)
         case "report_custom_message":
-            guard customMessages.count < Self.maxCustomMessages else {
-                warn("more than \(Self.maxCustomMessages) custom messages; the rest were dropped")
+            guard customMessages.count < Self.maxCustomMessages,
+                customMessageBytes + bytes <= Self.maxCustomMessageBytes
+            else {
+                warn(
+                    "custom messages are limited to \(Self.maxCustomMessages) and \(Self.maxCustomMessageBytes) bytes "
+                        + "per process; one was dropped")
                 return
             }
+            customMessageBytes += bytes
             customMessages.append(params["payload"]?.jsonValue ?? .null)
         case "log_external_stream":
             guard let text = params["text"]?.string else {
@@ -134,7 +147,11 @@ final class PipesSession {
             level = .info
             metadata = ["pipes_level": .string(name)]
         }
-        context.log.log(level: level, "\(params["message"]?.string ?? "")", metadata: metadata)
+        var message = params["message"]?.string ?? ""
+        if message.count > Self.maxLogCharacters {
+            message = "\(message.prefix(Self.maxLogCharacters))… (\(message.count - Self.maxLogCharacters) more characters)"
+        }
+        context.log.log(level: level, "\(message)", metadata: metadata)
     }
 
     /// The asset a report names, or the step's only asset when it names none.
@@ -175,6 +192,11 @@ final class PipesSession {
     }
 
     private func check(_ params: PipesValue) {
+        guard checkReports < Self.maxCheckReports else {
+            warn("check results are limited to \(Self.maxCheckReports) per process; one was dropped")
+            return
+        }
+        checkReports += 1
         guard let key = assetKey(of: params, reporting: "a check") else { return }
         guard let name = params["check_name"]?.string else {
             problems.append("it reported a check on '\(key)' without a string check_name")

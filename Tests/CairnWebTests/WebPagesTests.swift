@@ -198,6 +198,26 @@ import Testing
         }
     }
 
+    @Test func runPageShowsEachStepsLogsAndCapturedOutputInOrder() async throws {
+        let printer = Asset<Int>("printer") { context in
+            context.log.info("computing")
+            context.recordCapturedOutput("<b>out</b>\n", stream: .stdout)
+            context.recordCapturedOutput("warn: x\n", stream: .stderr)
+            return 1
+        }
+        let definitions = Definitions(assets: [printer])
+        try await WebTestServer.with(definitions) { server in
+            let run = try await definitions.materialize(
+                "*", storage: server.storage, defaultIOManager: MemoryIOManager())
+            let page = try await server.get("/runs/\(run.runID)")
+            #expect(
+                page.body.contains(
+                    "<pre class=\"output\" data-step=\"printer\">[INFO] computing\n&lt;b&gt;out&lt;/b&gt;\n"
+                        + "<span class=\"stderr\">warn: x\n</span></pre>"))
+            #expect(page.body.contains("data-type=\"LOGS_CAPTURED\""))
+        }
+    }
+
     @Test func unknownRunIsA404() async throws {
         try await WebTestServer.with { server in
             let page = try await server.get("/runs/no-such-run")
