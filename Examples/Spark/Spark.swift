@@ -15,7 +15,8 @@ let environment = ProcessInfo.processInfo.environment
 let venv = environment["VIRTUAL_ENV"] ?? FileManager.default.currentDirectoryPath + "/.venv"
 /// The Python the jobs and Spark's workers use.
 let python = environment["CAIRN_PYTHON"] ?? "\(venv)/bin/python"
-let sparkSubmit = FileManager.default.isExecutableFile(atPath: "\(venv)/bin/spark-submit")
+let sparkSubmit =
+    FileManager.default.isExecutableFile(atPath: "\(venv)/bin/spark-submit")
     ? "\(venv)/bin/spark-submit" : "spark-submit"
 /// This example's folder, whose `jobs` and `scripts` the commands run.
 let exampleDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path

@@ -129,14 +129,17 @@ struct ExternalProcess {
         posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
         if let workingDirectory {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: workingDirectory, isDirectory: &isDirectory), isDirectory.boolValue
+            guard FileManager.default.fileExists(atPath: workingDirectory, isDirectory: &isDirectory),
+                isDirectory.boolValue
             else {
-                close(stdoutPipe[0]); close(stdoutPipe[1]); close(stderrPipe[0]); close(stderrPipe[1])
-                throw launchError("the working directory '\(workingDirectory)' of `\(command.shellQuoted)` does not exist")
+                for fd in stdoutPipe + stderrPipe { close(fd) }
+                throw launchError(
+                    "the working directory '\(workingDirectory)' of `\(command.shellQuoted)` does not exist")
             }
             guard LinuxCalls.addChangeDirectory(&actions, workingDirectory) else {
-                close(stdoutPipe[0]); close(stdoutPipe[1]); close(stderrPipe[0]); close(stderrPipe[1])
-                throw launchError("this C library cannot start a process in another directory (glibc 2.29 or newer can)")
+                for fd in stdoutPipe + stderrPipe { close(fd) }
+                throw launchError(
+                    "this C library cannot start a process in another directory (glibc 2.29 or newer can)")
             }
         }
         var attributes = posix_spawnattr_t()

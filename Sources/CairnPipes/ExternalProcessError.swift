@@ -35,7 +35,8 @@ public enum ExternalProcessError: Error, StructuredError, CustomStringConvertibl
     public var errorInfo: ErrorInfo {
         switch self {
         case .processFailed(_, _, _, let exception?), .exceptionReported(_, let exception):
-            ErrorInfo(type: exception.name ?? "Cairn.ExternalProcessError", message: description, stack: exception.traceback)
+            ErrorInfo(
+                type: exception.name ?? "Cairn.ExternalProcessError", message: description, stack: exception.traceback)
         case .processFailed(_, _, let stderr, nil):
             ErrorInfo(type: "Cairn.ExternalProcessError", message: description, stack: stderr)
         case .protocolViolation:

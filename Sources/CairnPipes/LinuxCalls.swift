@@ -5,9 +5,10 @@
     /// up once with `dlsym` and called with the C calling convention.
     enum LinuxCalls {
         private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-        private typealias AddChdir = @convention(c) (
-            UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
-        ) -> Int32
+        private typealias AddChdir =
+            @convention(c) (
+                UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+            ) -> Int32
 
         private typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
 

@@ -16,16 +16,17 @@ enum PipesContextData {
         var provenance: [String: JSONValue] = [:]
         for (key, encoded) in zip(keys, encodedKeys) {
             codeVersions[encoded] = context.codeVersion(of: key).map(JSONValue.string) ?? .null
-            provenance[encoded] = previous[key]?.event.provenance.map { provenance in
-                .object([
-                    "code_version": provenance.codeVersion.map(JSONValue.string) ?? .null,
-                    "input_data_versions": .object(
-                        provenance.inputDataVersions.mapValues { .string($0) }.reduce(into: [:]) { result, entry in
-                            result[PipesAssetKey.encode(AssetKey(entry.key))] = entry.value
-                        }),
-                    "is_user_provided": .bool(false),
-                ])
-            } ?? .null
+            provenance[encoded] =
+                previous[key]?.event.provenance.map { provenance in
+                    .object([
+                        "code_version": provenance.codeVersion.map(JSONValue.string) ?? .null,
+                        "input_data_versions": .object(
+                            provenance.inputDataVersions.mapValues { .string($0) }.reduce(into: [:]) { result, entry in
+                                result[PipesAssetKey.encode(AssetKey(entry.key))] = entry.value
+                            }),
+                        "is_user_provided": .bool(false),
+                    ])
+                } ?? .null
         }
         var partitionKey = JSONValue.null
         var partitionRange = JSONValue.null

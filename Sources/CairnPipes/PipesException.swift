@@ -1,3 +1,5 @@
+import Foundation
+
 /// An exception the external process reported in its `closed` message: Python's message,
 /// traceback frames, class name, and the exceptions chained to it.
 public struct PipesException: Sendable, Hashable, CustomStringConvertible {
@@ -58,5 +60,3 @@ public struct PipesException: Sendable, Hashable, CustomStringConvertible {
         return lines
     }
 }
-
-import Foundation

@@ -54,7 +54,9 @@ enum PipesMetadata {
             return .timestamp(Date(timeIntervalSince1970: seconds))
         case ("table_schema", .object):
             guard case .array(let columns)? = raw["columns"] else { throw mismatch("{\"columns\": [...]}") }
-            return .tableSchema(TableSchema(columns: try columns.map { column throws(Problem) in try self.column(column, label: label) }))
+            return .tableSchema(
+                TableSchema(
+                    columns: try columns.map { column throws(Problem) in try self.column(column, label: label) }))
         case ("table", .object):
             guard case .array? = raw["records"] else { throw mismatch("{\"records\": [...], \"schema\": [...]}") }
             return .json(raw.jsonValue)

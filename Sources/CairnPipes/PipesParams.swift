@@ -27,7 +27,10 @@ enum PipesParams {
             offset += length
         } while offset < bytes.count
         let checksum = adler32(bytes)
-        stream += [UInt8(checksum >> 24), UInt8((checksum >> 16) & 0xFF), UInt8((checksum >> 8) & 0xFF), UInt8(checksum & 0xFF)]
+        stream += [
+            UInt8(checksum >> 24), UInt8((checksum >> 16) & 0xFF), UInt8((checksum >> 8) & 0xFF),
+            UInt8(checksum & 0xFF),
+        ]
         return stream
     }
 

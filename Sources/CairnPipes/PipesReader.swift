@@ -68,7 +68,8 @@ final class PipesReader: ExternalProcessReader {
         while true {
             let count = read(messageFile, buffer.baseAddress, buffer.count)
             guard count > 0 else { return }
-            fileLines.append(UnsafeBufferPointer(rebasing: buffer[..<count]), line: fileLine, overlong: overlongFileLine)
+            fileLines.append(
+                UnsafeBufferPointer(rebasing: buffer[..<count]), line: fileLine, overlong: overlongFileLine)
         }
     }
 

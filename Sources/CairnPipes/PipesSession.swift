@@ -62,7 +62,9 @@ final class PipesSession {
         }
         guard case .object = value, value["__dagster_pipes_version"] != nil else {
             if !requireVersion {
-                warn("a line of the message file is not a Pipes message (no __dagster_pipes_version): \(Self.excerpt(trimmed))")
+                warn(
+                    "a line of the message file is not a Pipes message (no __dagster_pipes_version): \(Self.excerpt(trimmed))"
+                )
             }
             return false
         }
@@ -72,7 +74,9 @@ final class PipesSession {
 
     /// Notes a line of the message channel that was longer than the bound and was skipped.
     func skippedOverlongLine(bytes: Int, bound: Int) {
-        warn("a message of \(bytes) bytes was skipped: messages are limited to \(bound) bytes; write large data to a file and report its path")
+        warn(
+            "a message of \(bytes) bytes was skipped: messages are limited to \(bound) bytes; write large data to a file and report its path"
+        )
     }
 
     private func handle(message: PipesValue, bytes: Int) {
@@ -120,7 +124,9 @@ final class PipesSession {
             output.append(Array(text.utf8), from: params["stream"]?.string == "stderr" ? .stderr : .stdout)
         default:
             if unknownMethods.insert(method).inserted {
-                warn("unknown Pipes method '\(method)' was skipped; is the external process's dagster-pipes newer than Cairn?")
+                warn(
+                    "unknown Pipes method '\(method)' was skipped; is the external process's dagster-pipes newer than Cairn?"
+                )
             }
         }
     }
@@ -149,7 +155,8 @@ final class PipesSession {
         }
         var message = params["message"]?.string ?? ""
         if message.count > Self.maxLogCharacters {
-            message = "\(message.prefix(Self.maxLogCharacters))… (\(message.count - Self.maxLogCharacters) more characters)"
+            message =
+                "\(message.prefix(Self.maxLogCharacters))… (\(message.count - Self.maxLogCharacters) more characters)"
         }
         context.log.log(level: level, "\(message)", metadata: metadata)
     }
@@ -232,7 +239,8 @@ final class PipesSession {
     /// Records the count of warnings that were not recorded one by one.
     func finish() {
         if unwarned > 0 {
-            context.recordEngineEvent("[pipes] \(unwarned) more warnings about malformed messages were not recorded", level: .warning)
+            context.recordEngineEvent(
+                "[pipes] \(unwarned) more warnings about malformed messages were not recorded", level: .warning)
         }
     }
 

@@ -21,7 +21,9 @@ import Testing
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") {
-                return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                return text.split(separator: " ").compactMap {
+                    pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                }
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -35,7 +37,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
         let asset = Asset("long") { context in
             try await context.pipes.run(
-                PythonScripts.command("long_running.py"), extras: ["pids": .string(pidFile), "stubborn": .bool(stubborn)],
+                PythonScripts.command("long_running.py"),
+                extras: ["pids": .string(pidFile), "stubborn": .bool(stubborn)],
                 terminationGrace: .seconds(1))
         }
         let run = Task { try await materialize([asset]) }

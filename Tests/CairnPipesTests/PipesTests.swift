@@ -39,7 +39,11 @@ import Testing
         #expect(metadata["owner"] == .text("team-a"))
         #expect(metadata["flag"] == .bool(true))
         #expect(metadata["huge"] == .text("1000000000000000000000000000000"))
-        if case .float(let nan)? = metadata["nan"] { #expect(nan.isNaN) } else { Issue.record("nan is \(String(describing: metadata["nan"]))") }
+        if case .float(let nan)? = metadata["nan"] {
+            #expect(nan.isNaN)
+        } else {
+            Issue.record("nan is \(String(describing: metadata["nan"]))")
+        }
         #expect(metadata["rows"] == .json([1, 2, 3]))
         #expect(metadata["dashboard"] == .url("https://example.com/d"))
         #expect(metadata["file"] == .path("/data/orders.parquet"))
@@ -57,8 +61,12 @@ import Testing
         #expect(
             metadata["schema"]
                 == .tableSchema(
-                    TableSchema(columns: [.init(name: "id", type: "int"), .init(name: "email", type: "string", description: "who")])))
-        #expect(metadata["sample"] == .json(["records": [["id": 1, "email": "a@b.c"]], "schema": [["name": "id", "type": "int"]]]))
+                    TableSchema(columns: [
+                        .init(name: "id", type: "int"), .init(name: "email", type: "string", description: "who"),
+                    ])))
+        #expect(
+            metadata["sample"]
+                == .json(["records": [["id": 1, "email": "a@b.c"]], "schema": [["name": "id", "type": "int"]]]))
         #expect(metadata["lineage"] == .json(["deps_by_column": ["id": [["asset_key": "raw", "column_name": "id"]]]]))
         #expect(metadata["unicode"] == .text("café 🚀"))
         #expect(metadata["exit_status"] == .int(0))
@@ -116,7 +124,10 @@ import Testing
         let asset = Asset.external("plain", command: PythonScripts.command("no_pipes.py"))
         let result = try await materialize([asset])
         #expect(result.run.status == .success)
-        #expect(engineMessages(result).contains { $0.contains("did not receive any messages") && $0.contains("open_dagster_pipes()") })
+        #expect(
+            engineMessages(result).contains {
+                $0.contains("did not receive any messages") && $0.contains("open_dagster_pipes()")
+            })
         #expect(capturedOutput(result) == "I do my work without dagster-pipes\n")
     }
 
@@ -173,7 +184,10 @@ import Testing
         #expect(summary.metadata["rows"] == nil)
         #expect(summary.metadata["exit_status"] == .int(0))
         #expect(result.logMessages.first?.contains("'shop/orders': 'o-v1'") == true)
-        #expect(result.events.contains { $0.event.type == .assetCheckEvaluation && $0.event.checkEvaluation?.passed == true })
+        #expect(
+            result.events.contains {
+                $0.event.type == .assetCheckEvaluation && $0.event.checkEvaluation?.passed == true
+            })
     }
 
     @Test func eachPartitionRunGetsItsKeyAndTimeWindow() async throws {
@@ -189,8 +203,11 @@ import Testing
             #expect(metadata["partition"] == .text(day))
             #expect(metadata["range"] == .text("\(day)..\(day)"))
             #expect(metadata["window_start"] == .text("\(day)T00:00:00+00:00"))
-            let next = Calendar(identifier: .gregorian).date(byAdding: .day, value: 1, to: ISO8601DateFormatter().date(from: "\(day)T00:00:00Z")!)!
-            #expect(metadata["window_end"] == .text(String(ISO8601DateFormatter().string(from: next).dropLast()) + "+00:00"))
+            let next = Calendar(identifier: .gregorian).date(
+                byAdding: .day, value: 1, to: ISO8601DateFormatter().date(from: "\(day)T00:00:00Z")!)!
+            #expect(
+                metadata["window_end"] == .text(String(ISO8601DateFormatter().string(from: next).dropLast()) + "+00:00")
+            )
             #expect(metadata["job"] == .text(Run.assetJobName))
             #expect(metadata["run_id"] == .text(result.run.runID.rawValue))
         }
@@ -202,7 +219,10 @@ import Testing
         let result = try await materialize([asset])
         #expect(result.run.status == .success)
         #expect(result.metadata(of: asset)?["retry_number"] == .int(1))
-        #expect(result.events.contains { $0.event.type == .stepUpForRetry && $0.event.message.contains("transient failure") })
+        #expect(
+            result.events.contains {
+                $0.event.type == .stepUpForRetry && $0.event.message.contains("transient failure")
+            })
         #expect(result.logMessages == ["attempt 0", "attempt 1"])
     }
 
@@ -231,7 +251,11 @@ import Testing
         let metadata = try #require(result.metadata(of: ok))
         #expect(metadata["command"] == .text("sh -c 'echo out; echo err >&2'"))
         #expect(metadata["exit_status"] == .int(0))
-        if case .float(let seconds)? = metadata["duration_s"] { #expect(seconds >= 0) } else { Issue.record("no duration") }
+        if case .float(let seconds)? = metadata["duration_s"] {
+            #expect(seconds >= 0)
+        } else {
+            Issue.record("no duration")
+        }
         let streams = result.events.filter { $0.event.type == .logsCaptured }.map {
             ($0.event.metadata["stream"]?.description ?? "", $0.event.message)
         }
@@ -241,7 +265,10 @@ import Testing
         let bad = Asset.command("bad", command: ["sh", "-c", "echo broken >&2; exit 2"])
         let failed = try await materialize([bad])
         let error = try #require(stepFailure(failed))
-        #expect(error.message == "external process `sh -c 'echo broken >&2; exit 2'` exited with status 2; the last lines of its stderr:\nbroken")
+        #expect(
+            error.message
+                == "external process `sh -c 'echo broken >&2; exit 2'` exited with status 2; the last lines of its stderr:\nbroken"
+        )
     }
 
     @Test func aMissingExecutableFailsTheStepClearly() async throws {

@@ -36,7 +36,9 @@ import Testing
 
     @Test func stringsDecodeEscapesAndSurrogatePairs() throws {
         #expect(try parse(#""caf\u00e9 \ud83d\ude80 \"q\" \\ \/ \n""#) == .string("café 🚀 \"q\" \\ / \n"))
-        #expect(try parse(#"{"b": 1, "a": [true, null]}"#) == .object([("b", .int(1)), ("a", .array([.bool(true), .null]))]))
+        #expect(
+            try parse(#"{"b": 1, "a": [true, null]}"#)
+                == .object([("b", .int(1)), ("a", .array([.bool(true), .null]))]))
     }
 
     @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01x", "tru", "\"\u{1}\"", "[1] 2", "1.2.3", "--1"])
@@ -54,7 +56,9 @@ import Testing
         let encoded = PipesParams.encode(["path": "/tmp/example/context.json"])
         let decoder = Process()
         decoder.executableURL = URL(fileURLWithPath: PythonScripts.python)
-        decoder.arguments = ["-c", "import base64, sys, zlib; print(zlib.decompress(base64.b64decode(sys.argv[1])).decode())", encoded]
+        decoder.arguments = [
+            "-c", "import base64, sys, zlib; print(zlib.decompress(base64.b64decode(sys.argv[1])).decode())", encoded,
+        ]
         let output = Pipe()
         decoder.standardOutput = output
         try decoder.run()

@@ -159,7 +159,8 @@ enum RunPage {
     static func row(_ record: EventRecord) -> String {
         let event = record.event
         // Captured output is shown whole in its own card; the log shows the start of each chunk.
-        let text = event.type == .logsCaptured && event.message.count > 300 ? event.message.prefix(300) + "…" : event.message
+        let text =
+            event.type == .logsCaptured && event.message.count > 300 ? event.message.prefix(300) + "…" : event.message
         var message = HTML.escape(String(text))
         if let key = event.assetKey { message = WebFormat.assetLink(key) + " " + message }
         if let partition = event.partition {
