@@ -55,7 +55,7 @@ final class PipesSession {
         guard !trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return !requireVersion }
         let value: PipesValue
         do {
-            value = try PipesJSONParser.parse(Array(trimmed))
+            value = try JSONReader.parse(Array(trimmed))
         } catch {
             if !requireVersion { warn("a message line is not valid JSON (\(error)): \(Self.excerpt(trimmed))") }
             return false

@@ -20,7 +20,7 @@ import Testing
     }
 
     private func parse(_ text: String) throws -> PipesValue {
-        try PipesJSONParser.parse(Array(text.utf8))
+        try JSONReader.parse(Array(text.utf8))
     }
 
     @Test func numbersKeepTheirLexicalKind() throws {
@@ -43,12 +43,12 @@ import Testing
 
     @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01x", "tru", "\"\u{1}\"", "[1] 2", "1.2.3", "--1"])
     func malformedJSONIsRefused(text: String) {
-        #expect(throws: PipesJSONParser.Failure.self) { try parse(text) }
+        #expect(throws: JSONReader.Failure.self) { try parse(text) }
     }
 
     @Test func invalidUTF8AndDeepNestingAreRefused() {
-        #expect(throws: PipesJSONParser.Failure.self) { try PipesJSONParser.parse([0x22, 0xFF, 0xFE, 0x22]) }
-        #expect(throws: PipesJSONParser.Failure.self) { try parse(String(repeating: "[", count: 100_000)) }
+        #expect(throws: JSONReader.Failure.self) { try JSONReader.parse([0x22, 0xFF, 0xFE, 0x22]) }
+        #expect(throws: JSONReader.Failure.self) { try parse(String(repeating: "[", count: 100_000)) }
         #expect(throws: Never.self) { try parse(String(repeating: "[", count: 60) + String(repeating: "]", count: 60)) }
     }
 

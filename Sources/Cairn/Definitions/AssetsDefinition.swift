@@ -21,6 +21,9 @@ public struct AssetsDefinition: Sendable {
     public let pool: String?
     /// Whether it returns `Nothing`, storing its data itself, so one run can cover many partitions.
     public let storesNothing: Bool
+    /// Whether a run may materialize only some of its assets (a dbt project's models): its step
+    /// then gets only the selected ones in `context.assetKeys`.
+    public let isSubsettable: Bool
     /// Where the definition was written.
     public let location: SourceLocation
     /// Computes the assets; `nil` for a source asset, which Cairn only reads.
@@ -40,6 +43,7 @@ public struct AssetsDefinition: Sendable {
         backfillPolicy: BackfillPolicy? = nil,
         pool: String? = nil,
         storesNothing: Bool = false,
+        isSubsettable: Bool = false,
         location: SourceLocation,
         observe: (@Sendable (AssetContext) async throws -> ObservationResult)? = nil,
         body: (@Sendable (any StepIO) async throws -> Void)?
@@ -54,6 +58,7 @@ public struct AssetsDefinition: Sendable {
         self.backfillPolicy = backfillPolicy
         self.pool = pool
         self.storesNothing = storesNothing
+        self.isSubsettable = isSubsettable
         self.location = location
         self.observe = observe
         self.body = body

@@ -27,19 +27,47 @@ extension MultiAsset {
         line: Int = #line,
         compute: @escaping @Sendable (AssetContext) async throws -> Void
     ) {
+        self.init(
+            name, specs: specs, partitions: partitions, resources: resources, retryPolicy: retryPolicy, pool: pool,
+            file: file, line: line
+        ) { context, _ in
+            try await compute(context)
+        }
+    }
+
+    /// Defines one computation that produces the assets `specs` describe, stores their data
+    /// itself, and records each as soon as it is done with `outputs.materialize(key)`; the
+    /// assets it did not record are materialized when it returns.
+    ///
+    /// - Parameters:
+    ///   - isSubsettable: whether a run may select only some of the assets; `context.assetKeys`
+    ///     then holds the selected ones, which the computation must limit itself to.
+    ///   - Other parameters: as for `init(_:specs:partitions:resources:retryPolicy:pool:compute:)`.
+    public init(
+        _ name: String,
+        specs: [AssetSpec],
+        partitions: PartitionsDefinition? = nil,
+        resources: [any ResourceKeyConvertible] = [],
+        retryPolicy: RetryPolicy? = nil,
+        pool: String? = nil,
+        isSubsettable: Bool = false,
+        file: String = #fileID,
+        line: Int = #line,
+        compute: @escaping @Sendable (AssetContext, AssetOutputs) async throws -> Void
+    ) {
         let specs = specs.map { spec in
             var spec = spec
             if let partitions { spec.partitions = partitions }
             return spec
         }
-        let keys = specs.map(\.key)
         definition = AssetsDefinition(
             name: name, specs: specs, ioManager: nil, retryPolicy: retryPolicy,
             resourceKeys: resources.map(\.erased), configSchema: nil, pool: pool, storesNothing: true,
-            location: SourceLocation(file: file, line: line)
+            isSubsettable: isSubsettable, location: SourceLocation(file: file, line: line)
         ) { step in
-            try await compute(step.context)
-            for key in keys { try await step.store(Nothing(), as: key) }
+            let outputs = AssetOutputs(step: step)
+            try await compute(step.context, outputs)
+            for key in outputs.remaining { try await outputs.materialize(key) }
         }
     }
 }

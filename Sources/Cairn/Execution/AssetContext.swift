@@ -179,9 +179,17 @@ public final class AssetContext: Sendable {
 
     /// Reports the result of a check the asset declares in `checks:`, evaluated inside its compute
     /// function; for a multi-asset, of the first output unless `asset` names another.
+    ///
+    /// The evaluation is recorded at once when the asset declares the check; the step fails at
+    /// its end when it reported a check its assets do not declare.
     public func report(_ result: CheckResult, for checkName: String, asset: AssetKey? = nil) {
         let key = CheckKey(assetKey: asset ?? assetKey, name: checkName)
         reportedChecks.withLock { $0.append((key, result)) }
+        if assetKeys.contains(key.assetKey),
+            let spec = graph?[key.assetKey]?.spec.checks.first(where: { $0.name == checkName })
+        {
+            events.add(.checkEvaluation(spec, key: key, result: result, runID: runID, stepKey: stepKey))
+        }
     }
 
     /// The check results reported so far, in order.

@@ -24,6 +24,10 @@ public struct ExecutionPlan: Sendable {
         public let kind: StepKind
         /// The assets the step materializes, or for a check the checked asset.
         public let assetKeys: [AssetKey]
+        /// The assets of other steps this step needs: the upstream assets of its assets, or for a
+        /// check its asset. When an upstream step fails after materializing some of its assets
+        /// (a dbt build where one model failed), this step still runs if it needs none of the others.
+        public let inputKeys: Set<AssetKey>
         /// Indices of the steps in this plan that must succeed first.
         public let upstream: [Int]
         /// Indices of the steps in this plan that wait for this one.
@@ -140,15 +144,30 @@ public struct ExecutionPlan: Sendable {
         for (newIndex, oldIndex) in order.enumerated() { position[oldIndex] = newIndex }
         steps = order.map { oldIndex in
             let kind = kinds[oldIndex]
-            let assetKeys: [AssetKey] =
-                switch kind {
-                case .assets(let definition), .observation(let definition): graph.definitions[definition].keys
-                case .check(let check): [graph.checks[check].assetKey]
+            let assetKeys: [AssetKey]
+            var inputKeys = Set<AssetKey>()
+            switch kind {
+            case .assets(let definition):
+                let all = graph.definitions[definition].keys
+                assetKeys =
+                    graph.definitions[definition].isSubsettable
+                    ? all.filter { graph.index(of: $0).map(selected.contains) ?? false } : all
+                let own = Set(all)
+                for key in assetKeys {
+                    for parent in graph.parents[graph.index(of: key)!] where !own.contains(graph.nodes[parent].key) {
+                        inputKeys.insert(graph.nodes[parent].key)
+                    }
                 }
+            case .observation(let definition): assetKeys = graph.definitions[definition].keys
+            case .check(let check):
+                assetKeys = [graph.checks[check].assetKey]
+                inputKeys = [graph.checks[check].assetKey]
+            }
             return Step(
                 key: Self.name(of: kind, in: graph),
                 kind: kind,
                 assetKeys: assetKeys,
+                inputKeys: inputKeys,
                 upstream: upstreamSets[oldIndex].map { position[$0] }.sorted(),
                 downstream: downstreamSets[oldIndex].map { position[$0] }.sorted())
         }

@@ -190,9 +190,9 @@ public struct Executor: Sendable {
         var pending = pending
         var slots = PoolSlots(runID: runID)
         // The events of running steps, recorded every `liveEventsInterval` while they run, and
-        // the materializations among those already recorded.
+        // the materializations and check evaluations among those already recorded.
         var live: [Int: EventCollector] = [:]
-        var recordedMaterializations: [Int: [Event]] = [:]
+        var recordedOutcomes: [Int: [Event]] = [:]
         var liveTimerArmed = false
         do {
             try await withThrowingTaskGroup(of: StepProgress.self) { group in
@@ -247,8 +247,8 @@ public struct Executor: Sendable {
                         for (index, events) in live.sorted(by: { $0.key < $1.key }) {
                             let produced = events.drain()
                             known.record(produced)
-                            recordedMaterializations[index, default: []] += produced.filter {
-                                $0.type == .assetMaterialization
+                            recordedOutcomes[index, default: []] += produced.filter {
+                                $0.type == .assetMaterialization || $0.type == .assetCheckEvaluation
                             }
                             pending += produced
                         }
@@ -273,11 +273,11 @@ public struct Executor: Sendable {
                     try await slots.release(stepAt: finished.index, key: plan.steps[finished.index].key, in: storage)
                     pending += finished.events
                     known.record(finished.events)
-                    let materialized =
-                        (recordedMaterializations.removeValue(forKey: finished.index) ?? []) + finished.events
-                    pending += failedMaterializations(of: plan.steps[finished.index], in: materialized, runID: runID)
+                    let outcomes = (recordedOutcomes.removeValue(forKey: finished.index) ?? []) + finished.events
+                    pending += failedMaterializations(of: plan.steps[finished.index], in: outcomes, runID: runID)
                     let skipped = tracker.finish(
-                        finished.index, outcome: finished.outcome, duration: finished.duration)
+                        finished.index, outcome: finished.outcome, duration: finished.duration,
+                        delivered: Self.delivered(by: outcomes))
                     for child in skipped {
                         pending.append(
                             skipEvent(for: plan.steps[child], plan: plan, outcomes: tracker.outcomes, runID: runID))
@@ -471,8 +471,9 @@ public struct Executor: Sendable {
         }
     }
 
-    /// Records the checks a computation reported itself; a blocking failure, an undeclared check
-    /// or a declared check left unreported fails the step.
+    /// Checks the checks a computation reported itself (their evaluations were recorded as they
+    /// were reported); a blocking failure, an undeclared check or a declared check left
+    /// unreported fails the step.
     private func checkReports(
         of context: AssetContext, against definition: AssetsDefinition, runID: RunID, events: EventCollector
     ) -> RunResult.StepOutcome {
@@ -490,7 +491,6 @@ public struct Executor: Sendable {
                 continue
             }
             reported.insert(key)
-            events.add(evaluationEvent(spec, key: key, result: result, runID: runID, stepKey: context.stepKey))
             if !result.passed && spec.blocking {
                 problems.append("blocking check '\(key.name)' on '\(key.assetKey)' failed")
             }
@@ -531,9 +531,10 @@ public struct Executor: Sendable {
             do {
                 let result = try await check.body(
                     StepRuntime(context: context, events: events, ioManagers: resolver, partitions: runPartitions))
-                var event = evaluationEvent(check.spec, key: check.key, result: result, runID: runID, stepKey: step.key)
-                event.partition = partition
-                events.add(event)
+                events.add(
+                    .checkEvaluation(
+                        check.spec, key: check.key, result: result, runID: runID, stepKey: step.key,
+                        partition: partition))
                 if !result.passed && check.spec.blocking {
                     failures.append(
                         "blocking check '\(check.spec.name)' on '\(check.assetKey)'"
@@ -548,23 +549,6 @@ public struct Executor: Sendable {
             return .failure(ErrorInfo(type: "Cairn.CheckFailure", message: failures.joined(separator: "; ")))
         }
         return .success
-    }
-
-    /// The ASSET_CHECK_EVALUATION event of a check result.
-    private func evaluationEvent(
-        _ spec: AssetCheckSpec, key: CheckKey, result: CheckResult, runID: RunID, stepKey: String
-    ) -> Event {
-        let severity = result.severity ?? spec.severity
-        let verdict = result.passed ? "passed" : "failed (\(severity.rawValue))"
-        return Event(
-            .assetCheckEvaluation, runID: runID, stepKey: stepKey, assetKey: key.assetKey,
-            level: result.passed ? .info : severity == .error ? .error : .warning,
-            message: "Check '\(key.name)' on '\(key.assetKey)' \(verdict)"
-                + (result.description.map { ": \($0)" } ?? ""),
-            metadata: result.metadata,
-            checkEvaluation: CheckEvaluation(
-                checkName: key.name, passed: result.passed, severity: severity, blocking: spec.blocking,
-                description: result.description))
     }
 
     /// For each step, the upstream assets whose data versions its materializations record.
@@ -682,6 +666,18 @@ public struct Executor: Sendable {
             message:
                 "Skipped execution of step \"\(step.key)\": upstream step \(culprits.joined(separator: ", ")) did not succeed."
         )
+    }
+
+    /// The assets a step materialized whose blocking checks did not fail: what its downstream
+    /// steps may use even when the step failed.
+    static func delivered(by events: [Event]) -> Set<AssetKey> {
+        var delivered = Set(events.filter { $0.type == .assetMaterialization }.compactMap(\.assetKey))
+        for event in events where event.type == .assetCheckEvaluation {
+            if let evaluation = event.checkEvaluation, evaluation.blocking, !evaluation.passed, let key = event.assetKey {
+                delivered.remove(key)
+            }
+        }
+        return delivered
     }
 
     /// Appends events in a task of their own, which the cancellation of the run's task does not

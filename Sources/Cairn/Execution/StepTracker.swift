@@ -39,17 +39,22 @@ struct StepTracker {
 
     /// Records how a step ended. A step downstream of it becomes ready once all of its upstream
     /// steps succeeded, or is skipped once they all ended and one did not succeed, and so on down.
+    /// A failed step's `delivered` assets (materialized, their blocking checks passed) still let
+    /// the downstream steps run that need nothing else from it.
     ///
     /// - Returns: the steps skipped as a result, in the order they were skipped.
-    mutating func finish(_ step: Int, outcome: RunResult.StepOutcome, duration: Duration) -> [Int] {
+    mutating func finish(
+        _ step: Int, outcome: RunResult.StepOutcome, duration: Duration, delivered: Set<AssetKey> = []
+    ) -> [Int] {
         outcomes[step] = outcome
         durations[step] = duration
         var skipped: [Int] = []
         var queue = [step]
         while let current = queue.popLast() {
             let failed = outcomes[current] != .success
+            let missing = failed ? Set(plan.steps[current].assetKeys).subtracting(current == step ? delivered : []) : []
             for child in plan.steps[current].downstream {
-                if failed { blocked[child] = true }
+                if failed, !plan.steps[child].inputKeys.isDisjoint(with: missing) { blocked[child] = true }
                 waitingOn[child] -= 1
                 guard waitingOn[child] == 0 else { continue }
                 if blocked[child] {
