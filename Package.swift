@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Cairn", targets: ["Cairn"]),
         .library(name: "CairnSQLite", targets: ["CairnSQLite"]),
         .library(name: "CairnPipes", targets: ["CairnPipes"]),
+        .library(name: "CairnDbt", targets: ["CairnDbt"]),
         .library(name: "CairnDaemon", targets: ["CairnDaemon"]),
         .library(name: "CairnYAML", targets: ["CairnYAML"]),
         .library(name: "CairnWeb", targets: ["CairnWeb"]),
@@ -17,6 +18,7 @@ let package = Package(
         .executable(name: "customers", targets: ["Customers"]),
         .executable(name: "pageviews", targets: ["Pageviews"]),
         .executable(name: "spark", targets: ["Spark"]),
+        .executable(name: "shop", targets: ["Shop"]),
         .executable(name: "cairn-benchmarks", targets: ["CairnBenchmarks"]),
     ],
     dependencies: [
@@ -42,6 +44,7 @@ let package = Package(
             ]
         ),
         .target(name: "CairnPipes", dependencies: ["Cairn", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "CairnDbt", dependencies: ["Cairn", "CairnPipes"]),
         .target(
             name: "CairnSQLite",
             dependencies: [
@@ -90,6 +93,10 @@ let package = Package(
             exclude: ["drop-invalid-emails.yaml", "thresholds.yaml", "simulate-outages.yaml"]
         ),
         .executableTarget(name: "Pageviews", dependencies: ["Cairn", "CairnCLI"], path: "Examples/Pageviews"),
+        .executableTarget(
+            name: "Shop", dependencies: ["Cairn", "CairnCLI", "CairnDbt", "CairnPipes"], path: "Examples/Shop",
+            exclude: ["dbt", "scripts"]
+        ),
         .executableTarget(
             name: "Spark", dependencies: ["Cairn", "CairnCLI", "CairnPipes"], path: "Examples/Spark",
             exclude: ["jobs", "scripts"]

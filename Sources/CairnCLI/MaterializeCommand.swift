@@ -53,16 +53,31 @@ struct MaterializeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let graph = try validatedGraph()
-        _ = try selectedNodes(select, in: graph)
+        let selected = try selectedNodes(select, in: graph)
         let tags = try Run.tags(parsing: tag)
         let runConfig = try loadRunConfig(config) ?? .empty
+        let selection = partition == nil && partitionRange == nil ? withoutPartitioned(select, selected, graph) : select
         try await launchRun(options: options) { operations, observer in
             try await operations.execute(
-                .selection(select),
+                .selection(selection),
                 partitionRange: partitionRange.flatMap(PartitionKeyRange.init(parsing:))
                     ?? partition.map { PartitionKeyRange(PartitionKey($0)) },
                 staleOrMissingOnly: staleOrMissing, tags: tags, runConfig: runConfig,
                 maxConcurrency: concurrency.maxConcurrency, observer: observer)
         }
+    }
+
+    /// Without a partition, a selection of partitioned and unpartitioned assets (`'*'`)
+    /// materializes the unpartitioned ones and says how to materialize the others.
+    private func withoutPartitioned(_ selection: String, _ selected: Set<Int>, _ graph: AssetGraph) -> String {
+        let computed = selected.filter { !graph.nodes[$0].isSource }
+        let partitioned = computed.filter { graph.nodes[$0].spec.partitions != nil }.map { graph.nodes[$0].key }.sorted()
+        guard !partitioned.isEmpty, partitioned.count < computed.count else { return selection }
+        let names = partitioned.map(\.description)
+        print(
+            "Leaving out the partitioned asset\(names.count == 1 ? "" : "s") \(names.prefix(5).joined(separator: ", "))"
+                + (names.count > 5 ? " and \(names.count - 5) more" : "")
+                + ": materialize \(names.count == 1 ? "it" : "them") with --partition KEY, or `backfill launch`.")
+        return "(\(selection)) and not (" + partitioned.map { "key:\"\($0)\"" }.joined(separator: " or ") + ")"
     }
 }

@@ -18,6 +18,7 @@ extension Asset where Output == Nothing {
     ///   - messages: where the script writes its messages: a temporary file by default.
     ///   - bootstrap: how the script finds its context: environment variables by default.
     ///   - upstream: the assets that must be materialized first; the script reads their data itself.
+    ///   - deps: more such assets, by key (a dbt model: `models.key(of: "customers")`).
     ///   - checks: the checks the script reports with `pipes.report_asset_check`.
     ///   - Other parameters: as for `Asset.init`.
     public static func external(
@@ -39,6 +40,7 @@ extension Asset where Output == Nothing {
         partitions: PartitionsDefinition? = nil,
         automationCondition: AutomationCondition? = nil,
         from upstream: any AssetReference...,
+        deps: [AssetKey] = [],
         retryPolicy: RetryPolicy? = nil,
         pool: String? = nil,
         file: String = #fileID,
@@ -47,7 +49,7 @@ extension Asset where Output == Nothing {
         Asset(
             key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
             codeVersion: codeVersion, metadata: metadata, checks: checks, partitions: partitions,
-            automationCondition: automationCondition, deps: upstream.map(\.key), retryPolicy: retryPolicy,
+            automationCondition: automationCondition, deps: upstream.map(\.key) + deps, retryPolicy: retryPolicy,
             pool: pool, file: file, line: line
         ) { context in
             try await context.pipes.run(
@@ -79,6 +81,7 @@ extension Asset where Output == Nothing {
         partitions: PartitionsDefinition? = nil,
         automationCondition: AutomationCondition? = nil,
         from upstream: any AssetReference...,
+        deps: [AssetKey] = [],
         retryPolicy: RetryPolicy? = nil,
         pool: String? = nil,
         file: String = #fileID,
@@ -87,7 +90,7 @@ extension Asset where Output == Nothing {
         Asset(
             key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
             codeVersion: codeVersion, metadata: metadata, partitions: partitions,
-            automationCondition: automationCondition, deps: upstream.map(\.key), retryPolicy: retryPolicy,
+            automationCondition: automationCondition, deps: upstream.map(\.key) + deps, retryPolicy: retryPolicy,
             pool: pool, file: file, line: line
         ) { context in
             try await context.runCommand(command, environment: environment, workingDirectory: workingDirectory)

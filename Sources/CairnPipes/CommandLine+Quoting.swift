@@ -1,6 +1,6 @@
 extension [String] {
     /// The command as a shell would need it typed: arguments with spaces or quotes single-quoted.
-    var shellQuoted: String {
+    package var shellQuoted: String {
         map { argument in
             let plain =
                 !argument.isEmpty && argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }

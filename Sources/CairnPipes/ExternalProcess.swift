@@ -9,7 +9,7 @@ import Synchronization
 #endif
 
 /// Receives what an external process writes, on the thread that watches the process.
-protocol ExternalProcessReader: AnyObject, SendableMetatype {
+package protocol ExternalProcessReader: AnyObject, SendableMetatype {
     /// Bytes the process wrote to one of its streams.
     func received(_ bytes: UnsafeBufferPointer<UInt8>, from stream: CapturedStream)
     /// Called at least every 50 ms while the process runs, and once more after it exited.
@@ -19,23 +19,23 @@ protocol ExternalProcessReader: AnyObject, SendableMetatype {
 }
 
 /// How an external process ended.
-struct ProcessExit: Sendable {
+package struct ProcessExit: Sendable {
     /// The exit status, when the process exited by itself.
-    var status: Int32?
+    package var status: Int32?
     /// The signal that killed it, when one did.
-    var signal: Int32?
+    package var signal: Int32?
     /// Whether processes it started were still running in its process group after it exited.
-    var leftProcessesBehind: Bool
+    package var leftProcessesBehind: Bool
     /// Whether it ended because the step was canceled.
-    var wasInterrupted: Bool
+    package var wasInterrupted: Bool
     /// How long it ran.
-    var duration: Duration
+    package var duration: Duration
 
     /// Whether it exited with status 0.
-    var succeeded: Bool { status == 0 }
+    package var succeeded: Bool { status == 0 }
 
     /// `exited with status 2`, `was killed by signal 9 (SIGKILL)`.
-    var description: String {
+    package var description: String {
         if let status { return "exited with status \(status)" }
         let number = signal ?? 0
         let name: String =
@@ -61,15 +61,25 @@ public struct ProcessLaunchError: Error, CustomStringConvertible, Sendable {
 /// a thread of its own, and interrupts the whole group when the task awaiting it is canceled:
 /// SIGINT first (Python raises `KeyboardInterrupt`, so `dagster-pipes` reports `closed`), then
 /// SIGKILL once the grace period has passed.
-struct ExternalProcess {
+package struct ExternalProcess {
     /// The command: the executable (looked up on `PATH` when it has no `/`) and its arguments.
-    var command: [String]
+    package var command: [String]
     /// The complete environment of the process.
-    var environment: [String: String]
+    package var environment: [String: String]
     /// The working directory; this process's when `nil`.
-    var workingDirectory: String?
+    package var workingDirectory: String?
     /// How long an interrupted process has to exit before its group is killed.
-    var terminationGrace: Duration
+    package var terminationGrace: Duration
+
+    /// Describes a process to run.
+    package init(
+        command: [String], environment: [String: String], workingDirectory: String?, terminationGrace: Duration
+    ) {
+        self.command = command
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.terminationGrace = terminationGrace
+    }
 
     /// Starts the process and waits until it exited and its output was read, handing what it
     /// writes to the reader that `makeReader` creates on the watching thread; returns how it
@@ -77,7 +87,7 @@ struct ExternalProcess {
     ///
     /// - Throws: `ProcessLaunchError` when it cannot be started; `CancellationError` when the
     ///   task was canceled before it started.
-    func run<Reader: ExternalProcessReader, Outcome: Sendable>(
+    package func run<Reader: ExternalProcessReader, Outcome: Sendable>(
         reader makeReader: @escaping @Sendable () -> Reader, outcome: @escaping @Sendable (Reader) -> Outcome
     ) async throws -> (exit: ProcessExit, outcome: Outcome) {
         try Task.checkCancellation()

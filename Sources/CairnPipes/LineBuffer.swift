@@ -1,16 +1,16 @@
 /// Splits a byte stream into `\n`-terminated lines, holding a partial line until the rest
 /// arrives; a line longer than the bound is skipped up to its end and reported by its length.
-struct LineBuffer {
+package struct LineBuffer {
     /// The longest line kept, in bytes.
-    let maxLineBytes: Int
+    package let maxLineBytes: Int
     private var pending: [UInt8] = []
     private var skipping = 0
 
-    init(maxLineBytes: Int) { self.maxLineBytes = maxLineBytes }
+    package init(maxLineBytes: Int) { self.maxLineBytes = maxLineBytes }
 
     /// Adds bytes, calling `line` for each complete line (without its `\n`) and `overlong` with
     /// the length of each line that was too long.
-    mutating func append(
+    package mutating func append(
         _ bytes: UnsafeBufferPointer<UInt8>, line: (ArraySlice<UInt8>) -> Void, overlong: (Int) -> Void
     ) {
         var start = 0
@@ -38,7 +38,7 @@ struct LineBuffer {
     }
 
     /// The partial line at the end of the stream, if any: a line without its final `\n`.
-    mutating func finish(line: (ArraySlice<UInt8>) -> Void, overlong: (Int) -> Void) {
+    package mutating func finish(line: (ArraySlice<UInt8>) -> Void, overlong: (Int) -> Void) {
         if skipping > 0 {
             overlong(skipping)
         } else if !pending.isEmpty {

@@ -3,7 +3,7 @@ import Cairn
 /// Records what an external process writes to stdout and stderr as LOGS_CAPTURED events of its
 /// step: in chunks of whole lines at least every 200 ms while it runs, up to a bound on the
 /// bytes stored per process; keeps the last lines of stderr for the failure message.
-final class OutputCapture: ExternalProcessReader {
+package final class OutputCapture: ExternalProcessReader {
     /// The most bytes a chunk event holds.
     static let chunkBytes = 64 * 1024
     /// How many lines of stderr a failure message quotes.
@@ -19,34 +19,34 @@ final class OutputCapture: ExternalProcessReader {
     private var stderrPartial = ""
 
     /// Creates a capture for the step of `context`, storing at most `maxStoredBytes`.
-    init(context: AssetContext, maxStoredBytes: Int) {
+    package init(context: AssetContext, maxStoredBytes: Int) {
         self.context = context
         self.maxStoredBytes = maxStoredBytes
     }
 
     /// The last lines the process wrote to stderr.
-    var lastStderrLines: [String] {
+    package var lastStderrLines: [String] {
         stderrTail + (stderrPartial.isEmpty ? [] : [stderrPartial])
     }
 
-    func received(_ bytes: UnsafeBufferPointer<UInt8>, from stream: CapturedStream) {
+    package func received(_ bytes: UnsafeBufferPointer<UInt8>, from stream: CapturedStream) {
         append(bytes, from: stream)
     }
 
     /// Adds output of a stream.
-    func append(_ bytes: some Collection<UInt8>, from stream: CapturedStream) {
+    package func append(_ bytes: some Collection<UInt8>, from stream: CapturedStream) {
         pending[stream, default: []] += bytes
         if pending[stream]!.count >= Self.chunkBytes { flush(stream, whole: true) }
     }
 
-    func tick() {
+    package func tick() {
         guard ContinuousClock.now - lastFlush >= .milliseconds(200) else { return }
         lastFlush = .now
         flush(.stdout, whole: false)
         flush(.stderr, whole: false)
     }
 
-    func finish() {
+    package func finish() {
         flush(.stdout, whole: true)
         flush(.stderr, whole: true)
         if dropped > 0 {

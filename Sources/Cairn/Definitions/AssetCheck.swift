@@ -46,3 +46,24 @@ public struct AssetCheck: Sendable {
     /// The step key of the check in runs: `<asset step>:<check name>`.
     var stepName: String { "\(AssetsDefinition.stepName(for: assetKey)):\(spec.name)" }
 }
+
+extension AssetCheck {
+    /// Defines a check on the asset `key` that evaluates the data where it lives instead of
+    /// loading the asset's value, such as a dbt test on a dbt source.
+    public init(
+        _ name: String,
+        asset key: AssetKey,
+        description: String? = nil,
+        severity: CheckSeverity = .error,
+        blocking: Bool = false,
+        file: String = #fileID,
+        line: Int = #line,
+        check: @escaping @Sendable (AssetContext) async throws -> CheckResult
+    ) {
+        spec = AssetCheckSpec(name, description: description, severity: severity, blocking: blocking)
+        assetKey = key
+        location = SourceLocation(file: file, line: line)
+        resourceKeys = []
+        body = { step in try await check(step.context) }
+    }
+}

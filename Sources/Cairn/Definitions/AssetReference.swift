@@ -50,11 +50,21 @@ public struct LoadedInput<Upstream: AssetReference>: AssetReference {
 public protocol AssetsDefinitionConvertible: Sendable {
     /// The definitions this value contributes.
     var assetsDefinitions: [AssetsDefinition] { get }
+    /// The checks it contributes besides those its assets evaluate themselves, such as a dbt
+    /// project's tests on its sources; none by default.
+    var assetChecks: [AssetCheck] { get }
+}
+
+extension AssetsDefinitionConvertible {
+    /// None.
+    public var assetChecks: [AssetCheck] { [] }
 }
 
 extension Array: AssetsDefinitionConvertible where Element: AssetsDefinitionConvertible {
     /// The definitions of all elements, in order.
     public var assetsDefinitions: [AssetsDefinition] { flatMap(\.assetsDefinitions) }
+    /// The checks of all elements, in order.
+    public var assetChecks: [AssetCheck] { flatMap(\.assetChecks) }
 }
 
 extension AssetsDefinition: AssetsDefinitionConvertible {

@@ -24,6 +24,9 @@ public struct AssetsDefinition: Sendable {
     /// Whether a run may materialize only some of its assets (a dbt project's models): its step
     /// then gets only the selected ones in `context.assetKeys`.
     public let isSubsettable: Bool
+    /// Whether this is a source asset that only stands in for an asset nobody else defines (a
+    /// dbt source): when another definition produces the same key, that one is used instead.
+    public internal(set) var isStandIn = false
     /// Where the definition was written.
     public let location: SourceLocation
     /// Computes the assets; `nil` for a source asset, which Cairn only reads.
@@ -62,6 +65,14 @@ public struct AssetsDefinition: Sendable {
         self.location = location
         self.observe = observe
         self.body = body
+    }
+
+    /// This source asset, standing in for an asset nobody else defines: when another definition
+    /// produces the same key (a Swift asset writing a dbt source's table), that one is used.
+    public func asStandIn() -> AssetsDefinition {
+        var copy = self
+        copy.isStandIn = body == nil
+        return copy
     }
 
     /// Whether this is a source asset: defined outside Cairn's control, never materialized by it.

@@ -41,6 +41,7 @@ public struct Definitions: Sendable {
     ) {
         let definitions = assets.flatMap(\.assetsDefinitions)
         self.assets = definitions
+        let checks = checks + assets.flatMap(\.assetChecks)
         self.checks = checks
         self.jobs = jobs
         self.schedules = schedules

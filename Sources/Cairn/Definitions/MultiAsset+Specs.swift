@@ -40,6 +40,7 @@ extension MultiAsset {
     /// assets it did not record are materialized when it returns.
     ///
     /// - Parameters:
+    ///   - config: the run config it takes (`.defaults(DbtBuildConfig())`), read with `context.config(_:)`.
     ///   - isSubsettable: whether a run may select only some of the assets; `context.assetKeys`
     ///     then holds the selected ones, which the computation must limit itself to.
     ///   - Other parameters: as for `init(_:specs:partitions:resources:retryPolicy:pool:compute:)`.
@@ -50,6 +51,7 @@ extension MultiAsset {
         resources: [any ResourceKeyConvertible] = [],
         retryPolicy: RetryPolicy? = nil,
         pool: String? = nil,
+        config: ConfigSchema? = nil,
         isSubsettable: Bool = false,
         file: String = #fileID,
         line: Int = #line,
@@ -62,7 +64,7 @@ extension MultiAsset {
         }
         definition = AssetsDefinition(
             name: name, specs: specs, ioManager: nil, retryPolicy: retryPolicy,
-            resourceKeys: resources.map(\.erased), configSchema: nil, pool: pool, storesNothing: true,
+            resourceKeys: resources.map(\.erased), configSchema: config, pool: pool, storesNothing: true,
             isSubsettable: isSubsettable, location: SourceLocation(file: file, line: line)
         ) { step in
             let outputs = AssetOutputs(step: step)

@@ -26,6 +26,7 @@ public struct AssetGraph: Sendable {
     /// - Throws: `DefinitionsError` with every invalid name, duplicate key, unknown dependency
     ///   and cycle found.
     public init(_ definitions: [AssetsDefinition], checks: [AssetCheck] = []) throws(DefinitionsError) {
+        let definitions = Self.resolvingStandIns(definitions)
         var problems: [DefinitionsError.Problem] = []
         var specs: [(spec: AssetSpec, definition: Int)] = []
         var firstIndex: [AssetKey: Int] = [:]
@@ -170,6 +171,17 @@ public struct AssetGraph: Sendable {
         self.checks = checks
         self.checksOfNode = checksOfNode
         self.indexByKey = indexByKey
+    }
+
+    /// The definitions without the stand-in source assets whose keys another definition
+    /// produces, and with one stand-in for each key that only stand-ins define.
+    private static func resolvingStandIns(_ definitions: [AssetsDefinition]) -> [AssetsDefinition] {
+        guard definitions.contains(where: \.isStandIn) else { return definitions }
+        var defined = Set(definitions.filter { !$0.isStandIn }.flatMap(\.keys))
+        return definitions.filter { definition in
+            guard definition.isStandIn else { return true }
+            return definition.keys.allSatisfy { defined.insert($0).inserted }
+        }
     }
 
     /// Reports an invalid or duplicate check name.

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select id
+from "shop"."raw"."raw_orders"
+where id is null
+
+
