@@ -71,7 +71,8 @@ struct MaterializeCommand: AsyncParsableCommand {
     /// materializes the unpartitioned ones and says how to materialize the others.
     private func withoutPartitioned(_ selection: String, _ selected: Set<Int>, _ graph: AssetGraph) -> String {
         let computed = selected.filter { !graph.nodes[$0].isSource }
-        let partitioned = computed.filter { graph.nodes[$0].spec.partitions != nil }.map { graph.nodes[$0].key }.sorted()
+        let partitioned = computed.filter { graph.nodes[$0].spec.partitions != nil }.map { graph.nodes[$0].key }
+            .sorted()
         guard !partitioned.isEmpty, partitioned.count < computed.count else { return selection }
         let names = partitioned.map(\.description)
         print(

@@ -62,7 +62,8 @@ public struct DbtAssets: AssetsDefinitionConvertible {
     ) async -> DbtAssets {
         do {
             let manifest = try await project.manifest()
-            let chosen = select == nil && exclude == nil ? nil : try await project.list(select: select, exclude: exclude)
+            let chosen =
+                select == nil && exclude == nil ? nil : try await project.list(select: select, exclude: exclude)
             return DbtAssets(
                 project: project, manifest: manifest, name: name, chosen: chosen, partitions: partitions,
                 automationCondition: automationCondition, assetKey: assetKey, retryPolicy: retryPolicy)
@@ -100,7 +101,8 @@ public struct DbtAssets: AssetsDefinitionConvertible {
             keys[node.uniqueID] = DbtAssets.key(of: node, default: assetKey)
         }
         self.keys = keys
-        let testsByNode = Dictionary(grouping: manifest.tests.filter { $0.attachedNode != nil }, by: { $0.attachedNode! })
+        let testsByNode = Dictionary(
+            grouping: manifest.tests.filter { $0.attachedNode != nil }, by: { $0.attachedNode! })
         // Dependencies pass through ephemeral models and nodes that are not assets to the
         // nearest asset or source upstream.
         var upstreamCache: [String: Set<String>] = [:]
@@ -124,7 +126,8 @@ public struct DbtAssets: AssetsDefinitionConvertible {
             usedSources.formUnion(parents.filter { manifest.nodes[$0]?.resourceType == "source" })
             return AssetSpec(
                 keys[node.uniqueID]!, description: node.description.isEmpty ? nil : node.description,
-                group: DbtAssets.group(of: node), tags: Dictionary(node.tags.map { ($0, "") }, uniquingKeysWith: { a, _ in a }),
+                group: DbtAssets.group(of: node),
+                tags: Dictionary(node.tags.map { ($0, "") }, uniquingKeysWith: { a, _ in a }),
                 owners: DbtAssets.owners(of: node), kinds: ["dbt", manifest.adapterType].filter { !$0.isEmpty },
                 codeVersion: node.checksum.map { String($0.prefix(16)) },
                 metadata: Metadata(
@@ -223,7 +226,8 @@ public struct DbtAssets: AssetsDefinitionConvertible {
     static func checkSpec(_ test: DbtTest) -> AssetCheckSpec {
         let warns = test.severity == "warn"
         return AssetCheckSpec(
-            test.name, description: test.description.isEmpty ? test.testName.map { "dbt test \($0)" } : test.description,
+            test.name,
+            description: test.description.isEmpty ? test.testName.map { "dbt test \($0)" } : test.description,
             severity: warns ? .warn : .error, blocking: !warns)
     }
 }

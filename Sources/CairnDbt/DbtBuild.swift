@@ -1,5 +1,6 @@
 import Cairn
 import Foundation
+import Synchronization
 
 /// One `dbt build` of the selected nodes of a run's step: the selection goes in a selectors file
 /// of a shadow copy of the project (so thousands of nodes fit), each node's result is recorded
@@ -94,7 +95,9 @@ struct DbtBuild: Sendable {
         guard result.status != "skipped" else { return nil }
         var metadata: Metadata = ["dbt_unique_id": .text(test.uniqueID)]
         if let failures = result.failures { metadata["failures"] = .int(failures) }
-        if let seconds = result.executionTime { metadata["execution_time_s"] = .float((seconds * 1000).rounded() / 1000) }
+        if let seconds = result.executionTime {
+            metadata["execution_time_s"] = .float((seconds * 1000).rounded() / 1000)
+        }
         if let column = test.columnName { metadata["column"] = .text(column) }
         let passed = result.status == "pass"
         return CheckResult(
@@ -135,5 +138,3 @@ private final class FinishedResults: Sendable {
 
     var results: [DbtNodeResult] { storage.withLock { $0 } }
 }
-
-import Synchronization

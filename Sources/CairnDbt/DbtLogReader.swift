@@ -64,7 +64,8 @@ final class DbtLogReader: ExternalProcessReader {
         let message = info["msg"]?.string ?? ""
         if level == "error", !message.isEmpty { remember([message]) }
         if level != "debug", !message.isEmpty {
-            output?.append(Array("\(info["ts"]?.string?.dropFirst(11).prefix(8) ?? "")  \(message)\n".utf8), from: .stdout)
+            output?.append(
+                Array("\(info["ts"]?.string?.dropFirst(11).prefix(8) ?? "")  \(message)\n".utf8), from: .stdout)
         }
         if info["name"]?.string == "NodeFinished", let data = event["data"], let result = DbtNodeResult(data) {
             finished(result)

@@ -98,7 +98,8 @@ public struct DbtProject: Sendable {
     ///   than those in `accepting`.
     @discardableResult
     func run(
-        _ arguments: [String], projectDirectory: String? = nil, logFormat: String? = "json", context: AssetContext? = nil,
+        _ arguments: [String], projectDirectory: String? = nil, logFormat: String? = "json",
+        context: AssetContext? = nil,
         accepting: Set<Int32> = [0], finished: @escaping @Sendable (DbtNodeResult) -> Void = { _ in }
     ) async throws -> DbtCommandOutput {
         var command = [dbtExecutable] + arguments + ["--project-dir", projectDirectory ?? directory]
@@ -115,12 +116,13 @@ public struct DbtProject: Sendable {
         do {
             result = try await ProjectLock.shared.withLock(directory) {
                 try await process.run {
-                DbtLogReader(context: context, finished: finished)
-            } outcome: { reader in
-                    DbtCommandOutput(errors: reader.errors, plainLines: reader.plainLines, stderrTail: reader.stderrTail)
+                    DbtLogReader(context: context, finished: finished)
+                } outcome: { reader in
+                    DbtCommandOutput(
+                        errors: reader.errors, plainLines: reader.plainLines, stderrTail: reader.stderrTail)
                 }
             }
-        } catch let error as ProcessLaunchError where error.description.contains("not found") {
+        } catch is ProcessLaunchError {
             throw DbtError.dbtMissing(executable: dbtExecutable)
         }
         if result.exit.wasInterrupted { throw CancellationError() }

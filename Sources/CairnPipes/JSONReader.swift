@@ -18,7 +18,8 @@ package struct JSONReader {
         /// Whether the name is `name`.
         package static func == (key: Key, name: StaticString) -> Bool {
             name.withUTF8Buffer { expected in
-                expected.count == key.bytes.count && memcmp(expected.baseAddress!, key.bytes.baseAddress!, expected.count) == 0
+                expected.count == key.bytes.count
+                    && memcmp(expected.baseAddress!, key.bytes.baseAddress!, expected.count) == 0
             }
         }
 

@@ -59,8 +59,8 @@ public func materialize(
     }
     let defaultIOManager = ioManager ?? memory
     let code = Definitions(
-        assets: definitions, checks: checks, resources: resources, ioManager: defaultIOManager, retryPolicy: retryPolicy
-    )
+        assets: definitions, checks: checks + assets.flatMap(\.assetChecks), resources: resources,
+        ioManager: defaultIOManager, retryPolicy: retryPolicy)
     let selectedKeys = try AssetSelection.parse(selection).keys(in: try code.assetGraph)
     let given = Set(values.map(\.key))
     let toMaterialize = selectedKeys.filter { !given.contains($0) }.map { "key:\"\($0)\"" }

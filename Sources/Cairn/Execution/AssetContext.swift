@@ -33,6 +33,7 @@ public final class AssetContext: Sendable {
 
     private let metadata = Mutex<[AssetKey: Metadata]>([:])
     private let dataVersions = Mutex<[AssetKey: String]>([:])
+    private let materializedVersions = Mutex<[AssetKey: String]>([:])
     private let reportedChecks = Mutex<[(key: CheckKey, result: CheckResult)]>([])
 
     init(
@@ -202,6 +203,16 @@ public final class AssetContext: Sendable {
     /// modification time, or a version the source system gives.
     public func setDataVersion(_ version: String, for asset: AssetKey? = nil) {
         dataVersions.withLock { $0[asset ?? assetKey] = version }
+    }
+
+    /// Notes the data version an asset of the step was materialized with.
+    func rememberMaterialized(_ key: AssetKey, dataVersion: String) {
+        materializedVersions.withLock { $0[key] = dataVersion }
+    }
+
+    /// The data version an asset of the step was materialized with earlier in the step, if it was.
+    func materializedDataVersion(of key: AssetKey) -> String? {
+        materializedVersions.withLock { $0[key] }
     }
 
     /// The data version the compute function set for an asset, if any.

@@ -674,7 +674,8 @@ public struct Executor: Sendable {
     static func delivered(by events: [Event]) -> Set<AssetKey> {
         var delivered = Set(events.filter { $0.type == .assetMaterialization }.compactMap(\.assetKey))
         for event in events where event.type == .assetCheckEvaluation {
-            if let evaluation = event.checkEvaluation, evaluation.blocking, !evaluation.passed, let key = event.assetKey {
+            if let evaluation = event.checkEvaluation, evaluation.blocking, !evaluation.passed, let key = event.assetKey
+            {
                 delivered.remove(key)
             }
         }

@@ -68,8 +68,13 @@ struct StepRuntime: StepIO {
                 .stepOutput, runID: runID, stepKey: stepKey, assetKey: key, level: .debug,
                 message: "Yielded output '\(key)' of type \(Value.self)"))
         let partitionKeys: [PartitionKey?] = partitions?.targets[key]?.keys ?? [nil]
+        // Upstream assets the same step materialized before this one (dbt models of one build).
+        var inputs = upstream.dataVersions
+        for parent in ioManagers.graph[key]?.spec.dependencyKeys ?? [] {
+            if let version = context.materializedDataVersion(of: parent) { inputs[parent.description] = version }
+        }
         let provenance = DataProvenance(
-            codeVersion: ioManagers.graph[key]?.spec.codeVersion, inputDataVersions: upstream.dataVersions)
+            codeVersion: ioManagers.graph[key]?.spec.codeVersion, inputDataVersions: inputs)
         let dataVersion =
             try context.chosenDataVersion(for: key)
             ?? (value is Nothing ? DataVersion.derived(from: provenance, runID: runID) : DataVersion.of(value))
@@ -90,6 +95,7 @@ struct StepRuntime: StepIO {
                         .handledOutput, runID: runID, stepKey: stepKey, assetKey: key, partition: partition,
                         level: .debug, message: "Handled output '\(key)' using \(Swift.type(of: manager))"))
             }
+            context.rememberMaterialized(key, dataVersion: dataVersion)
             guard producesAssets else { continue }
             let what = partition.map { "partition '\($0)' of \(key)" } ?? "value \(key)"
             events.add(
