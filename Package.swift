@@ -104,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "CairnBenchmarks",
             dependencies: [
-                "Cairn", "CairnSQLite", "CairnDaemon", "CairnTesting", "CairnCLI", "CairnWeb", "CairnPipes",
+                "Cairn", "CairnSQLite", "CairnDaemon", "CairnTesting", "CairnCLI", "CairnWeb", "CairnPipes", "CairnDbt",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Run with `swift run -c release cairn-benchmarks`; each figure is the median of several rounds.
 /// Arguments name the groups to run (`definitions`, `execution`, `partitions`, `automation`, `daemon`, `web`,
-/// `pipes`);
+/// `pipes`, `dbt`);
 /// none runs them all.
 @main enum CairnBenchmarks {
     /// Runs the groups the arguments name, or every group.
@@ -33,6 +33,7 @@ import Foundation
         if groups.isEmpty || groups.contains("daemon") { try await daemonBenchmarks() }
         if groups.isEmpty || groups.contains("web") { try await webBenchmarks() }
         if groups.isEmpty || groups.contains("pipes") { try await pipesBenchmarks() }
+        if groups.isEmpty || groups.contains("dbt") { try await dbtBenchmarks() }
     }
 
     /// 10,000 assets in a random DAG with about two dependencies each.
