@@ -38,7 +38,7 @@ extension CairnBenchmarks {
     }
 
     /// `dbt build` of 100 view models on DuckDB through Cairn, minus the same build run bare
-    /// (same flags, same warm partial parse): per model.
+    /// (same flags, the same selection in a selectors file, the same warm partial parse): per model.
     private static func buildOverhead(dbt: String) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-dbt-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -54,6 +54,11 @@ extension CairnBenchmarks {
             let sql = index == 0 ? "select 1 as id" : "select id + 1 as id from {{ ref('model_\(index / 2)') }}"
             try Data(sql.utf8).write(to: URL(fileURLWithPath: directory + "/models/model_\(index).sql"))
         }
+        // The bare build selects the same nodes the same way Cairn does: a union in selectors.yml.
+        try Data(
+            ("selectors:\n  - name: bench_all\n    definition:\n      union:\n"
+                + (0..<count).map { "        - method: fqn\n          value: \"bench.model_\($0)\"\n" }.joined()).utf8
+        ).write(to: URL(fileURLWithPath: directory + "/selectors.yml"))
         let project = DbtProject(directory: directory, profilesDirectory: directory, dbtExecutable: dbt)
         let assets = await DbtAssets.load(project)
         precondition(assets.loadError == nil, "\(String(describing: assets.loadError))")
@@ -72,8 +77,8 @@ extension CairnBenchmarks {
                 process.arguments =
                     [
                         "build", "--project-dir", directory, "--profiles-dir", directory, "--target-path", target,
-                        "--log-path", target, "--log-format", "json", "--log-level", "debug", "--select",
-                    ] + (0..<count).map { "fqn:bench.model_\($0)" }
+                        "--log-path", target, "--log-format", "json", "--log-level", "debug", "--selector", "bench_all",
+                    ]
                 process.standardOutput = FileHandle.nullDevice
                 try process.run()
                 process.waitUntilExit()

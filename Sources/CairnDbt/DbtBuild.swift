@@ -20,12 +20,8 @@ struct DbtBuild: Sendable {
         let selected = context.assetKeys.compactMap { nodes[$0] }
         let directory = FileManager.default.temporaryDirectory.path + "/cairn-dbt-" + UUID().uuidString.lowercased()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let shadow = try ShadowProject(of: project.directory, in: directory, selecting: selected.map(\.fqn))
         let targetPath = directory + "/target"
         try FileManager.default.createDirectory(atPath: targetPath, withIntermediateDirectories: true)
-        // A parse of the project is reused when nothing it depends on changed.
-        try? FileManager.default.copyItem(
-            atPath: project.directory + "/target/partial_parse.msgpack", toPath: targetPath + "/partial_parse.msgpack")
         var arguments = [
             "build", "--selector", ShadowProject.selectorName, "--target-path", targetPath, "--log-path",
             directory + "/logs", "--log-level", "debug",
@@ -43,10 +39,23 @@ struct DbtBuild: Sendable {
             metadata: ["selector": .text(ShadowProject.selectorName), "vars": .json(.object(vars))])
 
         let (results, continuation) = AsyncStream.makeStream(of: DbtNodeResult.self)
+        let selection = selected.map(\.fqn)
         async let command: DbtCommandOutput = {
             defer { continuation.finish() }
             return try await project.run(
-                arguments, projectDirectory: shadow.path, context: context, accepting: [0, 1]
+                arguments, context: context, accepting: [0, 1],
+                prepare: {
+                    // Under the project's lock: the shadow copy and its partial parse are shared by builds.
+                    let shadow = try ShadowProject(of: project.directory, selecting: selection)
+                    try? FileManager.default.copyItem(
+                        atPath: shadow.partialParse, toPath: targetPath + "/partial_parse.msgpack")
+                    return shadow.path
+                },
+                finish: { _ in
+                    let kept = project.directory + "/target/cairn_shadow_partial_parse.msgpack"
+                    try? FileManager.default.removeItem(atPath: kept)
+                    try? FileManager.default.copyItem(atPath: targetPath + "/partial_parse.msgpack", toPath: kept)
+                }
             ) { result in
                 continuation.yield(result)
             }
@@ -110,10 +119,7 @@ struct DbtBuild: Sendable {
         let finished = FinishedResults()
         try await project.run(
             ["test", "--select", "fqn:" + test.fqn.joined(separator: "."), "--log-level", "debug"],
-            context: context, accepting: [0, 1]
-        ) { result in
-            finished.add(result)
-        }
+            context: context, accepting: [0, 1], finished: { result in finished.add(result) })
         guard let result = finished.results.first(where: { $0.uniqueID == test.uniqueID }),
             let check = checkResult(of: result, test: test)
         else {

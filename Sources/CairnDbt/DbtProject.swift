@@ -88,38 +88,42 @@ public struct DbtProject: Sendable {
         return ids
     }
 
-    /// Runs a dbt command on the project and waits for it.
+    /// Runs a dbt command on the project and waits for it, one at a time per project.
     ///
     /// - Parameters:
-    ///   - projectDirectory: the project directory to give dbt, such as a copy with a selectors file.
     ///   - context: the step whose output dbt's messages become; none when `nil`.
+    ///   - prepare: run under the project's lock before dbt; returns the project directory to give
+    ///     dbt, such as a shadow copy with a selectors file (the project's own when `nil`).
+    ///   - finish: run under the lock after dbt, with that directory.
     ///   - finished: called with each node's result as dbt finishes it.
     /// - Throws: `DbtError.dbtMissing`, `DbtError.commandFailed` when it exits with a status other
     ///   than those in `accepting`.
     @discardableResult
     func run(
-        _ arguments: [String], projectDirectory: String? = nil, logFormat: String? = "json",
-        context: AssetContext? = nil,
-        accepting: Set<Int32> = [0], finished: @escaping @Sendable (DbtNodeResult) -> Void = { _ in }
+        _ arguments: [String], logFormat: String? = "json", context: AssetContext? = nil,
+        accepting: Set<Int32> = [0], prepare: @Sendable () throws -> String? = { nil },
+        finish: @Sendable (String) -> Void = { _ in },
+        finished: @escaping @Sendable (DbtNodeResult) -> Void = { _ in }
     ) async throws -> DbtCommandOutput {
-        var command = [dbtExecutable] + arguments + ["--project-dir", projectDirectory ?? directory]
-        if let profilesDirectory { command += ["--profiles-dir", profilesDirectory] }
-        if let target, !arguments.contains("--target") { command += ["--target", target] }
-        if let logFormat { command += ["--log-format", logFormat] }
         var environment = ProcessInfo.processInfo.environment
         environment["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
         environment["PYTHONUNBUFFERED"] = "1"
-        let process = ExternalProcess(
-            command: command, environment: environment, workingDirectory: directory,
-            terminationGrace: terminationGrace)
         let result: (exit: ProcessExit, outcome: DbtCommandOutput)
         do {
             result = try await ProjectLock.shared.withLock(directory) {
-                try await process.run {
+                let projectDirectory = try prepare() ?? directory
+                defer { finish(projectDirectory) }
+                var command = [dbtExecutable] + arguments + ["--project-dir", projectDirectory]
+                if let profilesDirectory { command += ["--profiles-dir", profilesDirectory] }
+                if let target, !arguments.contains("--target") { command += ["--target", target] }
+                if let logFormat { command += ["--log-format", logFormat] }
+                let process = ExternalProcess(
+                    command: command, environment: environment, workingDirectory: directory,
+                    terminationGrace: terminationGrace)
+                return try await process.run {
                     DbtLogReader(context: context, finished: finished)
                 } outcome: { reader in
-                    DbtCommandOutput(
-                        errors: reader.errors, plainLines: reader.plainLines, stderrTail: reader.stderrTail)
+                    DbtCommandOutput(errors: reader.errors, plainLines: reader.plainLines, stderrTail: reader.stderrTail)
                 }
             }
         } catch is ProcessLaunchError {
