@@ -130,7 +130,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),
-        .testTarget(name: "CairnPipesTests", dependencies: ["Cairn", "CairnPipes", "CairnTesting"]),
+        .testTarget(name: "CairnPipesTests", dependencies: ["Cairn", "CairnPipes", "CairnSQLite", "CairnTesting"]),
         .testTarget(name: "CairnDbtTests", dependencies: ["Cairn", "CairnDbt", "CairnPipes", "CairnTesting"]),
         .testTarget(name: "CairnYAMLTests", dependencies: ["Cairn", "CairnYAML"]),
         .testTarget(

@@ -13,6 +13,16 @@ struct DbtBuild: Sendable {
     let tests: [String: [DbtTest]]
     /// The asset key of each node, by unique id.
     let keys: [String: AssetKey]
+    /// Every test, by unique id.
+    let testsByID: [String: DbtTest]
+
+    init(project: DbtProject, nodes: [AssetKey: DbtNode], tests: [String: [DbtTest]], keys: [String: AssetKey]) {
+        self.project = project
+        self.nodes = nodes
+        self.tests = tests
+        self.keys = keys
+        testsByID = Dictionary(tests.values.flatMap { $0 }.map { ($0.uniqueID, $0) }, uniquingKeysWith: { a, _ in a })
+    }
 
     /// Builds the step's assets.
     func run(_ context: AssetContext, outputs: AssetOutputs) async throws {
@@ -61,10 +71,20 @@ struct DbtBuild: Sendable {
             }
         }()
         var failures: [String] = []
+        var reported = Set<String>()
         for await result in results {
+            reported.insert(result.uniqueID)
             try await record(result, context: context, outputs: outputs, failures: &failures)
         }
-        _ = try await command
+        let output = try await command
+        // A node dbt never reported (a stale manifest, a lost log line) is not built: never a
+        // silent success.
+        for node in selected where !reported.contains(node.uniqueID) {
+            failures.append("dbt reported no result for \(node.resourceType) '\(node.name)'")
+        }
+        if failures.isEmpty, output.status != 0 {
+            failures = output.errors.isEmpty ? ["dbt build exited with status \(output.status)"] : output.errors
+        }
         guard failures.isEmpty else { throw DbtError.buildFailed(failures: failures) }
     }
 
@@ -86,15 +106,17 @@ struct DbtBuild: Sendable {
             }
             return
         }
-        guard let test = tests.values.lazy.flatMap({ $0 }).first(where: { $0.uniqueID == result.uniqueID }),
-            let attached = test.attachedNode, let key = keys[attached], context.assetKeys.contains(key)
+        guard let test = testsByID[result.uniqueID], let attached = test.attachedNode, let key = keys[attached],
+            context.assetKeys.contains(key)
         else { return }
         guard let check = Self.checkResult(of: result, test: test) else {
             context.log.warning("dbt skipped test '\(test.name)': the node it tests was not built")
             return
         }
         context.report(check, for: test.name, asset: key)
-        if !check.passed, test.severity != "warn" {
+        // `warn` is a failing test of warn severity (or under its error threshold); `fail` and
+        // `error` fail the build, as they make dbt exit 1.
+        if result.status == "fail" || result.status == "error" {
             failures.append("test '\(test.name)' on '\(key)' failed: \(result.message ?? result.status)")
         }
     }

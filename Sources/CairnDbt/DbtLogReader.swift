@@ -27,16 +27,15 @@ final class DbtLogReader: ExternalProcessReader {
     func received(_ bytes: UnsafeBufferPointer<UInt8>, from stream: CapturedStream) {
         guard stream == .stdout else {
             output?.append(bytes, from: stream)
-            remember(String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init))
             return
         }
-        lines.append(bytes, line: handle, overlong: { _ in })
+        lines.append(bytes, line: handle, overlong: overlong)
     }
 
     func tick() { output?.tick() }
 
     func finish() {
-        lines.finish(line: handle, overlong: { _ in })
+        lines.finish(line: handle, overlong: overlong)
         output?.finish()
     }
 
@@ -49,6 +48,12 @@ final class DbtLogReader: ExternalProcessReader {
             let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
             errors.append(lines.prefix(8).joined(separator: "\n").prefix(2_000) + (lines.count > 8 ? "\n…" : ""))
         }
+    }
+
+    /// A log line over the bound: its node's result is lost, which the build reports as a node
+    /// without a result.
+    private func overlong(_ bytes: Int) {
+        remember(["dbt wrote a log line of \(bytes) bytes, over the \(Self.maxLineBytes) bytes read; it was skipped"])
     }
 
     private func handle(_ line: ArraySlice<UInt8>) {

@@ -123,7 +123,8 @@ public struct DbtProject: Sendable {
                 return try await process.run {
                     DbtLogReader(context: context, finished: finished)
                 } outcome: { reader in
-                    DbtCommandOutput(errors: reader.errors, plainLines: reader.plainLines, stderrTail: reader.stderrTail)
+                    DbtCommandOutput(
+                        status: 0, errors: reader.errors, plainLines: reader.plainLines, stderrTail: reader.stderrTail)
                 }
             }
         } catch is ProcessLaunchError {
@@ -136,12 +137,16 @@ public struct DbtProject: Sendable {
                 command: ([dbtExecutable] + arguments.prefix(1)).joined(separator: " "),
                 exit: result.exit.description, errors: errors)
         }
-        return result.outcome
+        var output = result.outcome
+        output.status = status
+        return output
     }
 }
 
 /// What a dbt command printed, once it ended.
 struct DbtCommandOutput: Sendable {
+    /// Its exit status.
+    var status: Int32
     /// Its error messages.
     var errors: [String]
     /// Its lines that were not JSON log events.

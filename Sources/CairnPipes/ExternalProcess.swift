@@ -248,9 +248,14 @@ package struct ExternalProcess {
                 open.removeAll { ended.contains($0.fd) }
             }
             reader.tick()
-            if exitedAt == nil, waitpid(launched.pid, &rawStatus, WNOHANG) == launched.pid {
-                exitedAt = .now
-                control.markExited()
+            if exitedAt == nil {
+                let reaped = waitpid(launched.pid, &rawStatus, WNOHANG)
+                // ECHILD: something else reaped it (SIGCHLD ignored); its status is lost.
+                if reaped == launched.pid || (reaped == -1 && errno == ECHILD) {
+                    if reaped == -1 { rawStatus = 0x7F }
+                    exitedAt = .now
+                    control.markExited()
+                }
             }
             control.escalateIfOverdue()
             if let exitedAt, open.isEmpty || ContinuousClock.now - exitedAt > drainAfterExit { break }

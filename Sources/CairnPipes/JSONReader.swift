@@ -23,8 +23,13 @@ package struct JSONReader {
             }
         }
 
-        /// The name as a string.
-        package var string: String { String(decoding: bytes, as: UTF8.self) }
+        /// The name as a string, its escapes decoded.
+        package var string: String {
+            get throws(Failure) {
+                guard bytes.contains(UInt8(ascii: "\\")) else { return String(decoding: bytes, as: UTF8.self) }
+                return try JSONReader.unescaped(bytes, from: 0)
+            }
+        }
     }
 
     /// How deeply arrays and objects may nest.
@@ -62,6 +67,7 @@ package struct JSONReader {
         return try outcome.get()
     }
 
+    /// A failure at the current position.
     package func failure(_ reason: String) -> Failure { Failure(reason: reason, offset: position) }
 
     private mutating func skipWhitespace() {
@@ -92,7 +98,7 @@ package struct JSONReader {
         switch try peek() {
         case UInt8(ascii: "{"):
             var members: [(key: String, value: PipesValue)] = []
-            try object { (key, reader) throws(Failure) in members.append((key.string, try reader.value())) }
+            try object { (key, reader) throws(Failure) in members.append((try key.string, try reader.value())) }
             return .object(members)
         case UInt8(ascii: "["):
             var values: [PipesValue] = []
@@ -237,11 +243,15 @@ package struct JSONReader {
         let start = position + 1
         let raw = try rawString()
         // Without escapes, the bytes are the string.
-        if !raw.bytes.contains(UInt8(ascii: "\\")) { return try validated(raw.bytes[...], from: start) }
+        if !raw.bytes.contains(UInt8(ascii: "\\")) { return try Self.validated(raw.bytes[...], from: start) }
+        return try Self.unescaped(raw.bytes, from: start)
+    }
+
+    /// The text of a string's bytes between its quotes, its escapes decoded.
+    fileprivate static func unescaped(_ text: UnsafeBufferPointer<UInt8>, from start: Int) throws(Failure) -> String {
         var scalars: [UInt8] = []
-        scalars.reserveCapacity(raw.bytes.count)
+        scalars.reserveCapacity(text.count)
         var index = 0
-        let text = raw.bytes
         while index < text.count {
             let byte = text[index]
             index += 1
@@ -275,7 +285,7 @@ package struct JSONReader {
                 throw Failure(reason: "unknown escape '\\\(Character(Unicode.Scalar(escape)))'", offset: start + index)
             }
         }
-        return try scalars.withUnsafeBufferPointer { buffer throws(Failure) in try validated(buffer[...], from: start) }
+        return try scalars.withUnsafeBufferPointer { buffer throws(Failure) in try Self.validated(buffer[...], from: start) }
     }
 
     /// The bytes between the quotes of a string, escapes left as they are; checks that it is
@@ -301,7 +311,9 @@ package struct JSONReader {
         _ = try rawString()
     }
 
-    private func hexQuad(_ text: UnsafeBufferPointer<UInt8>, at index: Int, from start: Int) throws(Failure) -> UInt32 {
+    private static func hexQuad(_ text: UnsafeBufferPointer<UInt8>, at index: Int, from start: Int) throws(Failure)
+        -> UInt32
+    {
         guard index + 4 <= text.count else { throw Failure(reason: "a \\u escape is cut short", offset: start + index) }
         var value: UInt32 = 0
         for byte in text[index..<index + 4] {
@@ -317,7 +329,7 @@ package struct JSONReader {
         return value
     }
 
-    private func validated(_ utf8: Slice<UnsafeBufferPointer<UInt8>>, from start: Int) throws(Failure) -> String {
+    private static func validated(_ utf8: Slice<UnsafeBufferPointer<UInt8>>, from start: Int) throws(Failure) -> String {
         guard let string = String(validating: utf8, as: UTF8.self) else {
             throw Failure(reason: "a string is not valid UTF-8", offset: start)
         }

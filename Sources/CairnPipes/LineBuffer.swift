@@ -6,6 +6,7 @@ package struct LineBuffer {
     private var pending: [UInt8] = []
     private var skipping = 0
 
+    /// A buffer that keeps lines of at most `maxLineBytes` bytes.
     package init(maxLineBytes: Int) { self.maxLineBytes = maxLineBytes }
 
     /// Adds bytes, calling `line` for each complete line (without its `\n`) and `overlong` with

@@ -46,3 +46,28 @@
         }
     }
 #endif
+
+#if !canImport(Glibc) && canImport(Darwin)
+    import Darwin
+
+    /// The calls `ExternalProcess` makes, with Darwin's means: no `pipe2` and no pidfd there.
+    enum LinuxCalls {
+        /// A pipe whose ends get `FD_CLOEXEC`.
+        static func pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
+            guard pipe(fds) == 0 else { return -1 }
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            return 0
+        }
+
+        /// No pidfd on Darwin: the watcher polls for the exit instead.
+        static func pidfdOpen(_ pid: pid_t) -> Int32? { nil }
+
+        /// The child changes to `directory` before it executes.
+        static func addChangeDirectory(
+            _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t?>, _ directory: String
+        ) -> Bool {
+            posix_spawn_file_actions_addchdir_np(actions, directory) == 0
+        }
+    }
+#endif

@@ -29,6 +29,7 @@ package final class OutputCapture: ExternalProcessReader {
         stderrTail + (stderrPartial.isEmpty ? [] : [stderrPartial])
     }
 
+    /// Adds what the process wrote to a stream.
     package func received(_ bytes: UnsafeBufferPointer<UInt8>, from stream: CapturedStream) {
         append(bytes, from: stream)
     }
@@ -39,6 +40,7 @@ package final class OutputCapture: ExternalProcessReader {
         if pending[stream]!.count >= Self.chunkBytes { flush(stream, whole: true) }
     }
 
+    /// Records what is pending once 200 ms passed since the last time, up to whole lines.
     package func tick() {
         guard ContinuousClock.now - lastFlush >= .milliseconds(200) else { return }
         lastFlush = .now
@@ -46,6 +48,7 @@ package final class OutputCapture: ExternalProcessReader {
         flush(.stderr, whole: false)
     }
 
+    /// Records everything pending, and how much output was not stored.
     package func finish() {
         flush(.stdout, whole: true)
         flush(.stderr, whole: true)

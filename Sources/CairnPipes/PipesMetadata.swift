@@ -41,7 +41,7 @@ enum PipesMetadata {
         case ("path", .string(let text)), ("notebook", .string(let text)): return .path(text)
         case ("md", .string(let text)): return .markdown(text)
         case ("json", .object), ("json", .array): return .json(raw.jsonValue)
-        case ("float", .float(let number)): return .float(number)
+        case ("float", .float(let number)): return finite(number)
         case ("float", .int(let number)): return .float(Double(number))
         case ("int", .int(let number)): return .int(number)
         case ("int", .bigInteger(let digits)): return .text(digits)
@@ -80,12 +80,19 @@ enum PipesMetadata {
     static func infer(_ raw: PipesValue) -> MetadataValue {
         switch raw {
         case .string(let text): .text(text)
-        case .float(let number): .float(number)
+        case .float(let number): finite(number)
         case .int(let number): .int(number)
         case .bigInteger(let digits): .text(digits)
         case .bool(let flag): .bool(flag)
         case .null, .array, .object: .json(raw.jsonValue)
         }
+    }
+
+    /// A float; NaN and the infinities as text (`NaN`, `Infinity`), which JSON storage cannot hold
+    /// as numbers.
+    private static func finite(_ number: Double) -> MetadataValue {
+        guard !number.isFinite else { return .float(number) }
+        return .text(number.isNaN ? "NaN" : number > 0 ? "Infinity" : "-Infinity")
     }
 
     private static func column(_ value: PipesValue, label: String) throws(Problem) -> TableSchema.Column {

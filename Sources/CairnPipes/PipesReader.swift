@@ -47,7 +47,7 @@ final class PipesReader: ExternalProcessReader {
     }
 
     func finish() {
-        readMessageFile()
+        readMessageFile(limit: .max)
         fileLines.finish(line: fileLine, overlong: overlongFileLine)
         streamLines.finish(line: streamLine, overlong: overlongStreamLine)
         session.finish()
@@ -62,12 +62,16 @@ final class PipesReader: ExternalProcessReader {
         }
     }
 
-    /// Reads what was appended to the message file since the last read.
-    private func readMessageFile() {
+    /// Reads what was appended to the message file since the last read, up to 16 MiB at a time,
+    /// so that a process writing faster than it is read still has its streams drained and its
+    /// exit noticed; `finish` reads the rest.
+    private func readMessageFile(limit: Int = 16 * 1024 * 1024) {
         guard messageFile >= 0 else { return }
-        while true {
+        var total = 0
+        while total < limit {
             let count = read(messageFile, buffer.baseAddress, buffer.count)
             guard count > 0 else { return }
+            total += count
             fileLines.append(
                 UnsafeBufferPointer(rebasing: buffer[..<count]), line: fileLine, overlong: overlongFileLine)
         }

@@ -19,6 +19,10 @@ final class PipesSession {
     static let maxLogCharacters = 64 * 1024
     /// The most check results one process may report.
     static let maxCheckReports = 10_000
+    /// The most bytes of log messages one process may store.
+    static let maxLogBytes = 64 * 1024 * 1024
+    /// The most protocol problems kept one by one; the rest are counted.
+    static let maxProblems = 20
 
     private let context: AssetContext
     private let output: OutputCapture
@@ -27,13 +31,16 @@ final class PipesSession {
     private(set) var opened = false
     private(set) var closed = false
     private(set) var exception: PipesException?
-    private(set) var problems: [String] = []
+    private var problemList: [String] = []
+    private var uncountedProblems = 0
     private(set) var customMessages: [JSONValue] = []
     private(set) var materialized: [AssetKey] = []
+    private var materializedSet: Set<AssetKey> = []
     private(set) var messageCount = 0
     private var warnings = 0
     private var unwarned = 0
     private var logs = 0
+    private var logBytes = 0
     private var unknownMethods: Set<String> = []
     private var customMessageBytes = 0
     private var checkReports = 0
@@ -123,7 +130,7 @@ final class PipesSession {
             }
             output.append(Array(text.utf8), from: params["stream"]?.string == "stderr" ? .stderr : .stdout)
         default:
-            if unknownMethods.insert(method).inserted {
+            if unknownMethods.count < 100, unknownMethods.insert(method).inserted {
                 warn(
                     "unknown Pipes method '\(method)' was skipped; is the external process's dagster-pipes newer than Cairn?"
                 )
@@ -132,14 +139,18 @@ final class PipesSession {
     }
 
     private func log(_ params: PipesValue) {
-        guard logs < Self.maxLogs else {
-            if logs == Self.maxLogs {
-                warn("the process logged more than \(Self.maxLogs) messages; the rest were not stored")
-                logs += 1
+        let size = params["message"]?.string?.utf8.count ?? 0
+        guard logs < Self.maxLogs, logBytes + size <= Self.maxLogBytes else {
+            if logs <= Self.maxLogs {
+                warn(
+                    "the process logged more than \(Self.maxLogs) messages or \(Self.maxLogBytes) bytes; "
+                        + "the rest were not stored")
+                logs = Self.maxLogs + 1
             }
             return
         }
         logs += 1
+        logBytes += size
         let name = params["level"]?.string ?? "INFO"
         let level: Logger.Level
         var metadata: Logger.Metadata? = nil
@@ -167,28 +178,28 @@ final class PipesSession {
         case .string(let encoded)?:
             if let key = encodedKeys[encoded] { return key }
             let key = PipesAssetKey.decode(encoded)
-            problems.append(
+            problem(
                 "it reported \(what) for asset '\(key)', which its step does not produce (it produces "
                     + context.assetKeys.map { "'\($0)'" }.joined(separator: ", ") + ")")
             return nil
         case nil, .null?:
             guard context.assetKeys.count == 1 else {
-                problems.append(
+                problem(
                     "it reported \(what) without an asset key, but its step produces \(context.assetKeys.count) "
                         + "assets; pass asset_key=")
                 return nil
             }
             return context.assetKeys[0]
         case let other?:
-            problems.append("it reported \(what) with an asset_key that is \(other.typeName), not a string")
+            problem("it reported \(what) with an asset_key that is \(other.typeName), not a string")
             return nil
         }
     }
 
     private func materialization(_ params: PipesValue) {
         guard let key = assetKey(of: params, reporting: "a materialization") else { return }
-        guard !materialized.contains(key) else {
-            problems.append("it reported a second materialization of '\(key)'; report each asset once per process")
+        guard materializedSet.insert(key).inserted else {
+            problem("it reported a second materialization of '\(key)'; report each asset once per process")
             return
         }
         materialized.append(key)
@@ -206,11 +217,11 @@ final class PipesSession {
         checkReports += 1
         guard let key = assetKey(of: params, reporting: "a check") else { return }
         guard let name = params["check_name"]?.string else {
-            problems.append("it reported a check on '\(key)' without a string check_name")
+            problem("it reported a check on '\(key)' without a string check_name")
             return
         }
         guard case .bool(let passed)? = params["passed"] else {
-            problems.append("it reported check '\(name)' on '\(key)' without a boolean 'passed'")
+            problem("it reported check '\(name)' on '\(key)' without a boolean 'passed'")
             return
         }
         let severity: CheckSeverity
@@ -218,12 +229,26 @@ final class PipesSession {
         case "ERROR": severity = .error
         case "WARN": severity = .warn
         case let other:
-            problems.append("it reported check '\(name)' on '\(key)' with severity '\(other)'; use WARN or ERROR")
+            problem("it reported check '\(name)' on '\(key)' with severity '\(other)'; use WARN or ERROR")
             return
         }
         let (metadata, metadataProblems) = PipesMetadata.convert(params["metadata"])
         for problem in metadataProblems { warn("check '\(name)' on '\(key)' has a bad \(problem); it was skipped") }
         context.report(CheckResult(passed: passed, severity: severity, metadata: metadata), for: name, asset: key)
+    }
+
+    /// What broke the protocol: the first `maxProblems`, then how many more.
+    var problems: [String] {
+        problemList + (uncountedProblems > 0 ? ["and \(uncountedProblems) more problems"] : [])
+    }
+
+    /// Remembers a problem that fails the step, the first `maxProblems`; counts the rest.
+    private func problem(_ message: String) {
+        guard problemList.count < Self.maxProblems else {
+            uncountedProblems += 1
+            return
+        }
+        problemList.append(message)
     }
 
     /// Records a warning about the protocol, the first `maxWarnings`; counts the rest.

@@ -208,6 +208,12 @@ import Testing
         #expect(parseError.contains("uncompilable"))
         try FileManager.default.removeItem(atPath: shop.directory + "/models/marts/uncompilable.sql")
 
+        let noProfile = await DbtAssets.load(
+            DbtProject(
+                directory: shop.directory, profilesDirectory: shop.directory + "/models",
+                dbtExecutable: shop.project.dbtExecutable))
+        #expect("\(noProfile.loadError!)".contains("Could not find profile named 'shop'"), "\(noProfile.loadError!)")
+
         let loaded = await DbtAssets.load(shop.project)
         #expect(loaded.loadError == nil)
         try Data("{\"nodes\": [".utf8).write(to: URL(fileURLWithPath: shop.project.manifestPath))

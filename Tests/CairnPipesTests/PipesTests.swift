@@ -1,5 +1,6 @@
 import Cairn
 import CairnPipes
+import CairnSQLite
 import CairnTesting
 import Foundation
 import Synchronization
@@ -39,11 +40,7 @@ import Testing
         #expect(metadata["owner"] == .text("team-a"))
         #expect(metadata["flag"] == .bool(true))
         #expect(metadata["huge"] == .text("1000000000000000000000000000000"))
-        if case .float(let nan)? = metadata["nan"] {
-            #expect(nan.isNaN)
-        } else {
-            Issue.record("nan is \(String(describing: metadata["nan"]))")
-        }
+        #expect(metadata["nan"] == .text("NaN"))
         #expect(metadata["rows"] == .json([1, 2, 3]))
         #expect(metadata["dashboard"] == .url("https://example.com/d"))
         #expect(metadata["file"] == .path("/data/orders.parquet"))
@@ -83,6 +80,21 @@ import Testing
         #expect(custom.withLock { $0 } == [["rows": [1, 2, 3]], "second"])
         #expect(capturedOutput(result).contains("plain stdout line\n"))
         #expect(engineMessages(result).isEmpty, "\(engineMessages(result))")
+    }
+
+    @Test func nonFiniteFloatsAndNonASCIILabelsAreStoredInSQLite() async throws {
+        let asset = Asset.external("odd_numbers", command: PythonScripts.command("non_finite.py"))
+        let directory = FileManager.default.temporaryDirectory.path + "/cairn-pipes-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let storage = try SQLiteStorage(path: directory + "/cairn.sqlite")
+        let run = try await Definitions(assets: [asset]).materialize(
+            "*", storage: storage, defaultIOManager: MemoryIOManager())
+        #expect(run.succeeded)
+        let stored = try #require(try await storage.latestMaterializations(of: [asset.key])[asset.key])
+        #expect(stored.event.metadata["nan"] == .text("NaN"))
+        #expect(stored.event.metadata["inf"] == .text("-Infinity"))
+        #expect(stored.event.metadata["größe"] == .int(3))
     }
 
     @Test func anExceptionFailsTheStepWithThePythonTraceback() async throws {

@@ -277,7 +277,7 @@ public struct Executor: Sendable {
                     pending += failedMaterializations(of: plan.steps[finished.index], in: outcomes, runID: runID)
                     let skipped = tracker.finish(
                         finished.index, outcome: finished.outcome, duration: finished.duration,
-                        delivered: Self.delivered(by: outcomes))
+                        delivered: delivered(by: outcomes, step: plan.steps[finished.index]))
                     for child in skipped {
                         pending.append(
                             skipEvent(for: plan.steps[child], plan: plan, outcomes: tracker.outcomes, runID: runID))
@@ -492,7 +492,7 @@ public struct Executor: Sendable {
                 continue
             }
             reported.insert(key)
-            if !result.passed && spec.blocking {
+            if !result.passed && spec.blocking && (result.severity ?? spec.severity) == .error {
                 problems.append("blocking check '\(key.name)' on '\(key.assetKey)' failed")
             }
         }
@@ -536,7 +536,7 @@ public struct Executor: Sendable {
                     .checkEvaluation(
                         check.spec, key: check.key, result: result, runID: runID, stepKey: step.key,
                         partition: partition))
-                if !result.passed && check.spec.blocking {
+                if !result.passed && check.spec.blocking && (result.severity ?? check.spec.severity) == .error {
                     failures.append(
                         "blocking check '\(check.spec.name)' on '\(check.assetKey)'"
                             + (partition.map { " (partition \($0))" } ?? "") + " failed"
@@ -669,17 +669,32 @@ public struct Executor: Sendable {
         )
     }
 
-    /// The assets a step materialized whose blocking checks did not fail: what its downstream
+    /// The assets a step delivered: materialized (every partition the run targets), with every
+    /// blocking check it evaluates reported and not failed at `error` severity. What its downstream
     /// steps may use even when the step failed.
-    static func delivered(by events: [Event]) -> Set<AssetKey> {
-        var delivered = Set(events.filter { $0.type == .assetMaterialization }.compactMap(\.assetKey))
-        for event in events where event.type == .assetCheckEvaluation {
-            if let evaluation = event.checkEvaluation, evaluation.blocking, !evaluation.passed, let key = event.assetKey
-            {
-                delivered.remove(key)
+    func delivered(by events: [Event], step: ExecutionPlan.Step) -> Set<AssetKey> {
+        var partitionsDone: [AssetKey: Set<PartitionKey>] = [:]
+        var passedChecks: Set<CheckKey> = []
+        var failedBlocking: Set<AssetKey> = []
+        for event in events {
+            guard let key = event.assetKey else { continue }
+            if event.type == .assetMaterialization {
+                partitionsDone[key, default: []].formUnion(event.partition.map { [$0] } ?? [])
+            } else if event.type == .assetCheckEvaluation, let evaluation = event.checkEvaluation {
+                if evaluation.passed || evaluation.severity != .error {
+                    passedChecks.insert(CheckKey(assetKey: key, name: evaluation.checkName))
+                } else if evaluation.blocking {
+                    failedBlocking.insert(key)
+                }
             }
         }
-        return delivered
+        return Set(
+            step.assetKeys.filter { key in
+                guard let done = partitionsDone[key], !failedBlocking.contains(key) else { return false }
+                if let targets = partitions?.targets[key]?.keys, !targets.allSatisfy(done.contains) { return false }
+                let blocking = graph[key]?.spec.checks.filter(\.blocking) ?? []
+                return blocking.allSatisfy { passedChecks.contains(CheckKey(assetKey: key, name: $0.name)) }
+            })
     }
 
     /// Appends events in a task of their own, which the cancellation of the run's task does not
