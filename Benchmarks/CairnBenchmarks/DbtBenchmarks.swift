@@ -119,7 +119,9 @@ struct ManifestGenerator {
             entry("model.bench.model_\(index)", model(index, parent: parent))
             for test in 0..<testsPerModel {
                 let name = test == 0 ? "not_null_model_\(index)_id" : "unique_model_\(index)_id"
-                entry("test.bench.\(name).a1b2c3d4e5", self.test(name, model: index, kind: test == 0 ? "not_null" : "unique"))
+                entry(
+                    "test.bench.\(name).a1b2c3d4e5",
+                    self.test(name, model: index, kind: test == 0 ? "not_null" : "unique"))
             }
         }
         out += "}, \"sources\": {}, \"macros\": {"
@@ -145,7 +147,8 @@ struct ManifestGenerator {
             + "\"on_schema_change\": \"ignore\", \"on_configuration_change\": \"apply\", \"grants\": {}, "
             + "\"packages\": [], \"docs\": {\"show\": true, \"node_color\": null}, \"contract\": {\"enforced\": false}, "
             + "\"access\": \"protected\"}"
-        return "{\"database\": \"bench\", \"schema\": \"main\", \"name\": \"model_\(index)\", \"resource_type\": \"model\", "
+        return
+            "{\"database\": \"bench\", \"schema\": \"main\", \"name\": \"model_\(index)\", \"resource_type\": \"model\", "
             + "\"package_name\": \"bench\", \"path\": \"layer_\(index % 7)/model_\(index).sql\", "
             + "\"original_file_path\": \"models/layer_\(index % 7)/model_\(index).sql\", "
             + "\"unique_id\": \"model.bench.model_\(index)\", \"fqn\": [\"bench\", \"layer_\(index % 7)\", \"model_\(index)\"], "

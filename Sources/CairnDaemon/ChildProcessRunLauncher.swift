@@ -10,7 +10,8 @@ import Synchronization
 /// The child's process id and host are recorded on the run in an ENGINE_EVENT, where run
 /// monitoring finds them. When the child exits with a failure status without having ended its
 /// run, the run is marked FAILURE (CANCELED when it was being canceled) with the exit status or
-/// signal as the reason, and `onWorkerDeath` is called with it.
+/// signal as the reason, the external process groups its steps recorded are killed, and
+/// `onWorkerDeath` is called with it.
 public final class ChildProcessRunLauncher: RunLauncher {
     /// Where the runs and their events are.
     public let storage: any RunStorage & EventLogStorage
@@ -122,6 +123,9 @@ public final class ChildProcessRunLauncher: RunLauncher {
                 message: "The process that ran this run (\(worker)) \(how) before the run ended.")
             if try await storage.transition(event, from: [.starting, .started, .canceling]) != nil {
                 logger.warning("Run \(runID) \(canceling ? "CANCELED" : "FAILURE"): its process (\(worker)) \(how)")
+                for group in await ExternalProcessGroup.killLeftovers(of: runID, in: storage) {
+                    logger.warning("Killed \(group), which run \(runID) started before its process died.")
+                }
                 if !canceling { await onWorkerDeath?(run) }
             }
         } catch {

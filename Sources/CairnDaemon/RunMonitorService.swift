@@ -112,6 +112,7 @@ public actor RunMonitorService: Service {
             }
             logger.warning("Run \(run.id) FAILED: \(reason)")
             await stopDeclaredDeadWorker(of: run)
+            await stopLeftoverProcessGroups(of: run)
             failed.append(run)
             await resumeDeadRun(run)
         }
@@ -128,6 +129,14 @@ public actor RunMonitorService: Service {
         else { return }
         kill(worker.pid, SIGKILL)
         logger.warning("Killed the process of run \(run.id) (\(worker)), declared dead but still there.")
+    }
+
+    /// Kills the external process groups of a run declared dead that are still there on this
+    /// host, so that a Pipes script or dbt build does not go on after its run's process died.
+    private func stopLeftoverProcessGroups(of run: Run) async {
+        for group in await ExternalProcessGroup.killLeftovers(of: run.id, in: storage) {
+            logger.warning("Killed \(group), started by run \(run.id), which was declared dead.")
+        }
     }
 
     /// The command line of process `pid` on this host (Linux's `/proc`), `nil` where it cannot be read.

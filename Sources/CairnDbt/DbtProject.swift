@@ -119,7 +119,7 @@ public struct DbtProject: Sendable {
                 if let logFormat { command += ["--log-format", logFormat] }
                 let process = ExternalProcess(
                     command: command, environment: environment, workingDirectory: directory,
-                    terminationGrace: terminationGrace)
+                    terminationGrace: terminationGrace, context: context)
                 return try await process.run {
                     DbtLogReader(context: context, finished: finished)
                 } outcome: { reader in

@@ -38,13 +38,14 @@ struct ShadowProject {
 
     /// A YAML double-quoted scalar (JSON's string syntax, which YAML accepts).
     static func quoted(_ text: String) -> String {
-        "\"" + text.unicodeScalars.map { scalar -> String in
-            switch scalar {
-            case "\"": return "\\\""
-            case "\\": return "\\\\"
-            case _ where scalar.value < 0x20: return String(format: "\\u%04x", scalar.value)
-            default: return String(scalar)
-            }
-        }.joined() + "\""
+        "\""
+            + text.unicodeScalars.map { scalar -> String in
+                switch scalar {
+                case "\"": return "\\\""
+                case "\\": return "\\\\"
+                case _ where scalar.value < 0x20: return String(format: "\\u%04x", scalar.value)
+                default: return String(scalar)
+                }
+            }.joined() + "\""
     }
 }

@@ -35,7 +35,7 @@ extension AssetContext {
         let process = ExternalProcess(
             command: command,
             environment: ProcessInfo.processInfo.environment.merging(environment) { _, given in given },
-            workingDirectory: workingDirectory, terminationGrace: terminationGrace)
+            workingDirectory: workingDirectory, terminationGrace: terminationGrace, context: self)
         let (exit, stderr) = try await process.run {
             OutputCapture(context: self, maxStoredBytes: maxOutputBytes)
         } outcome: { capture in

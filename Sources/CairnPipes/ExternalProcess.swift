@@ -70,11 +70,15 @@ package struct ExternalProcess {
     package var workingDirectory: String?
     /// How long an interrupted process has to exit before its group is killed.
     package var terminationGrace: Duration
+    /// The step that runs the process, which records its process group as soon as it started.
+    package var context: AssetContext?
 
     /// Describes a process to run.
     package init(
-        command: [String], environment: [String: String], workingDirectory: String?, terminationGrace: Duration
+        command: [String], environment: [String: String], workingDirectory: String?, terminationGrace: Duration,
+        context: AssetContext? = nil
     ) {
+        self.context = context
         self.command = command
         self.environment = environment
         self.workingDirectory = workingDirectory
@@ -92,6 +96,10 @@ package struct ExternalProcess {
     ) async throws -> (exit: ProcessExit, outcome: Outcome) {
         try Task.checkCancellation()
         let launched = try launch()
+        if let context, let group = ExternalProcessGroup(leader: launched.pid) {
+            context.recordEngineEvent(
+                "Started `\(command.shellQuoted)` as \(group)", level: .debug, metadata: group.metadata)
+        }
         let control = ProcessControl(pid: launched.pid, grace: terminationGrace)
         RunningProcessGroups.shared.insert(launched.pid)
         defer { RunningProcessGroups.shared.remove(launched.pid) }

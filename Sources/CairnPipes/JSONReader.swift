@@ -285,7 +285,9 @@ package struct JSONReader {
                 throw Failure(reason: "unknown escape '\\\(Character(Unicode.Scalar(escape)))'", offset: start + index)
             }
         }
-        return try scalars.withUnsafeBufferPointer { buffer throws(Failure) in try Self.validated(buffer[...], from: start) }
+        return try scalars.withUnsafeBufferPointer { buffer throws(Failure) in
+            try Self.validated(buffer[...], from: start)
+        }
     }
 
     /// The bytes between the quotes of a string, escapes left as they are; checks that it is
@@ -329,7 +331,8 @@ package struct JSONReader {
         return value
     }
 
-    private static func validated(_ utf8: Slice<UnsafeBufferPointer<UInt8>>, from start: Int) throws(Failure) -> String {
+    private static func validated(_ utf8: Slice<UnsafeBufferPointer<UInt8>>, from start: Int) throws(Failure) -> String
+    {
         guard let string = String(validating: utf8, as: UTF8.self) else {
             throw Failure(reason: "a string is not valid UTF-8", offset: start)
         }

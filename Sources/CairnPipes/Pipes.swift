@@ -89,7 +89,7 @@ public struct Pipes: Sendable {
             "[pipes] launching external process `\(quoted)`", metadata: ["command": .text(quoted)])
         let process = ExternalProcess(
             command: arguments, environment: variables, workingDirectory: workingDirectory,
-            terminationGrace: terminationGrace)
+            terminationGrace: terminationGrace, context: context)
         let context = context
         let (exit, outcome) = try await process.run {
             PipesReader(

@@ -150,13 +150,15 @@ import Testing
         let first = try await materialize([shop.ingestion, models], storage: storage)
         #expect(first.run.status == .success)
         let evaluator = try AutomationEvaluator(definitions: Definitions(assets: [shop.ingestion, models]))
-        let quiet = try await evaluator.evaluate(cursor: try await storage.automationCursor(), storage: storage, now: Date())
+        let quiet = try await evaluator.evaluate(
+            cursor: try await storage.automationCursor(), storage: storage, now: Date())
         #expect(try await storage.storeAutomationTick(quiet.tick))
         #expect(quiet.requests.isEmpty, "\(quiet.requests)")
 
         let landed = try await materialize([shop.ingestion, models], selection: "key:raw_orders", storage: storage)
         #expect(landed.run.status == .success)
-        let tick = try await evaluator.evaluate(cursor: try await storage.automationCursor(), storage: storage, now: Date())
+        let tick = try await evaluator.evaluate(
+            cursor: try await storage.automationCursor(), storage: storage, now: Date())
         let requested = Set(tick.requests.map(\.assetKey))
         #expect(requested.isSuperset(of: ["stg_orders", "stg_payments"]), "\(requested)")
         #expect(!requested.contains("stg_customers"))

@@ -66,4 +66,50 @@ import Testing
             #expect(result.events.contains { $0.event.message.contains("closed with exception: KeyboardInterrupt") })
         }
     }
+
+    @Test func theProcessGroupsOfARunWhoseProcessDiedAreKilled() async throws {
+        let pidFile = FileManager.default.temporaryDirectory.path + "/cairn-pids-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        let asset = Asset("orphan") { context in
+            try await context.pipes.run(
+                PythonScripts.command("long_running.py"), extras: ["pids": .string(pidFile), "stubborn": true])
+        }
+        let storage = InMemoryStorage()
+        let run = Task { try await materialize([asset], storage: storage) }
+        let pids = try await waitForProcessIDs(in: pidFile)
+        let runID = try #require(try await storage.runs(matching: RunFilter(), limit: 1, after: nil).first?.id)
+        // The group is recorded as soon as the process started (stored within 250 ms).
+        var groups: [ExternalProcessGroup] = []
+        for _ in 0..<200 where groups.isEmpty {
+            groups = try await storage.events(ofRun: runID, after: nil, limit: 1000).compactMap {
+                ExternalProcessGroup(recordedBy: $0.event)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(groups.map(\.id) == [pids.first ?? 0])
+        // What the run monitor does once the run's own process is found dead.
+        let killed = await ExternalProcessGroup.killLeftovers(of: runID, in: storage)
+        #expect(killed == groups)
+        let gone = await withCheckedContinuation { continuation in
+            Thread {
+                let deadline = ContinuousClock.now + .seconds(10)
+                while ContinuousClock.now < deadline, !pids.allSatisfy(Self.isGone) { usleep(10_000) }
+                continuation.resume(returning: pids.allSatisfy(Self.isGone))
+            }.start()
+        }
+        #expect(gone)
+        #expect(try await run.value.run.status == .failure)
+    }
+
+    @Test func aGroupWhosePidWasReusedIsLeftAlone() throws {
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["30"]
+        try sleeper.run()
+        defer { sleeper.terminate() }
+        let actual = try #require(ExternalProcessGroup(leader: sleeper.processIdentifier))
+        let recorded = ExternalProcessGroup(id: actual.id, host: actual.host, startTicks: actual.startTicks &- 1)
+        #expect(!recorded.killIfLeft())
+        #expect(sleeper.isRunning)
+    }
 }

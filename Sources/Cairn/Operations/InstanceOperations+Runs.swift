@@ -113,6 +113,8 @@ extension InstanceOperations {
                     .runCanceled, runID: id, level: .warning,
                     message: "Terminated by \(launchedBy): the run's process (\(dedicated)) is gone.")
                 _ = try await storage.transition(canceled, from: [.starting, .started, .canceling])
+                // What its steps started must not go on alone.
+                await ExternalProcessGroup.killLeftovers(of: id, in: storage)
                 return Termination(run: try await storage.run(id) ?? run, outcome: .workerGone(dedicated))
             }
             kill(dedicated.pid, SIGTERM)
@@ -152,6 +154,7 @@ extension InstanceOperations {
         if let worker, worker.isAlive {
             kill(worker.pid, SIGKILL)
             killed = worker
+            await ExternalProcessGroup.killLeftovers(of: id, in: storage)
         }
         return (record == nil ? try await storage.run(id)?.status ?? .canceled : .canceled, killed)
     }
