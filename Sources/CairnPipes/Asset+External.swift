@@ -42,6 +42,7 @@ extension Asset where Output == Nothing {
         from upstream: any AssetReference...,
         deps: [AssetKey] = [],
         retryPolicy: RetryPolicy? = nil,
+        timeout: Duration? = nil,
         pool: String? = nil,
         file: String = #fileID,
         line: Int = #line
@@ -50,6 +51,7 @@ extension Asset where Output == Nothing {
             key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
             codeVersion: codeVersion, metadata: metadata, checks: checks, partitions: partitions,
             automationCondition: automationCondition, deps: upstream.map(\.key) + deps, retryPolicy: retryPolicy,
+            timeout: timeout,
             pool: pool, file: file, line: line
         ) { context in
             try await context.pipes.run(
@@ -83,6 +85,7 @@ extension Asset where Output == Nothing {
         from upstream: any AssetReference...,
         deps: [AssetKey] = [],
         retryPolicy: RetryPolicy? = nil,
+        timeout: Duration? = nil,
         pool: String? = nil,
         file: String = #fileID,
         line: Int = #line
@@ -91,6 +94,7 @@ extension Asset where Output == Nothing {
             key, description: description, group: group, tags: tags, owners: owners, kinds: kinds,
             codeVersion: codeVersion, metadata: metadata, partitions: partitions,
             automationCondition: automationCondition, deps: upstream.map(\.key) + deps, retryPolicy: retryPolicy,
+            timeout: timeout,
             pool: pool, file: file, line: line
         ) { context in
             try await context.runCommand(command, environment: environment, workingDirectory: workingDirectory)

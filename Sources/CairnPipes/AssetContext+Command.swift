@@ -43,7 +43,8 @@ extension AssetContext {
         }
         if exit.wasInterrupted {
             recordEngineEvent(
-                "`\(quoted)` was interrupted because the run was terminated; it \(exit.description)", level: .warning)
+                "`\(quoted)` was interrupted (the run was terminated, or the step overstayed its timeout); it \(exit.description)",
+                level: .warning)
             throw CancellationError()
         }
         recordProcessFacts(command: quoted, exit: exit)

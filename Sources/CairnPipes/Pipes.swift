@@ -106,7 +106,7 @@ public struct Pipes: Sendable {
     private func finish(command: String, exit: ProcessExit, outcome: PipesOutcome) throws -> PipesResult {
         if exit.wasInterrupted {
             context.recordEngineEvent(
-                "[pipes] external process `\(command)` was interrupted because the run was terminated; it \(exit.description)",
+                "[pipes] external process `\(command)` was interrupted (the run was terminated, or the step overstayed its timeout); it \(exit.description)",
                 level: .warning)
             throw CancellationError()
         }

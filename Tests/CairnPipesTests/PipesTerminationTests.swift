@@ -59,7 +59,8 @@ import Testing
         #expect(result.run.status == .canceled)
         #expect(
             result.events.contains {
-                $0.event.message.contains("was interrupted because the run was terminated")
+                $0.event.message.contains(
+                    "was interrupted (the run was terminated, or the step overstayed its timeout)")
             })
         if !stubborn {
             // SIGINT made Python raise KeyboardInterrupt, so the script closed its session.
@@ -111,5 +112,21 @@ import Testing
         let recorded = ExternalProcessGroup(id: actual.id, host: actual.host, startTicks: actual.startTicks &- 1)
         #expect(!recorded.killIfLeft())
         #expect(sleeper.isRunning)
+    }
+
+    @Test func aCommandPastItsStepTimeoutIsInterrupted() async throws {
+        let slow = Asset.command(
+            "slow_command", command: ["sh", "-c", "echo started; exec sleep 30"], timeout: .milliseconds(500))
+        let start = ContinuousClock.now
+        let result = try await materialize([slow])
+        #expect(ContinuousClock.now - start < .seconds(15))
+        #expect(result.run.status == .failure)
+        let failure = try #require(result.events.first { $0.event.type == .stepFailure }?.event)
+        #expect(failure.message.contains("did not finish within its timeout"))
+        #expect(
+            result.events.contains {
+                $0.event.message.contains(
+                    "was interrupted (the run was terminated, or the step overstayed its timeout)")
+            })
     }
 }

@@ -39,6 +39,8 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
     ///   - resources: the resources `compute` uses through `context.resource(_:)`.
     ///   - config: the run config it takes (`.defaults(Thresholds())`), read with `context.config(_:)`.
     ///   - retryPolicy: how a failure is retried; the Definitions' default when `nil`.
+    ///   - timeout: how long one attempt may take before it is interrupted and fails (then retried
+    ///     under `retryPolicy`); `nil` for no limit.
     ///   - backfillPolicy: whether a backfill materializes several partitions in one run, which
     ///     then gets `context.partitionKeyRange`; only for assets that store their own data (`Nothing`).
     ///   - pool: the concurrency pool its step takes a slot of, limiting how many steps of all runs
@@ -62,6 +64,7 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
         resources: [any ResourceKeyConvertible] = [],
         config: ConfigSchema? = nil,
         retryPolicy: RetryPolicy? = nil,
+        timeout: Duration? = nil,
         backfillPolicy: BackfillPolicy? = nil,
         pool: String? = nil,
         file: String = #fileID,
@@ -79,6 +82,7 @@ public struct Asset<Output: Codable & Sendable>: AssetReference, AssetsDefinitio
             specs: [spec],
             ioManager: io,
             retryPolicy: retryPolicy,
+            timeout: timeout,
             resourceKeys: resources.map(\.erased),
             configSchema: config,
             backfillPolicy: backfillPolicy,

@@ -9,6 +9,9 @@ public struct AssetsDefinition: Sendable {
     public internal(set) var ioManager: (any IOManager)?
     /// How a failed run of the computation is retried; the Definitions' default when `nil`.
     public internal(set) var retryPolicy: RetryPolicy?
+    /// How long one attempt of its step may take before it is interrupted and fails (and is
+    /// retried under its retry policy); `nil` for no limit.
+    public let timeout: Duration?
     /// The resources the computation uses.
     public let resourceKeys: [AnyResourceKey]
     /// The run config the computation takes, under `ops.<name>.config`; `nil` when it takes none.
@@ -40,6 +43,7 @@ public struct AssetsDefinition: Sendable {
         specs: [AssetSpec],
         ioManager: (any IOManager)?,
         retryPolicy: RetryPolicy? = nil,
+        timeout: Duration? = nil,
         resourceKeys: [AnyResourceKey] = [],
         configSchema: ConfigSchema? = nil,
         producesAssets: Bool = true,
@@ -55,6 +59,7 @@ public struct AssetsDefinition: Sendable {
         self.specs = specs
         self.ioManager = ioManager
         self.retryPolicy = retryPolicy
+        self.timeout = timeout
         self.resourceKeys = resourceKeys
         self.configSchema = configSchema
         self.producesAssets = producesAssets

@@ -15,6 +15,7 @@ extension MultiAsset {
     ///   - partitions: how all of them are partitioned; `nil` for the partitions of each spec.
     ///   - resources: the resources `compute` uses through `context.resource(_:)`.
     ///   - retryPolicy: how a failure is retried; the Definitions' default when `nil`.
+    ///   - timeout: how long one attempt may take before it is interrupted and fails; `nil` for no limit.
     ///   - pool: the concurrency pool its step takes a slot of while it runs; `nil` for none.
     public init(
         _ name: String,
@@ -22,13 +23,15 @@ extension MultiAsset {
         partitions: PartitionsDefinition? = nil,
         resources: [any ResourceKeyConvertible] = [],
         retryPolicy: RetryPolicy? = nil,
+        timeout: Duration? = nil,
         pool: String? = nil,
         file: String = #fileID,
         line: Int = #line,
         compute: @escaping @Sendable (AssetContext) async throws -> Void
     ) {
         self.init(
-            name, specs: specs, partitions: partitions, resources: resources, retryPolicy: retryPolicy, pool: pool,
+            name, specs: specs, partitions: partitions, resources: resources, retryPolicy: retryPolicy,
+            timeout: timeout, pool: pool,
             file: file, line: line
         ) { context, _ in
             try await compute(context)
@@ -43,13 +46,14 @@ extension MultiAsset {
     ///   - config: the run config it takes (`.defaults(DbtBuildConfig())`), read with `context.config(_:)`.
     ///   - isSubsettable: whether a run may select only some of the assets; `context.assetKeys`
     ///     then holds the selected ones, which the computation must limit itself to.
-    ///   - Other parameters: as for `init(_:specs:partitions:resources:retryPolicy:pool:compute:)`.
+    ///   - Other parameters: as for `init(_:specs:partitions:resources:retryPolicy:timeout:pool:compute:)`.
     public init(
         _ name: String,
         specs: [AssetSpec],
         partitions: PartitionsDefinition? = nil,
         resources: [any ResourceKeyConvertible] = [],
         retryPolicy: RetryPolicy? = nil,
+        timeout: Duration? = nil,
         pool: String? = nil,
         config: ConfigSchema? = nil,
         isSubsettable: Bool = false,
@@ -63,7 +67,7 @@ extension MultiAsset {
             return spec
         }
         definition = AssetsDefinition(
-            name: name, specs: specs, ioManager: nil, retryPolicy: retryPolicy,
+            name: name, specs: specs, ioManager: nil, retryPolicy: retryPolicy, timeout: timeout,
             resourceKeys: resources.map(\.erased), configSchema: config, pool: pool, storesNothing: true,
             isSubsettable: isSubsettable, location: SourceLocation(file: file, line: line)
         ) { step in

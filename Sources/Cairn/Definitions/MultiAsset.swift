@@ -31,6 +31,7 @@ public struct MultiAsset: AssetsDefinitionConvertible {
     ///   - resources: the resources `compute` uses through `context.resource(_:)`.
     ///   - config: the run config it takes (`.defaults(Thresholds())`), read with `context.config(_:)`.
     ///   - retryPolicy: how a failure is retried; the Definitions' default when `nil`.
+    ///   - timeout: how long one attempt may take before it is interrupted and fails; `nil` for no limit.
     ///   - pool: the concurrency pool its step takes a slot of while it runs; `nil` for none.
     public init<each Output: Codable & Sendable, each Upstream: AssetReference>(
         _ name: String,
@@ -43,6 +44,7 @@ public struct MultiAsset: AssetsDefinitionConvertible {
         resources: [any ResourceKeyConvertible] = [],
         config: ConfigSchema? = nil,
         retryPolicy: RetryPolicy? = nil,
+        timeout: Duration? = nil,
         pool: String? = nil,
         file: String = #fileID,
         line: Int = #line,
@@ -63,7 +65,7 @@ public struct MultiAsset: AssetsDefinitionConvertible {
         let references = (repeat each upstream)
         let outputs = (repeat each outs)
         definition = AssetsDefinition(
-            name: name, specs: specs, ioManager: io, retryPolicy: retryPolicy,
+            name: name, specs: specs, ioManager: io, retryPolicy: retryPolicy, timeout: timeout,
             resourceKeys: resources.map(\.erased),
             configSchema: config,
             pool: pool,

@@ -416,10 +416,12 @@ public struct Executor: Sendable {
                 partitionTarget: partitions?.targets[step.assetKeys[0]],
                 events: events)
             do {
-                try await definition.body?(
-                    StepRuntime(
-                        context: context, events: events, ioManagers: resolver, upstream: upstream,
-                        producesAssets: definition.producesAssets, partitions: partitions))
+                let runtime = StepRuntime(
+                    context: context, events: events, ioManagers: resolver, upstream: upstream,
+                    producesAssets: definition.producesAssets, partitions: partitions)
+                try await StepTimeout.limit(step.key, to: definition.timeout) {
+                    try await definition.body?(runtime)
+                }
                 return checkReports(of: context, against: definition, runID: runID, events: events)
             } catch {
                 guard let policy, retryNumber < policy.maxRetries, !(error is CancellationError) else {
