@@ -38,9 +38,14 @@ import Testing
         tour.standardOutput = output
         tour.standardError = output
         try tour.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        tour.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        // The tour takes a minute: it waits on a thread of its own, not on one the suite's async
+        // work shares.
+        let reading = output.fileHandleForReading
+        let text = try await onOwnThread {
+            let data = reading.readDataToEndOfFile()
+            tour.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
         #expect(tour.terminationStatus == 0, "\(text)\n--- dev ---\n\(devOutput())")
         #expect(text.contains("OK: every page loaded without a console error"))
     }

@@ -18,7 +18,7 @@ import Testing
     }
 
     private func waitForProcessIDs(in path: String) async throws -> [pid_t] {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(180)
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") {
                 return text.split(separator: " ").compactMap {
