@@ -40,8 +40,8 @@ struct DbtBuild: Sendable {
         if let target = config.target { arguments += ["--target", target] }
         var vars = config.vars
         if context.isPartitioned, let window = try? context.partitionTimeWindow {
-            vars["min_date"] = .string(Self.timestamp(window.start))
-            vars["max_date"] = .string(Self.timestamp(window.end))
+            vars["min_date"] = .string(ISO8601Timestamp.formatWithOffset(window.start))
+            vars["max_date"] = .string(ISO8601Timestamp.formatWithOffset(window.end))
         }
         if !vars.isEmpty { arguments += ["--vars", JSONValue.object(vars).description] }
         context.recordEngineEvent(
@@ -148,13 +148,6 @@ struct DbtBuild: Sendable {
             throw DbtError.commandFailed(command: "dbt test", exit: "did not run test '\(test.name)'", errors: [])
         }
         return check
-    }
-
-    /// `2024-03-05T00:00:00+00:00`, as Dagster passes a partition's window to dbt.
-    static func timestamp(_ date: Date) -> String {
-        var text = date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
-        if text.hasSuffix("Z") { text.removeLast() }
-        return text + "+00:00"
     }
 }
 

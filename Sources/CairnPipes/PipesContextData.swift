@@ -37,7 +37,7 @@ enum PipesContextData {
             let range = try context.partitionKeyRange
             partitionRange = .object(["start": .string(range.start.rawValue), "end": .string(range.end.rawValue)])
             if let window = try? context.partitionTimeWindow {
-                timeWindow = .object(["start": .string(timestamp(window.start)), "end": .string(timestamp(window.end))])
+                timeWindow = .object(["start": .string(ISO8601Timestamp.formatWithOffset(window.start)), "end": .string(ISO8601Timestamp.formatWithOffset(window.end))])
             }
         }
         return .object([
@@ -52,12 +52,5 @@ enum PipesContextData {
             "retry_number": .number(Double(context.retryNumber)),
             "extras": .object(extras),
         ])
-    }
-
-    /// `2024-03-05T00:00:00+00:00`, as Dagster writes a window's bounds.
-    static func timestamp(_ date: Date) -> String {
-        var text = date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
-        if text.hasSuffix("Z") { text.removeLast() }
-        return text + "+00:00"
     }
 }

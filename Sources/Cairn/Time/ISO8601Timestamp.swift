@@ -27,6 +27,12 @@ public enum ISO8601Timestamp {
         return reader.date()
     }
 
+    /// The date in UTC with the offset written out, as Python's `isoformat()` writes it and
+    /// Dagster passes partition windows: `2024-03-05T00:00:00+00:00`.
+    public static func formatWithOffset(_ date: Date) -> String {
+        String(format(date).dropLast()) + "+00:00"
+    }
+
     /// The date in UTC: `2024-04-01T13:05:00Z`, `2024-04-01T13:05:00.250Z`.
     public static func format(_ date: Date, precision: Precision = .asNeeded) -> String {
         let unitsPerSecond = precision == .milliseconds ? 1000 : 1_000_000
