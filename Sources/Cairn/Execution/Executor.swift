@@ -275,9 +275,11 @@ public struct Executor: Sendable {
                     known.record(finished.events)
                     let outcomes = (recordedOutcomes.removeValue(forKey: finished.index) ?? []) + finished.events
                     pending += failedMaterializations(of: plan.steps[finished.index], in: outcomes, runID: runID)
+                    // What a failed step still delivered; a step that succeeded delivered all.
+                    let delivered =
+                        finished.outcome == .success ? [] : delivered(by: outcomes, step: plan.steps[finished.index])
                     let skipped = tracker.finish(
-                        finished.index, outcome: finished.outcome, duration: finished.duration,
-                        delivered: delivered(by: outcomes, step: plan.steps[finished.index]))
+                        finished.index, outcome: finished.outcome, duration: finished.duration, delivered: delivered)
                     for child in skipped {
                         pending.append(
                             skipEvent(for: plan.steps[child], plan: plan, outcomes: tracker.outcomes, runID: runID))

@@ -68,13 +68,13 @@ struct StepRuntime: StepIO {
                 .stepOutput, runID: runID, stepKey: stepKey, assetKey: key, level: .debug,
                 message: "Yielded output '\(key)' of type \(Value.self)"))
         let partitionKeys: [PartitionKey?] = partitions?.targets[key]?.keys ?? [nil]
+        let spec = ioManagers.graph[key]?.spec
         // Upstream assets the same step materialized before this one (dbt models of one build).
         var inputs = upstream.dataVersions
-        for parent in ioManagers.graph[key]?.spec.dependencyKeys ?? [] {
+        for parent in spec?.dependencyKeys ?? [] {
             if let version = context.materializedDataVersion(of: parent) { inputs[parent.description] = version }
         }
-        let provenance = DataProvenance(
-            codeVersion: ioManagers.graph[key]?.spec.codeVersion, inputDataVersions: inputs)
+        let provenance = DataProvenance(codeVersion: spec?.codeVersion, inputDataVersions: inputs)
         let dataVersion =
             try context.chosenDataVersion(for: key)
             ?? (value is Nothing ? DataVersion.derived(from: provenance, runID: runID) : DataVersion.of(value))
