@@ -88,8 +88,8 @@ enum PipesMetadata {
         }
     }
 
-    /// A float; NaN and the infinities as text (`NaN`, `Infinity`), which JSON storage cannot hold
-    /// as numbers.
+    /// A float; NaN and the infinities as text (`NaN`, `Infinity`), as every reader of the
+    /// metadata (JSON, GraphQL, plots) can take them, while a float of them only the event log can.
     private static func finite(_ number: Double) -> MetadataValue {
         guard !number.isFinite else { return .float(number) }
         return .text(number.isNaN ? "NaN" : number > 0 ? "Infinity" : "-Infinity")

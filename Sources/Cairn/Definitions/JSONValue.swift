@@ -33,12 +33,14 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible {
         }
     }
 
-    /// Encodes the value as JSON.
+    /// Encodes the value as JSON; a number that is NaN or infinite as its name (`"NaN"`), which
+    /// JSON cannot hold as a number.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
+        case .number(let value) where !value.isFinite: try container.encode(MetadataValue.name(of: value))
         case .number(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)

@@ -98,7 +98,17 @@ extension MetadataValue: Codable {
         case "text": self = .text(try container.decode(String.self, forKey: .value))
         case "markdown": self = .markdown(try container.decode(String.self, forKey: .value))
         case "int": self = .int(try container.decode(Int.self, forKey: .value))
-        case "float": self = .float(try container.decode(Double.self, forKey: .value))
+        case "float":
+            if let number = try? container.decode(Double.self, forKey: .value) {
+                self = .float(number)
+            } else if let name = try? container.decode(String.self, forKey: .value), let number = Double(name),
+                !number.isFinite
+            {
+                self = .float(number)
+            } else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .value, in: container, debugDescription: "a float is a number, NaN, Infinity or -Infinity")
+            }
         case "bool": self = .bool(try container.decode(Bool.self, forKey: .value))
         case "path": self = .path(try container.decode(String.self, forKey: .value))
         case "url": self = .url(try container.decode(String.self, forKey: .value))
@@ -114,7 +124,13 @@ extension MetadataValue: Codable {
         }
     }
 
-    /// Encodes as `{"type": "int", "value": 3}`; timestamps as seconds since 1970.
+    /// `NaN`, `Infinity` or `-Infinity`: how a float JSON cannot hold as a number is written.
+    static func name(of nonFinite: Double) -> String {
+        nonFinite.isNaN ? "NaN" : nonFinite > 0 ? "Infinity" : "-Infinity"
+    }
+
+    /// Encodes as `{"type": "int", "value": 3}`; timestamps as seconds since 1970; a float that
+    /// is NaN or infinite by its name, which JSON cannot hold as a number.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(typeName, forKey: .type)
@@ -122,6 +138,7 @@ extension MetadataValue: Codable {
         case .text(let value), .markdown(let value), .path(let value), .url(let value):
             try container.encode(value, forKey: .value)
         case .int(let value): try container.encode(value, forKey: .value)
+        case .float(let value) where !value.isFinite: try container.encode(Self.name(of: value), forKey: .value)
         case .float(let value): try container.encode(value, forKey: .value)
         case .bool(let value): try container.encode(value, forKey: .value)
         case .json(let value): try container.encode(value, forKey: .value)
