@@ -133,11 +133,11 @@ package struct ExternalProcess {
         let executable = try resolve(name)
         var stdoutPipe: [Int32] = [-1, -1]
         var stderrPipe: [Int32] = [-1, -1]
-        guard LinuxCalls.pipe2(&stdoutPipe, O_CLOEXEC) == 0 else { throw launchError("cannot create a pipe") }
-        guard LinuxCalls.pipe2(&stderrPipe, O_CLOEXEC) == 0 else {
+        guard ProcessCalls.pipe2(&stdoutPipe, O_CLOEXEC) == 0 else { throw pipeError() }
+        guard ProcessCalls.pipe2(&stderrPipe, O_CLOEXEC) == 0 else {
             close(stdoutPipe[0])
             close(stdoutPipe[1])
-            throw launchError("cannot create a pipe")
+            throw pipeError()
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -154,7 +154,7 @@ package struct ExternalProcess {
                 throw launchError(
                     "the working directory '\(workingDirectory)' of `\(command.shellQuoted)` does not exist")
             }
-            guard LinuxCalls.addChangeDirectory(&actions, workingDirectory) else {
+            guard ProcessCalls.addChangeDirectory(&actions, workingDirectory) else {
                 for fd in stdoutPipe + stderrPipe { close(fd) }
                 throw launchError(
                     "this C library cannot start a process in another directory (glibc 2.29 or newer can)")
@@ -215,6 +215,13 @@ package struct ExternalProcess {
         throw launchError("'\(name)' was not found on PATH (\(path)); install it or give its full path")
     }
 
+    /// Why a pipe for the output could not be made, with the usual cure.
+    private func pipeError() -> ProcessLaunchError {
+        launchError(
+            "cannot create a pipe for the output of `\(command.shellQuoted)`: \(String(cString: strerror(errno)))"
+                + (errno == EMFILE || errno == ENFILE ? "; too many files are open: raise `ulimit -n`" : ""))
+    }
+
     private func launchError(_ message: String) -> ProcessLaunchError {
         ProcessLaunchError(description: message)
     }
@@ -227,7 +234,7 @@ package struct ExternalProcess {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 65_536)
         defer { buffer.deallocate() }
         // Polled with the pipes, so that the exit is seen at once rather than at the next tick.
-        let exitDescriptor = LinuxCalls.pidfdOpen(launched.pid)
+        let exitDescriptor = ProcessCalls.pidfdOpen(launched.pid)
         defer { if let exitDescriptor { close(exitDescriptor) } }
         var rawStatus: Int32 = 0
         var exitedAt: ContinuousClock.Instant?

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
     @preconcurrency import Glibc
 
-    /// The glibc functions that Swift's Glibc module leaves out (they need `_GNU_SOURCE`), looked
-    /// up once with `dlsym` and called with the C calling convention.
-    enum LinuxCalls {
+    /// The calls `ExternalProcess` makes that Swift's Glibc module leaves out (they need
+    /// `_GNU_SOURCE`): looked up once with `dlsym`, called with the C calling convention.
+    enum ProcessCalls {
         private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
         private typealias AddChdir =
             @convention(c) (
@@ -51,7 +51,7 @@
     import Darwin
 
     /// The calls `ExternalProcess` makes, with Darwin's means: no `pipe2` and no pidfd there.
-    enum LinuxCalls {
+    enum ProcessCalls {
         /// A pipe whose ends get `FD_CLOEXEC`.
         static func pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
             guard pipe(fds) == 0 else { return -1 }
