@@ -145,7 +145,10 @@ struct DbtBuild: Sendable {
         guard let result = finished.results.first(where: { $0.uniqueID == test.uniqueID }),
             let check = checkResult(of: result, test: test)
         else {
-            throw DbtError.commandFailed(command: "dbt test", exit: "did not run test '\(test.name)'", errors: [])
+            throw DbtError.commandFailed(
+                command: "dbt test --select fqn:\(test.fqn.joined(separator: "."))",
+                exit: "did not run test '\(test.name)' (\(test.uniqueID)); the manifest may be stale: reload the "
+                    + "definitions, or run `dbt parse`", errors: [])
         }
         return check
     }

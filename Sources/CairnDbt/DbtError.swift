@@ -29,6 +29,8 @@ public enum DbtError: Error, UserError, CustomStringConvertible, Sendable {
             "the dbt manifest '\(path)' is broken: \(reason); delete it and let Cairn run `dbt parse` again"
         case .buildFailed(let failures):
             "dbt build failed: " + failures.joined(separator: "; ")
+                + "; dbt's log is in the step's captured output, and `reexecute <run> --from-failure` builds what "
+                + "did not succeed once it is fixed"
         }
     }
 }

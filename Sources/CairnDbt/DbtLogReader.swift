@@ -7,6 +7,8 @@ import CairnPipes
 final class DbtLogReader: ExternalProcessReader {
     /// The longest log line read, in bytes.
     static let maxLineBytes = 8 * 1024 * 1024
+    /// The most bytes of plain (non-JSON) lines kept, such as `dbt ls` output.
+    static let maxPlainBytes = 64 * 1024 * 1024
     /// How many error messages are kept.
     static let maxErrors = 50
 
@@ -16,6 +18,7 @@ final class DbtLogReader: ExternalProcessReader {
     private(set) var errors: [String] = []
     /// The lines that are not JSON log events (`dbt ls --quiet` prints its output that way).
     private(set) var plainLines: [String] = []
+    private var plainBytes = 0
 
     /// Creates a reader that records dbt's messages as the step's output (when `context` is
     /// given) and hands each finished node to `finished`.
@@ -61,7 +64,10 @@ final class DbtLogReader: ExternalProcessReader {
             let info = event["info"]
         else {
             let text = String(decoding: line, as: UTF8.self)
-            if plainLines.count < 1_000_000 { plainLines.append(text) }
+            if plainBytes + text.utf8.count <= Self.maxPlainBytes {
+                plainBytes += text.utf8.count
+                plainLines.append(text)
+            }
             output?.append(Array(line) + [0x0A], from: .stdout)
             return
         }

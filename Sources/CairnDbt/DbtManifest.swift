@@ -14,11 +14,18 @@ public struct DbtManifest: Sendable {
     public var nodes: [String: DbtNode]
     /// The data tests.
     public var tests: [DbtTest]
+    /// The largest manifest read: 1 GiB, thirty times one of 5,000 models and 10,000 tests.
+    public static let maxBytes = 1 << 30
 
     /// Reads a manifest.
     ///
     /// - Throws: `DbtError.brokenManifest` when the file is not a dbt manifest.
     public init(contentsOf path: String) throws(DbtError) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
+        guard size <= Self.maxBytes else {
+            throw .brokenManifest(
+                path: path, reason: "it has \(size) bytes, over the \(Self.maxBytes) Cairn reads; narrow the project")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .brokenManifest(path: path, reason: "it cannot be read")
         }
