@@ -37,7 +37,10 @@ enum PipesContextData {
             let range = try context.partitionKeyRange
             partitionRange = .object(["start": .string(range.start.rawValue), "end": .string(range.end.rawValue)])
             if let window = try? context.partitionTimeWindow {
-                timeWindow = .object(["start": .string(ISO8601Timestamp.formatWithOffset(window.start)), "end": .string(ISO8601Timestamp.formatWithOffset(window.end))])
+                timeWindow = .object([
+                    "start": .string(ISO8601Timestamp.formatWithOffset(window.start)),
+                    "end": .string(ISO8601Timestamp.formatWithOffset(window.end)),
+                ])
             }
         }
         return .object([
