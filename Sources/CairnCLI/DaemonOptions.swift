@@ -39,6 +39,13 @@ struct DaemonOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
+            "Terminate runs started longer ago than this (seconds, or 90s, 30m, 2h, 1d) unless their tag "
+                + "\(Run.maxRuntimeTag) says otherwise.", valueName: "duration"))
+    var maxRuntime: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
             "Run schedules, sensors and automation as if the clock had started at this time (ISO 8601, as in "
                 + "2026-11-23T05:59:50+01:00), to try them without waiting; runs keep real timestamps.",
             valueName: "time"))
@@ -68,6 +75,19 @@ struct DaemonOptions: ParsableArguments {
         }
         _ = try tagLimits()
         _ = try clock()
+        _ = try defaultMaxRuntime()
+    }
+
+    /// The `--max-runtime` option, parsed.
+    func defaultMaxRuntime() throws -> Duration? {
+        guard let maxRuntime else { return nil }
+        do {
+            return try Run.maxRuntime(parsing: maxRuntime)
+        } catch {
+            throw ValidationError(
+                "--max-runtime takes a number of seconds above 0, or one with a unit (90s, 30m, 2h, 1d); "
+                    + "got '\(maxRuntime.prefix(40))'")
+        }
     }
 
     /// The `--tag-limit` options, parsed.

@@ -31,7 +31,8 @@ struct LocalDaemon {
         let monitor = RunMonitorService(
             storage: storage, interval: interval, startingTimeout: .seconds(options.startingTimeout),
             heartbeatTimeout: .seconds(options.heartbeatTimeout), definitions: definitions,
-            maxResumeAttempts: options.resumeDeadRuns, heartbeats: heartbeats, logger: logger)
+            maxResumeAttempts: options.resumeDeadRuns, maxRuntime: try options.defaultMaxRuntime(),
+            heartbeats: heartbeats, logger: logger)
         let inProcessLauncher =
             options.inProcess
             ? InProcessRunLauncher(

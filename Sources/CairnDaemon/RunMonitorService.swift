@@ -11,7 +11,9 @@ import ServiceLifecycle
 
 /// Run monitoring: every interval, marks FAILURE the runs in progress whose worker is dead, and
 /// the runs that stayed STARTING longer than a timeout, so that no run is left stuck; optionally
-/// queues a re-execution from failure of each run it failed.
+/// queues a re-execution from failure of each run it failed. Terminates, as `terminate` does, the
+/// runs started longer ago than their maximum runtime: their `cairn/max_runtime` tag, else
+/// `maxRuntime`.
 ///
 /// A worker is dead when its heartbeats stopped (`RunHeartbeat`) for longer than
 /// `heartbeatTimeout`, on any host, or at once when its process on this host is gone. A run's
@@ -37,6 +39,11 @@ public actor RunMonitorService: Service {
     /// How many times a run whose worker died is re-executed from failure, counting the
     /// re-executions of its re-executions; 0: never.
     public let maxResumeAttempts: Int
+    /// The maximum runtime of runs without a `cairn/max_runtime` tag; `nil`: unbounded.
+    public let maxRuntime: Duration?
+    /// How long a run terminated for its runtime has to stop before it is marked CANCELED and its
+    /// process on this host killed.
+    public let terminationGrace: Duration
     /// What the service waits on between two checks.
     public let clock: any Clock<Duration>
     /// Where the service records its heartbeat after each check, if anywhere.
@@ -57,7 +64,8 @@ public actor RunMonitorService: Service {
         storage: any RunStorage & EventLogStorage & HeartbeatStorage & DynamicPartitionsStorage,
         interval: Duration = .seconds(1),
         startingTimeout: Duration = .seconds(60), heartbeatTimeout: Duration = .seconds(20),
-        definitions: Definitions? = nil, maxResumeAttempts: Int = 0, clock: any Clock<Duration> = ContinuousClock(),
+        definitions: Definitions? = nil, maxResumeAttempts: Int = 0, maxRuntime: Duration? = nil,
+        terminationGrace: Duration = .seconds(20), clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = Date.init, heartbeats: DaemonHeartbeatRecorder? = nil,
         logger: Logger = Logger(label: "cairn.daemon")
     ) {
@@ -67,6 +75,8 @@ public actor RunMonitorService: Service {
         self.heartbeatTimeout = heartbeatTimeout
         self.definitions = definitions
         self.maxResumeAttempts = maxResumeAttempts
+        self.maxRuntime = maxRuntime
+        self.terminationGrace = terminationGrace
         self.clock = clock
         self.now = now
         self.heartbeats = heartbeats
@@ -105,7 +115,12 @@ public actor RunMonitorService: Service {
         let latestHeartbeats = try await storage.runHeartbeats(of: inProgress.map(\.id))
         var failed = [Run]()
         for run in inProgress {
-            guard let reason = failureReason(of: run, heartbeat: latestHeartbeats[run.id]) else { continue }
+            guard let reason = failureReason(of: run, heartbeat: latestHeartbeats[run.id]) else {
+                if let overstayed = run.overstayedRuntime(now: now(), default: maxRuntime) {
+                    await terminate(run, because: overstayed)
+                }
+                continue
+            }
             let event = Event(.runFailure, runID: run.id, level: .error, message: reason)
             guard try await storage.transition(event, from: RunCoordinatorService.inProgressStatuses) != nil else {
                 continue
@@ -117,6 +132,28 @@ public actor RunMonitorService: Service {
             await resumeDeadRun(run)
         }
         return failed
+    }
+
+    /// Terminates a run past its maximum runtime as `terminate` does, and, in a task of its own,
+    /// marks it CANCELED and kills its process on this host if it has not stopped after
+    /// `terminationGrace`. Errors are logged.
+    private func terminate(_ run: Run, because reason: String) async {
+        let terminator = RunTerminator(storage: storage, requester: "run monitoring")
+        do {
+            let termination = try await terminator.terminate(run.id, reason: reason)
+            logger.warning("Run \(run.id) terminated: \(reason)")
+            let (grace, logger) = (terminationGrace, logger)
+            Task {
+                do {
+                    let (_, killed) = try await terminator.awaitTermination(of: termination, grace: grace)
+                    if let killed { logger.warning("Killed the process of run \(run.id) (\(killed)) after \(grace).") }
+                } catch {
+                    logger.error("Run \(run.id) could not be marked CANCELED after its termination: \(error)")
+                }
+            }
+        } catch {
+            logger.error("Run \(run.id), past its maximum runtime, could not be terminated: \(error)")
+        }
     }
 
     /// Kills with SIGKILL the process of its own on this host that executed a run declared dead,

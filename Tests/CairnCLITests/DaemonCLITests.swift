@@ -176,6 +176,25 @@ import Testing
         #expect(try await storage.run(run.id)?.status == .canceled)
     }
 
+    @Test func theDaemonTerminatesARunPastItsMaxRuntime() async throws {
+        // Three simulated outages take the run about 1.75 s of retry delays: well past 0.2 s.
+        let slow = try await SlowCustomersRun(daemonArguments: ["--interval-ms", "50", "--max-runtime", "0.2"])
+        defer { slow.remove() }
+        let (storage, run) = (slow.storage, slow.run)
+
+        let ended = try await waitUntilEnded(run.id, in: storage, timeout: .seconds(30))
+        #expect(ended.status == .canceled)
+        let events = try await storage.events(ofRun: run.id, after: nil, limit: 1000).map(\.event)
+        let canceling = try #require(events.first { $0.type == .runCanceling })
+        #expect(
+            canceling.message.hasPrefix("The run exceeded its maximum runtime of 0.2 s (the daemon's --max-runtime)"),
+            "\(canceling.message)")
+        #expect(!events.contains { $0.type == .runSuccess || $0.type == .runFailure })
+        let output = try slow.stopDaemon()
+        #expect(slow.daemon.terminationStatus == 0, "\(output)")
+        #expect(output.contains("Run \(run.id) terminated: The run exceeded its maximum runtime"), "\(output)")
+    }
+
     @Test func aRunWorkerKilledWithSIGKILLIsMarkedFailed() async throws {
         let slow = try await SlowCustomersRun(daemonArguments: ["--interval-ms", "50"])
         defer { slow.remove() }
@@ -206,5 +225,7 @@ import Testing
         #expect(noKey.stderr.contains("--tag-limit '=warehouse:2' has no tag key"))
         let noRuns = try weather.run("daemon", "--max-concurrent-runs", "0")
         #expect(noRuns.stderr.contains("--max-concurrent-runs must be at least 1, got 0"))
+        let noDuration = try weather.run("daemon", "--max-runtime", "forever")
+        #expect(noDuration.stderr.contains("--max-runtime takes a number of seconds above 0"), "\(noDuration.stderr)")
     }
 }

@@ -123,6 +123,53 @@ import Testing
         #expect(try await late.check().isEmpty)
     }
 
+    @Test func aRunPastItsMaxRuntimeIsTerminatedAndItsProcessKilledAfterTheGrace() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try directory.storage()
+        // The run's own process ignores SIGTERM, as a hung worker would.
+        let stubborn = Process()
+        stubborn.executableURL = URL(fileURLWithPath: "/bin/sh")
+        stubborn.arguments = ["-c", "trap '' TERM; exec sleep 60"]
+        try stubborn.run()
+        defer { if stubborn.isRunning { kill(stubborn.processIdentifier, SIGKILL) } }
+        let worker = RunWorker(pid: stubborn.processIdentifier, host: ProcessInfo.processInfo.hostName)
+        let bounded = try await claimedRun(in: storage, worker: RunWorker.current, started: true)
+        try await storage.append([Event(.engineEvent, runID: bounded, metadata: worker.metadata)])
+        let tagged = Run(assetKeys: ["numbers"], tags: [Run.maxRuntimeTag: "2h"], status: .queued)
+        try await storage.addRun(tagged)
+        _ = try await storage.transition(
+            Event(.runStarting, runID: tagged.id, metadata: RunWorker.current.metadata), from: [.queued])
+        try await storage.append([Event(.runStart, runID: tagged.id)])
+        let started = try #require(try await storage.run(bounded)?.startedAt)
+        for id in [bounded, tagged.id] {
+            try await storage.recordRunHeartbeat(RunHeartbeat(runID: id, worker: worker, timestamp: started + 3600))
+        }
+
+        let monitor = RunMonitorService(
+            storage: storage, maxRuntime: .seconds(1800), terminationGrace: .milliseconds(200),
+            now: { started + 3601 })
+        #expect(try await monitor.check().isEmpty)
+        let canceling = try await storage.events(ofRun: bounded, after: nil, limit: 100).last?.event
+        #expect(canceling?.type == .runCanceling)
+        #expect(
+            canceling?.message
+                == "The run exceeded its maximum runtime of 30 min (the daemon's --max-runtime): it ran for 1 h; "
+                + "terminated. Termination requested by run monitoring.")
+        // The tag bounds its run instead of the default.
+        #expect(try await storage.run(tagged.id)?.status == .started)
+
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try await storage.run(bounded)?.status != .canceled, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await storage.run(bounded)?.status == .canceled)
+        stubborn.waitUntilExit()
+        #expect(stubborn.terminationReason == .uncaughtSignal && stubborn.terminationStatus == SIGKILL)
+        let canceled = try await storage.events(ofRun: bounded, after: nil, limit: 100).last?.event.message
+        #expect(canceled?.hasSuffix("its process was killed.") == true, "\(canceled ?? "")")
+    }
+
     @Test func deadRunsAreResumedFromFailureAtMostNTimes() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

@@ -99,29 +99,7 @@ extension InstanceOperations {
     ///
     /// - Throws: `OperationError.unknownRun`.
     public func terminate(_ id: RunID) async throws -> Termination {
-        guard let (run, canceledBeforeRunning) = try await storage.requestTermination(of: id, by: launchedBy) else {
-            throw OperationError.unknownRun(id)
-        }
-        if canceledBeforeRunning { return Termination(run: run, outcome: .canceledBeforeRunning) }
-        if run.status.isTerminal { return Termination(run: run, outcome: .alreadyEnded) }
-        // Only a process that executes this run alone, on this host, may be signalled; a daemon
-        // executing it in-process among others must not be.
-        let dedicated = try await RunWorker.latest(of: run, in: storage, executingOnly: true)
-        if let dedicated, dedicated.isLocal {
-            guard dedicated.isAlive else {
-                let canceled = Event(
-                    .runCanceled, runID: id, level: .warning,
-                    message: "Terminated by \(launchedBy): the run's process (\(dedicated)) is gone.")
-                _ = try await storage.transition(canceled, from: [.starting, .started, .canceling])
-                // What its steps started must not go on alone.
-                await ExternalProcessGroup.killLeftovers(of: id, in: storage)
-                return Termination(run: try await storage.run(id) ?? run, outcome: .workerGone(dedicated))
-            }
-            kill(dedicated.pid, SIGTERM)
-            return Termination(run: run, outcome: .signalled(dedicated))
-        }
-        let executor = try await RunWorker.latest(of: run, in: storage)
-        return Termination(run: run, outcome: .delegated(to: executor, inProcess: dedicated == nil))
+        try await RunTerminator(storage: storage, requester: launchedBy).terminate(id)
     }
 
     /// Waits up to `grace` for a run asked to stop to end; then marks it CANCELED and kills its
@@ -131,32 +109,8 @@ extension InstanceOperations {
     public func awaitTermination(of termination: Termination, grace: Duration) async throws
         -> (status: RunStatus, killed: RunWorker?)
     {
-        let id = termination.run.id
-        var worker: RunWorker?
-        switch termination.outcome {
-        case .canceledBeforeRunning, .alreadyEnded, .workerGone: return (termination.run.status, nil)
-        case .signalled(let signalled): worker = signalled
-        case .delegated: break
-        }
-        let deadline = ContinuousClock.now + grace
-        while ContinuousClock.now < deadline {
-            if let current = try await storage.run(id), current.status.isTerminal { return (current.status, nil) }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let canceled = Event(
-            .runCanceled, runID: id, level: .warning,
-            message: worker == nil
-                ? "Terminated: the run did not stop within \(grace) of being asked to; its worker, if alive, "
-                    + "stops it at its next heartbeat."
-                : "Terminated: the run did not stop within \(grace) of being asked to; its process was killed.")
-        let record = try await storage.transition(canceled, from: [.starting, .started, .canceling])
-        var killed: RunWorker?
-        if let worker, worker.isAlive {
-            kill(worker.pid, SIGKILL)
-            killed = worker
-            await ExternalProcessGroup.killLeftovers(of: id, in: storage)
-        }
-        return (record == nil ? try await storage.run(id)?.status ?? .canceled : .canceled, killed)
+        try await RunTerminator(storage: storage, requester: launchedBy).awaitTermination(
+            of: termination, grace: grace)
     }
 
     /// The execution of runs in this process.

@@ -23,6 +23,8 @@ public enum OperationError: UserError, Sendable, Equatable {
     case malformedTag(String)
     /// More tags, or a longer key or value, than `Run.tagLimits`; says which.
     case tagsTooLarge(String)
+    /// The `cairn/max_runtime` tag of a run is not a duration (`Run.maxRuntime(parsing:)`).
+    case invalidMaxRuntime(String)
     /// The server runs with `--read-only`.
     case readOnly
 
@@ -32,7 +34,7 @@ public enum OperationError: UserError, Sendable, Equatable {
         case .unknownRun, .unknownBackfill, .unknownSchedule, .unknownSensor, .unknownDynamicPartitions, .noPoolLimit:
             .notFound
         case .backfillInProgress, .nothingToRetry: .conflict
-        case .noPartitionKeys, .malformedTag, .tagsTooLarge: .invalid
+        case .noPartitionKeys, .malformedTag, .tagsTooLarge, .invalidMaxRuntime: .invalid
         case .readOnly: .forbidden
         }
     }
@@ -58,6 +60,9 @@ public enum OperationError: UserError, Sendable, Equatable {
                 + (NearestName.suggestion(for: name, among: limited).map { "; did you mean '\($0)'?" }
                     ?? (limited.isEmpty
                         ? "; no pool has one" : "; pools with limits: \(limited.joined(separator: ", "))"))
+        case .invalidMaxRuntime(let value):
+            "the tag \(Run.maxRuntimeTag) takes a number of seconds above 0, or one with a unit (90s, 30m, 2h, 1d); "
+                + "got '\(value.prefix(40))'"
         case .readOnly: "this Cairn server is read-only (started with --read-only); nothing can be changed through it"
         }
     }

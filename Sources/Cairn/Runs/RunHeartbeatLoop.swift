@@ -4,7 +4,8 @@ import Foundation
 /// in-process, `materialize` in the foreground): every interval it records the run's heartbeat,
 /// so that run monitoring on any host can tell the worker is alive, and reads the run's status,
 /// so that a run set CANCELING (or CANCELED) by `terminate` from another process or host is
-/// canceled here.
+/// canceled here. A run past the maximum runtime of its `cairn/max_runtime` tag is terminated
+/// here too, daemon or not.
 struct RunHeartbeatLoop: Sendable {
     /// The run being executed.
     let runID: RunID
@@ -49,13 +50,18 @@ struct RunHeartbeatLoop: Sendable {
     }
 
     /// Records a heartbeat and reads the run's status every interval until canceled; cancels
-    /// `execution` when the run is CANCELING or CANCELED. A heartbeat that cannot be stored is
+    /// `execution` when the run is CANCELING or CANCELED, or past its maximum runtime. A heartbeat that cannot be stored is
     /// tried again at the next interval.
     private func beat(canceling execution: Task<RunResult, any Error>) async {
         while !Task.isCancelled {
             try? await storage.recordRunHeartbeat(RunHeartbeat(runID: runID, worker: worker))
-            if let status = try? await storage.run(runID)?.status, status == .canceling || status == .canceled {
-                execution.cancel()
+            if let run = try? await storage.run(runID) {
+                if let overstayed = run.overstayedRuntime(now: Date()) {
+                    _ = try? await storage.requestTermination(of: runID, by: "its worker", reason: overstayed)
+                    execution.cancel()
+                } else if run.status == .canceling || run.status == .canceled {
+                    execution.cancel()
+                }
             }
             try? await Task.sleep(for: interval)
         }

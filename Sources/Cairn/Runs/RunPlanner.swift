@@ -131,6 +131,7 @@ public struct RunPlanner: Sendable {
     private func checked(
         _ run: Run, plan: ExecutionPlan, graph: AssetGraph, job: Job?, storage: any DynamicPartitionsStorage, now: Date
     ) async throws -> PlannedRun {
+        if let value = run.tags[Run.maxRuntimeTag] { _ = try Run.maxRuntime(parsing: value) }
         var config = try RunConfig(run.runConfig ?? .null)
         if run.parentRunID != nil {
             // A re-execution keeps the parent's config of the steps it runs again.
