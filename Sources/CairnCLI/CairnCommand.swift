@@ -19,6 +19,7 @@ struct CairnCommand: AsyncParsableCommand {
                 PartitionsCommand.self, BackfillCommand.self, DaemonCommand.self, ExecuteRunCommand.self,
                 TerminateCommand.self, ScheduleCommand.self, SensorCommand.self, AutomationCommand.self,
                 DevCommand.self, PoolCommand.self, WebserverCommand.self, SchemaCommand.self, BackupCommand.self,
+                PruneCommand.self,
             ])
     }
 }

@@ -53,6 +53,8 @@ struct DaemonOptions: ParsableArguments {
 
     @OptionGroup var concurrency: ConcurrencyOptions
 
+    @OptionGroup(title: "Retention (daily, from start)") var retention: RetentionOptions
+
     func validate() throws {
         guard maxConcurrentRuns >= 1 else {
             throw ValidationError("--max-concurrent-runs must be at least 1, got \(maxConcurrentRuns)")

@@ -79,6 +79,12 @@ struct LocalDaemon {
                     definitions: definitions, storage: storage, interval: interval, now: now, heartbeats: heartbeats,
                     doorbell: doorbell, logger: logger))
         }
+        if let policy = try options.retention.policy() {
+            services.append(
+                RetentionService(
+                    pruner: HistoryPruner(storage: storage, policy: policy), interval: interval, now: now,
+                    heartbeats: heartbeats, logger: logger))
+        }
         if let web {
             services.append(
                 try WebServer(

@@ -237,6 +237,19 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v8-retention") { db in
+            // Deleting an event makes SQLite look for rows pointing at it in each table that
+            // references it; without these indexes, pruning would scan them once per event.
+            try db.execute(
+                sql: """
+                    CREATE INDEX asset_latest_materialization_event ON asset_latest_materialization (event_id);
+                    CREATE INDEX asset_latest_observation_event ON asset_latest_observation (event_id);
+                    CREATE INDEX asset_check_latest_event ON asset_check_latest (event_id);
+                    CREATE INDEX asset_partition_latest_materialization_event
+                        ON asset_partition_latest_materialization (event_id);
+                    CREATE INDEX runs_created ON runs (created_at);
+                    """)
+        }
         return migrator
     }
 

@@ -36,6 +36,9 @@ public final class SQLiteStorage: InstanceStorage {
         configuration.prepareDatabase { db in
             // GRDB enables WAL for a pool; NORMAL syncs at checkpoints, not at every commit.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Takes effect only in a new file, before WAL mode and the first table (or at a
+            // VACUUM): pruned history's pages can then be given back bit by bit (`reclaimFreeSpace`).
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

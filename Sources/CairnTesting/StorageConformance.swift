@@ -146,6 +146,15 @@ public enum StorageConformance {
         Check("the last event id is none while the log is empty, then the newest id") {
             try await lastEventID($0)
         },
+        Check("prunable runs are the old or surplus ended runs that hold no latest record and no live backfill") {
+            try await prunableRuns($0)
+        },
+        Check("deleting runs takes their events in batches, and keeps ids and latest records") {
+            try await deletedRunsTakeTheirEvents($0)
+        },
+        Check("old schedule and sensor ticks go in batches, each one's latest stays") {
+            try await oldTicksGoButTheLatest($0)
+        },
     ]
 
     /// Runs every check, each on a new empty storage from `makeStorage`, stopping at the first failure.

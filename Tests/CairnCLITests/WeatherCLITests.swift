@@ -190,6 +190,31 @@ struct WeatherExecutable {
         #expect(runs.stdout.contains("SUCCESS"), "\(runs.stdout)\(runs.stderr)")
     }
 
+    /// `prune` shows what would go, then deletes it, keeping the run that holds the latest
+    /// materializations whatever the policy; a policy without a bound is refused.
+    @Test func pruneDeletesOldRunsButTheLatestMaterializations() throws {
+        let weather = WeatherExecutable()
+        defer { weather.remove() }
+        for _ in 0..<3 { #expect(try weather.run("materialize", "--select", "*").status == 0) }
+        let dryRun = try weather.run("prune", "--keep-runs-per-job", "1", "--dry-run")
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        #expect(dryRun.stdout.hasPrefix("Would delete 2 runs with "), "\(dryRun.stdout)")
+        #expect(try weather.run("runs").stdout.components(separatedBy: "SUCCESS").count == 4)
+
+        let prune = try weather.run("prune", "--keep-runs-per-job", "0")
+        #expect(prune.status == 0, "\(prune.stderr)")
+        #expect(prune.stdout.hasPrefix("Deleted 2 runs with "), "\(prune.stdout)")
+        #expect(try weather.run("runs").stdout.components(separatedBy: "SUCCESS").count == 2)
+        let status = try weather.run("status")
+        #expect(!status.stdout.contains("MISSING"), "\(status.stdout)")
+
+        let noBound = try weather.run("prune")
+        #expect(noBound.status != 0)
+        #expect(noBound.stderr.contains("a retention policy needs --older-than-days N, --keep-runs-per-job K or both"))
+        let badAge = try weather.run("prune", "--older-than-days", "0")
+        #expect(badAge.stderr.contains("--older-than-days takes a number of days above 0"), "\(badAge.stderr)")
+    }
+
     /// Input a hostile or careless user gives the smaller commands: each gets a clear answer.
     @Test func boundsControlCharactersAndEmptyAnswersAreClear() throws {
         let weather = WeatherExecutable()

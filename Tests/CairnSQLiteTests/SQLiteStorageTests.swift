@@ -82,7 +82,7 @@ import Testing
             #expect(
                 applied == [
                     "v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills", "v4-schedules",
-                    "v5-automation", "v6-concurrency-pools", "v7-heartbeats",
+                    "v5-automation", "v6-concurrency-pools", "v7-heartbeats", "v8-retention",
                 ])
         }
     }
@@ -130,7 +130,7 @@ import Testing
             #expect(
                 applied == [
                     "v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills", "v4-schedules",
-                    "v5-automation", "v6-concurrency-pools", "v7-heartbeats",
+                    "v5-automation", "v6-concurrency-pools", "v7-heartbeats", "v8-retention",
                 ])
 
             let run = try #require(try await storage.run("run-old"))
@@ -428,12 +428,4 @@ import Testing
 private struct Version1Body: Encodable {
     var metadata: Metadata?
     var error: ErrorInfo?
-}
-
-/// Runs `body` with a new empty directory, removed afterwards.
-private func withTemporaryDirectory(_ body: (URL) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appending(path: "cairn-sqlite-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    try await body(directory)
 }

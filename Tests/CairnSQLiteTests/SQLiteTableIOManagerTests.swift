@@ -432,11 +432,3 @@ private func output(_ key: AssetKey) -> OutputContext {
 private func input(_ key: AssetKey) -> InputContext {
     InputContext(assetKey: key, runID: "run-1")
 }
-
-private func withTemporaryDirectory(_ body: (URL) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appending(
-        path: "cairn-sqlite-table-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    try await body(directory)
-}

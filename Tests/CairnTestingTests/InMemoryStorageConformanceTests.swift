@@ -180,4 +180,22 @@ private final class OldestFirstStorage: InstanceStorage {
     func releasePoolSlot(_ pool: String, runID: RunID, stepKey: String) async throws {
         try await storage.releasePoolSlot(pool, runID: runID, stepKey: stepKey)
     }
+
+    func prunableRuns(_ policy: RetentionPolicy, now: Date, limit: Int) async throws -> [PrunableRun] {
+        try await storage.prunableRuns(policy, now: now, limit: limit)
+    }
+
+    func deleteRuns(_ ids: [RunID], maxEvents: Int) async throws -> (events: Int, runs: [RunID]) {
+        try await storage.deleteRuns(ids, maxEvents: maxEvents)
+    }
+
+    func countTicksAndEvaluations(before cutoff: Date) async throws -> Int {
+        try await storage.countTicksAndEvaluations(before: cutoff)
+    }
+
+    func deleteTicksAndEvaluations(before cutoff: Date, limit: Int) async throws -> Int {
+        try await storage.deleteTicksAndEvaluations(before: cutoff, limit: limit)
+    }
+
+    func reclaimFreeSpace(maxPages: Int) async throws -> Int { try await storage.reclaimFreeSpace(maxPages: maxPages) }
 }

@@ -15,7 +15,7 @@ extension InMemoryStorage {
             var result: [EventRecord] = []
             for id in ids[start...] {
                 guard result.count < limit else { break }
-                let record = state.events[Int(id) - 1]
+                let record = state.record(withID: id)
                 if types.contains(record.event.type) { result.append(record) }
             }
             return result

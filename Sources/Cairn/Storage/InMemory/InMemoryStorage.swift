@@ -7,7 +7,10 @@ public final class InMemoryStorage: InstanceStorage {
     struct State {
         var runs: [RunID: Run] = [:]
         var runOrder: [RunID] = []
+        /// Every event kept, in increasing order of id; pruning leaves gaps.
         var events: [EventRecord] = []
+        /// The id of the newest event ever appended, 0 before the first.
+        var lastEventID: Int64 = 0
         /// The ids of the events of each asset, in increasing order.
         var eventIDsByAsset: [AssetKey: [Int64]] = [:]
         var latestMaterialization: [AssetKey: EventRecord] = [:]
@@ -54,7 +57,8 @@ public final class InMemoryStorage: InstanceStorage {
             var records: [EventRecord] = []
             records.reserveCapacity(events.count)
             for event in events {
-                let record = EventRecord(id: Int64(self.events.count + 1), event: event)
+                lastEventID += 1
+                let record = EventRecord(id: lastEventID, event: event)
                 self.events.append(record)
                 records.append(record)
                 if event.type.runStatus != nil, let run = runs[event.runID] {
@@ -79,6 +83,22 @@ public final class InMemoryStorage: InstanceStorage {
                 }
             }
             return records
+        }
+
+        /// The index in `events` of the first event whose id is above `cursor`.
+        func index(after cursor: Int64?) -> Int {
+            guard let cursor else { return 0 }
+            var (low, high) = (0, events.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if events[middle].id > cursor { high = middle } else { low = middle + 1 }
+            }
+            return low
+        }
+
+        /// The event with this id, which must be kept.
+        func record(withID id: Int64) -> EventRecord {
+            events[index(after: id - 1)]
         }
     }
 
@@ -146,7 +166,7 @@ public final class InMemoryStorage: InstanceStorage {
     public func events(ofRun runID: RunID, after cursor: Int64?, limit: Int) async throws -> [EventRecord] {
         state.withLock { state in
             Array(
-                state.events[startIndex(after: cursor, in: state.events)...].lazy.filter { $0.event.runID == runID }
+                state.events[state.index(after: cursor)...].lazy.filter { $0.event.runID == runID }
                     .prefix(limit))
         }
     }
@@ -155,7 +175,7 @@ public final class InMemoryStorage: InstanceStorage {
     public func events(after cursor: Int64?, types: Set<EventType>?, limit: Int) async throws -> [EventRecord] {
         state.withLock { state in
             Array(
-                state.events[startIndex(after: cursor, in: state.events)...].lazy.filter {
+                state.events[state.index(after: cursor)...].lazy.filter {
                     types?.contains($0.event.type) ?? true
                 }.prefix(limit))
         }
@@ -163,7 +183,7 @@ public final class InMemoryStorage: InstanceStorage {
 
     /// The id of the newest event, `nil` while there is none.
     public func lastEventID() async throws -> Int64? {
-        state.withLock { $0.events.last?.id }
+        state.withLock { $0.lastEventID == 0 ? nil : $0.lastEventID }
     }
 
     /// The latest materialization of each of the given assets.
@@ -217,17 +237,12 @@ public final class InMemoryStorage: InstanceStorage {
     /// Events matching `isIncluded`, newest first, before `cursor`, at most `limit`.
     private func newestFirst(before cursor: Int64?, limit: Int, where isIncluded: (Event) -> Bool) -> [EventRecord] {
         state.withLock { state in
-            let end = cursor.map { min(Int($0) - 1, state.events.count) } ?? state.events.count
+            let end = cursor.map { state.index(after: $0 - 1) } ?? state.events.count
             var result: [EventRecord] = []
             for record in state.events[..<max(end, 0)].reversed() where result.count < limit {
                 if isIncluded(record.event) { result.append(record) }
             }
             return result
         }
-    }
-
-    /// Ids are 1-based positions, so the record after `cursor` is at index `cursor`.
-    private func startIndex(after cursor: Int64?, in events: [EventRecord]) -> Int {
-        min(max(Int(cursor ?? 0), 0), events.count)
     }
 }

@@ -1,0 +1,65 @@
+import Cairn
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Retention: applies a retention policy once when the daemon starts, then every `period` (a
+/// day), in the small batches of `HistoryPruner`, so that runs going on meanwhile never wait long
+/// for the database. Several daemons may prune at once: a run deleted by one is skipped by the
+/// others.
+public actor RetentionService: Service {
+    /// What is pruned, and how.
+    public let pruner: HistoryPruner
+    /// How long between two prunes.
+    public let period: Duration
+    /// How often the service looks whether a prune is due, and records its heartbeat.
+    public let interval: Duration
+    /// What the service waits on.
+    public let clock: any Clock<Duration>
+    /// Where the service records its heartbeat after each look, if anywhere.
+    public let heartbeats: DaemonHeartbeatRecorder?
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+    /// When the last prune started, on `clock`.
+    private var lastPrune: ContinuousClock.Instant?
+
+    /// Creates the service.
+    public init(
+        pruner: HistoryPruner, period: Duration = .seconds(86_400), interval: Duration = .seconds(1),
+        clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
+        heartbeats: DaemonHeartbeatRecorder? = nil, logger: Logger = Logger(label: "cairn.daemon")
+    ) {
+        self.pruner = pruner
+        self.period = period
+        self.interval = interval
+        self.clock = clock
+        self.now = now
+        self.heartbeats = heartbeats
+        self.logger = logger
+    }
+
+    /// Prunes when due, every interval, until the service group shuts down.
+    public func run() async throws {
+        await repeatUntilShutdown(
+            service: "retention", every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            failure: "History could not be pruned"
+        ) {
+            try await self.pruneIfDue()
+        }
+    }
+
+    /// Prunes if no prune started in the last `period`.
+    ///
+    /// - Returns: what went, or `nil` when no prune was due.
+    @discardableResult
+    public func pruneIfDue() async throws -> HistoryPruner.Report? {
+        let started = ContinuousClock.now
+        if let lastPrune, started - lastPrune < period { return nil }
+        lastPrune = started
+        let report = try await pruner.prune(now: now())
+        if report.runs > 0 || report.ticksAndEvaluations > 0 {
+            logger.info("Pruned \(report) in \(ContinuousClock.now - started).")
+        }
+        return report
+    }
+}
