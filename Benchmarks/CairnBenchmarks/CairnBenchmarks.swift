@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Run with `swift run -c release cairn-benchmarks`; each figure is the median of several rounds.
 /// Arguments name the groups to run (`definitions`, `execution`, `partitions`, `automation`, `daemon`, `web`,
-/// `pipes`, `dbt`);
+/// `pipes`, `dbt`, `retention`);
 /// none runs them all.
 @main enum CairnBenchmarks {
     /// Runs the groups the arguments name, or every group.
@@ -34,6 +34,7 @@ import Foundation
         if groups.isEmpty || groups.contains("web") { try await webBenchmarks() }
         if groups.isEmpty || groups.contains("pipes") { try await pipesBenchmarks() }
         if groups.isEmpty || groups.contains("dbt") { try await dbtBenchmarks() }
+        if groups.isEmpty || groups.contains("retention") { try await retentionBenchmarks() }
     }
 
     /// 10,000 assets in a random DAG with about two dependencies each.
