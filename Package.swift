@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/GraphQLSwift/Graphiti", from: "3.1.0"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -41,6 +43,7 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(name: "CairnPipes", dependencies: ["Cairn", .product(name: "Logging", package: "swift-log")]),
@@ -49,14 +52,14 @@ let package = Package(
             name: "CairnSQLite",
             dependencies: [
                 "Cairn", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(
             name: "CairnDaemon",
             dependencies: [
                 "Cairn", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(name: "CairnYAML", dependencies: ["Cairn", .product(name: "Yams", package: "Yams")]),
@@ -66,6 +69,8 @@ let package = Package(
                 "Cairn", "CairnYAML", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Graphiti", package: "Graphiti"), .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -74,6 +79,8 @@ let package = Package(
             name: "CairnCLI",
             dependencies: [
                 "Cairn", "CairnSQLite", "CairnPipes", "CairnDaemon", "CairnWeb", "CairnYAML",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -127,6 +134,7 @@ let package = Package(
             name: "CairnWebTests",
             dependencies: [
                 "Cairn", "CairnWeb", "CairnSQLite", "CairnTesting", "Weather",
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),

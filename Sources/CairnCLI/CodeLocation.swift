@@ -1,4 +1,5 @@
 import Cairn
+import CairnWeb
 import Foundation
 
 /// The code location: the executable whose `main` hands its definitions to Cairn's commands.
@@ -17,8 +18,10 @@ public enum CodeLocation {
     /// Parses the command line (`materialize`, `list`, `runs`, `run`, `validate`, ...) and runs the
     /// command against `definitions`; exits the process with the command's status. Output is
     /// line-buffered, so that the lines of long-running commands reach a log file as they happen.
+    /// The process's metrics are recorded for `/metrics` (`dev`, `webserver`, `daemon --metrics-port`).
     public static func main(_ definitions: Definitions, arguments: [String]? = nil) async {
         makeStandardOutputLineBuffered()
+        PrometheusMetrics.bootstrap()
         await $definitions.withValue(definitions) {
             await CairnCommand.main(arguments)
         }

@@ -27,11 +27,27 @@ struct DaemonCommand: AsyncParsableCommand {
 
     @OptionGroup var daemon: DaemonOptions
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (0 picks a free port).", valueName: "port"))
+    var metricsPort: Int?
+
+    @Option(name: .long, help: "The address the metrics are served on (with --metrics-port).")
+    var metricsHost = "127.0.0.1"
+
     @OptionGroup var options: HomeOptions
+
+    func validate() throws {
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be between 0 and 65535, got \(metricsPort)")
+        }
+    }
 
     func run() async throws {
         _ = try validatedGraph()
-        try await LocalDaemon(options: daemon, home: options).run { id in
+        let metrics = metricsPort.map { MetricsEndpoint(host: metricsHost, port: $0) }
+        try await LocalDaemon(options: daemon, home: options, metrics: metrics).run { id in
             "Cairn daemon \(id.short) started (pid \(getpid())): runs "
                 + "\(daemon.inProcess ? "in-process" : "as child processes"), at most \(daemon.maxConcurrentRuns) "
                 + "at once, home \(options.cairnHome.path). Stop with Ctrl-C."

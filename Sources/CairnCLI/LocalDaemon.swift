@@ -14,6 +14,8 @@ struct LocalDaemon {
     let home: HomeOptions
     /// The web UI to serve beside the services, if any.
     var web: WebConfiguration?
+    /// Where to serve `/metrics` alone, if anywhere (the web UI serves it too).
+    var metrics: MetricsEndpoint?
 
     /// Runs the services until SIGINT or SIGTERM, then waits for the runs executed in-process.
     ///
@@ -84,6 +86,12 @@ struct LocalDaemon {
                 RetentionService(
                     pruner: HistoryPruner(storage: storage, policy: policy), interval: interval, now: now,
                     heartbeats: heartbeats, logger: logger))
+        }
+        if let metrics {
+            services.append(
+                MetricsServer(
+                    exposition: MetricsExposition(storage: storage, now: now), host: metrics.host, port: metrics.port,
+                    logger: logger, onListening: { print("Cairn metrics: \($0)") }))
         }
         if let web {
             services.append(

@@ -38,12 +38,15 @@ public final class BackfillService: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
+                var metrics = RoundMetrics(service: "backfills", interval: self.interval)
                 while !Task.isCancelled {
                     var roundError: (any Error)?
+                    let start = metrics.begin()
                     do {
                         for id in try await self.backfillsToDrive() {
                             group.addTask { await self.drive(id) }
                         }
+                        metrics.end(start)
                     } catch {
                         if Task.isCancelled { break }
                         self.logger.error("Backfills could not be read: \(error)")

@@ -1,20 +1,26 @@
+import Cairn
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Does `work` every `interval` until the service group shuts down: the loop of every daemon
 /// service. After each round the service's heartbeat is recorded, with the round's error if any;
 /// an error is also logged as `failure: error`, and the next round happens as usual; only the
-/// shutdown ends a wait early, or a ring of `doorbell`.
+/// shutdown ends a wait early, or a ring of `doorbell`. Each round's duration, and how much later
+/// than `interval` after the previous one it began, are recorded as metrics of the service.
 func repeatUntilShutdown(
     service: String, every interval: Duration, clock: any Clock<Duration>, heartbeats: DaemonHeartbeatRecorder?,
     doorbell: RunQueueDoorbell? = nil, logger: Logger, failure: String,
     _ work: @escaping @Sendable () async throws -> Void
 ) async {
     await cancelWhenGracefulShutdown {
+        var metrics = RoundMetrics(service: service, interval: interval)
         while !Task.isCancelled {
             var roundError: (any Error)?
+            let start = metrics.begin()
             do {
                 try await work()
+                metrics.end(start)
             } catch {
                 if Task.isCancelled { return }
                 logger.error("\(failure): \(error)")
@@ -27,6 +33,37 @@ func repeatUntilShutdown(
                 do { try await clock.sleep(for: interval) } catch { return }
             }
         }
+    }
+}
+
+/// The metrics of a daemon service's rounds: how long each took, and how much later than its
+/// interval after the previous one it began.
+struct RoundMetrics {
+    private let duration: Timer
+    private let lag: Gauge
+    private let interval: Duration
+    private var previousStart: ContinuousClock.Instant?
+
+    init(service: String, interval: Duration) {
+        duration = Timer(label: MetricName.daemonTickDuration, dimensions: [("service", service)])
+        lag = Gauge(label: MetricName.daemonTickLag, dimensions: [("service", service)])
+        self.interval = interval
+    }
+
+    /// Records the lag of a round beginning now; returns its start.
+    mutating func begin() -> ContinuousClock.Instant {
+        let start = ContinuousClock.now
+        if let previousStart {
+            let late = start - previousStart - interval
+            lag.record(max(Double(late.components.seconds) + Double(late.components.attoseconds) / 1e18, 0))
+        }
+        previousStart = start
+        return start
+    }
+
+    /// Records the duration of a round that began at `start` and succeeded.
+    func end(_ start: ContinuousClock.Instant) {
+        duration.record(duration: ContinuousClock.now - start)
     }
 }
 

@@ -1,6 +1,7 @@
 import Cairn
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// The schedules daemon: every interval, evaluates the due ticks of each running schedule and
@@ -84,7 +85,12 @@ public struct ScheduleService: Service {
                     "Schedule '\(evaluation.schedule.name)' queued run \(run.id) for its tick \(evaluation.entry.tick.scheduledTime)"
                 )
             }
-            return evaluation.entry.tick.recording(runs)
+            let tick = evaluation.entry.tick.recording(runs)
+            Counter(
+                label: MetricName.scheduleTicks,
+                dimensions: [("schedule", evaluation.schedule.name), ("status", tick.status.rawValue)]
+            ).increment()
+            return tick
         }
     }
 

@@ -1,6 +1,7 @@
 import Cairn
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// The sensors daemon: every interval, evaluates each running sensor whose minimum interval has
@@ -84,7 +85,12 @@ public struct SensorService: Service {
             for run in runs {
                 logger.info("Sensor '\(evaluation.sensor.name)' queued run \(run.id)")
             }
-            return evaluation.entry.tick.recording(runs)
+            let tick = evaluation.entry.tick.recording(runs)
+            Counter(
+                label: MetricName.sensorTicks,
+                dimensions: [("sensor", evaluation.sensor.name), ("status", tick.status.rawValue)]
+            ).increment()
+            return tick
         }
     }
 

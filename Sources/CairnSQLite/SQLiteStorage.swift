@@ -1,6 +1,7 @@
 import Cairn
 import Foundation
 import GRDB
+import Metrics
 
 /// Storage in one SQLite file: the embedded default, which several processes on one host can share.
 ///
@@ -116,6 +117,23 @@ public final class SQLiteStorage: InstanceStorage {
         }
     }
 
+    /// How many runs there are of each status and job, with the creation time of the oldest of each.
+    public func runCounts() async throws -> [RunCount] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT status, job_name, count(*), min(created_at) FROM runs GROUP BY status, job_name"
+            ).map { row in
+                let status: String = row[0]
+                guard let runStatus = RunStatus(rawValue: status) else {
+                    throw self.unreadable("a run has status '\(status)', unknown to this version of Cairn")
+                }
+                return RunCount(
+                    status: runStatus, jobName: row[1], count: row[2],
+                    oldestCreatedAt: Date(timeIntervalSince1970: row[3]))
+            }
+        }
+    }
+
     // MARK: - Events
 
     /// Appends events in one transaction, updating their runs and the indexes of the latest
@@ -126,7 +144,9 @@ public final class SQLiteStorage: InstanceStorage {
     public func append(_ events: [Event]) async throws -> [EventRecord] {
         guard !events.isEmpty else { return [] }
         let bodies = try events.map(body(of:))
+        let started = ContinuousClock.now
         let ids = try await pool.write { db in try self.insert(events, bodies: bodies, db) }
+        Timer(label: MetricName.eventAppendDuration).record(duration: ContinuousClock.now - started)
         return zip(ids, events).map { EventRecord(id: $0, event: $1) }
     }
 

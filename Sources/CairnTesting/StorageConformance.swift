@@ -51,6 +51,7 @@ public enum StorageConformance {
         Check("runs are filtered by status") { try await runsByStatus($0) },
         Check("runs are filtered by id prefix") { try await runsByIDPrefix($0) },
         Check("runs are filtered by tags") { try await runsByTags($0) },
+        Check("runs are counted by status and job, with the oldest of each") { try await runCounts($0) },
         Check("run config and re-execution lineage round-trip") { try await runConfigAndLineage($0) },
         Check("append returns strictly increasing ids across batches") { try await appendIDs($0) },
         Check("events of a run come in order, with cursor and limit") { try await eventsOfRun($0) },
@@ -1162,6 +1163,22 @@ extension StorageConformance {
 
 extension StorageConformance {
     /// A fixed instant with a fraction of a second, so lost precision shows.
+    private static func runCounts(_ storage: any InstanceStorage) async throws {
+        try expectEqual(try await storage.runCounts(), [], "counts of no run")
+        try await storage.addRun(makeRun("q-1", status: .queued, createdAt: 5))
+        try await storage.addRun(makeRun("q-2", status: .queued, createdAt: 3))
+        try await storage.addRun(makeRun("q-3", jobName: "etl", status: .queued, createdAt: 9))
+        try await storage.addRun(makeRun("s-1", jobName: "etl", status: .queued, createdAt: 1))
+        try await storage.append([Event(.runStart, runID: "s-1"), Event(.runSuccess, runID: "s-1")])
+        let counts = try await storage.runCounts().sorted {
+            ($0.jobName, $0.status.rawValue) < ($1.jobName, $1.status.rawValue)
+        }
+        try expectEqual(
+            counts.map { "\($0.jobName) \($0.status.rawValue) \($0.count)" },
+            ["\(Run.assetJobName) QUEUED 2", "etl QUEUED 1", "etl SUCCESS 1"], "counts by job and status")
+        try expectInstant(counts.first?.oldestCreatedAt, time(3), "creation of the oldest queued run of the asset job")
+    }
+
     static func time(_ seconds: Double) -> Date {
         Date(timeIntervalSince1970: 1_750_000_000.25 + seconds)
     }

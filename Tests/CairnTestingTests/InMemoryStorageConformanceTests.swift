@@ -43,6 +43,8 @@ private final class OldestFirstStorage: InstanceStorage {
         try await storage.runs(matching: filter, limit: limit, after: cursor).reversed()
     }
 
+    func runCounts() async throws -> [RunCount] { try await storage.runCounts() }
+
     func append(_ events: [Event]) async throws -> [EventRecord] { try await storage.append(events) }
 
     func events(ofRun runID: RunID, after cursor: Int64?, limit: Int) async throws -> [EventRecord] {

@@ -17,6 +17,10 @@ public protocol RunStorage: Sendable {
 
     /// Runs matching `filter`, newest first, at most `limit`, after the run `cursor` in that order.
     func runs(matching filter: RunFilter, limit: Int, after cursor: RunID?) async throws -> [Run]
+
+    /// How many runs there are of each status and job that has any, with the creation time of
+    /// the oldest of each: what `/metrics` reports as `cairn_runs` and the queue's depth and age.
+    func runCounts() async throws -> [RunCount]
 }
 
 /// Which runs a query returns.

@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 
 #if canImport(Glibc)
     import Glibc
@@ -21,6 +22,8 @@ public struct WebConfiguration: Sendable {
     /// More host names requests may name in `Host` (and their pages in `Origin`), with or without
     /// a port: the names a reverse proxy or DNS gives the server.
     public var allowedHosts: [String]
+    /// Where this process's metrics are recorded, which `/metrics` exposes with the instance's.
+    public var metricsRegistry: PrometheusCollectorRegistry
 
     /// The port `dev` and `webserver` listen on unless told otherwise, as Dagster's UI.
     public static let defaultPort = 3000
@@ -28,8 +31,10 @@ public struct WebConfiguration: Sendable {
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = defaultPort, readOnly: Bool = false,
-        credentials: WebCredentials? = nil, locationName: String = "cairn", allowedHosts: [String] = []
+        credentials: WebCredentials? = nil, locationName: String = "cairn", allowedHosts: [String] = [],
+        metricsRegistry: PrometheusCollectorRegistry = PrometheusMetricsFactory.defaultRegistry
     ) {
+        self.metricsRegistry = metricsRegistry
         self.host = host
         self.port = port
         self.readOnly = readOnly

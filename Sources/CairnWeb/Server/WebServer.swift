@@ -20,6 +20,7 @@ public struct WebServer: Service {
     public let configuration: WebConfiguration
     private let site: WebSite
     private let graphQLSchema: Schema<GraphQLResolver, GraphQLContext>
+    private let metrics: MetricsExposition
     private let logger: Logger
     private let onListening: @Sendable (String) -> Void
 
@@ -53,6 +54,7 @@ public struct WebServer: Service {
             stepAssetKeys: Dictionary(
                 graph.definitions.map { ($0.name, $0.specs.map(\.key)) }, uniquingKeysWith: { first, _ in first }))
         self.graphQLSchema = try CairnGraphQL.schema()
+        self.metrics = MetricsExposition(storage: storage, registry: configuration.metricsRegistry, now: now)
         self.logger = logger
         self.onListening = onListening
     }
@@ -61,8 +63,14 @@ public struct WebServer: Service {
     public func run() async throws {
         // HEAD is answered as GET is, without the body.
         let router = Router(context: WebRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(
+            middleware: HTTPMetricsMiddleware(
+                factory: PrometheusMetrics.factory(registry: configuration.metricsRegistry)))
         router.add(middleware: SecurityMiddleware(site: site))
         WebRoutes(site: site, graphQL: GraphQLEndpoint(site: site, schema: graphQLSchema)).register(on: router)
+        let metrics = metrics
+        router.get("/metrics") { _, _ in try await MetricsServer.response(metrics) }
+        try await metrics.start()
         let onListening = self.onListening
         let host = configuration.host
         let boundPort = site.boundPort

@@ -137,6 +137,23 @@ public final class InMemoryStorage: InstanceStorage {
         }
     }
 
+    /// How many runs there are of each status and job, with the creation time of the oldest of each.
+    public func runCounts() async throws -> [RunCount] {
+        state.withLock { state in
+            var counts: [String: RunCount] = [:]
+            for run in state.runs.values {
+                let key = "\(run.status.rawValue)\u{0}\(run.jobName)"
+                var count =
+                    counts[key]
+                    ?? RunCount(status: run.status, jobName: run.jobName, count: 0, oldestCreatedAt: run.createdAt)
+                count.count += 1
+                count.oldestCreatedAt = min(count.oldestCreatedAt, run.createdAt)
+                counts[key] = count
+            }
+            return Array(counts.values)
+        }
+    }
+
     /// Runs matching `filter`, newest first.
     public func runs(matching filter: RunFilter, limit: Int, after cursor: RunID?) async throws -> [Run] {
         state.withLock { state in
