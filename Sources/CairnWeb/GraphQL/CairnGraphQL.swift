@@ -80,7 +80,7 @@ public enum CairnGraphQL {
                 Field("edges", at: \.edges)
                 Field("json", at: GraphQLAssetGraph.json)
                     .description(
-                        "The nodes and edges as one JSON text: the fast way to read a graph of thousands of assets")
+                        "The nodes and edges as one JSON text, {\"nodes\": [...], \"edges\": [...]}")
             }
             Type(GraphQLRun.self, as: "Run") {
                 Field("id", at: \.id)

@@ -88,9 +88,8 @@ struct GraphQLAssetGraph: Codable, Sendable {
     let nodes: [GraphQLGraphNode]
     let edges: [GraphQLGraphEdge]
 
-    /// The graph as one JSON text, `{"nodes": [...], "edges": [...]}`: GraphQL resolves every
-    /// object and list item of `nodes` and `edges` as a task of its own, which takes about a second
-    /// for 10,000 assets; one string takes milliseconds.
+    /// The graph as one JSON text, `{"nodes": [...], "edges": [...]}`, for clients that want it
+    /// whole; typed `nodes` and `edges` are as fast (`DirectQueryExecutor`).
     func json(context: GraphQLContext, arguments: NoArguments) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]

@@ -10,6 +10,14 @@ struct GraphQLEndpoint: Sendable {
     let schema: Schema<GraphQLResolver, GraphQLContext>
     /// The bounds of a request, checked before it reaches the parser.
     var limits = GraphQLLimits()
+    /// The executor of bulk queries, tried before the library's.
+    let direct: DirectQueryExecutor
+
+    init(site: WebSite, schema: Schema<GraphQLResolver, GraphQLContext>) {
+        self.site = site
+        self.schema = schema
+        direct = DirectQueryExecutor(schema: schema.schema)
+    }
 
     func execute(_ request: Request) async throws -> Response {
         var request = request
@@ -27,6 +35,9 @@ struct GraphQLEndpoint: Sendable {
         } catch {
             let errors = ["errors": [["message": "request refused: \(error.description)"]]]
             return .json(String(decoding: try JSONEncoder().encode(errors), as: UTF8.self), status: .badRequest)
+        }
+        if let response = await direct.execute(graphQLRequest, context: GraphQLContext(site: site)) {
+            return .json(response)
         }
         let result = try await schema.execute(
             request: graphQLRequest.query, resolver: GraphQLResolver(), context: GraphQLContext(site: site),

@@ -45,14 +45,8 @@ public struct WebServer: Service {
     ) throws {
         try configuration.validate()
         self.configuration = configuration
-        let graph = try definitions.assetGraph
-        self.site = WebSite(
-            definitions: definitions, graph: graph, storage: storage,
-            operations: InstanceOperations(
-                definitions: definitions, storage: storage, launchedBy: "web", runsQueued: runsQueued, now: now),
-            configuration: configuration, serverCSRFToken: RandomToken.make(), sessions: WebSessions(), now: now,
-            stepAssetKeys: Dictionary(
-                graph.definitions.map { ($0.name, $0.specs.map(\.key)) }, uniquingKeysWith: { first, _ in first }))
+        self.site = try WebSite.make(
+            definitions: definitions, storage: storage, runsQueued: runsQueued, configuration: configuration, now: now)
         self.graphQLSchema = try CairnGraphQL.schema()
         self.metrics = MetricsExposition(storage: storage, registry: configuration.metricsRegistry, now: now)
         self.logger = logger

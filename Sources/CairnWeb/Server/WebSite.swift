@@ -32,6 +32,23 @@ struct WebSite: Sendable {
     /// The health of every asset as of the latest event.
     let healthCache = AssetHealthCache()
 
+    /// The site of a server of `definitions` over `storage`.
+    ///
+    /// - Throws: `DefinitionsError` for invalid definitions.
+    static func make(
+        definitions: Definitions, storage: any InstanceStorage, runsQueued: @escaping @Sendable () -> Void = {},
+        configuration: WebConfiguration, now: @escaping @Sendable () -> Date
+    ) throws -> WebSite {
+        let graph = try definitions.assetGraph
+        return WebSite(
+            definitions: definitions, graph: graph, storage: storage,
+            operations: InstanceOperations(
+                definitions: definitions, storage: storage, launchedBy: "web", runsQueued: runsQueued, now: now),
+            configuration: configuration, serverCSRFToken: RandomToken.make(), sessions: WebSessions(), now: now,
+            stepAssetKeys: Dictionary(
+                graph.definitions.map { ($0.name, $0.specs.map(\.key)) }, uniquingKeysWith: { first, _ in first }))
+    }
+
     /// The graph index of the asset written `key`, or a not-found error with a suggestion.
     func index(ofAsset key: AssetKey) throws -> Int {
         guard let index = graph.index(of: key) else {
