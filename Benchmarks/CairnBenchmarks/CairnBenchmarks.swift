@@ -7,19 +7,33 @@ import Foundation
 ///
 /// Run with `swift run -c release cairn-benchmarks`; each figure is the median of several rounds.
 /// Arguments name the groups to run (`definitions`, `execution`, `partitions`, `automation`, `daemon`, `web`,
-/// `pipes`, `dbt`, `retention`);
+/// `pipes`, `dbt`, `retention`; `vs-dagster --out DIR` runs the head-to-head's workloads for
+/// `scripts/bench-vs-dagster`);
 /// none runs them all.
 @main enum CairnBenchmarks {
     /// Runs the groups the arguments name, or every group.
     static func main() async throws {
         switch CommandLine.arguments.dropFirst().first {
         case "execute-run":
-            // A run the launch latency benchmark launched as a child process of this executable.
-            await CodeLocation.main(latencyDefinitions)
+            // A run the launch latency or schedule benchmark launched as a child process of this executable.
+            let schedule = ProcessInfo.processInfo.environment["CAIRN_BENCH_LOCATION"] == "schedule"
+            await CodeLocation.main(schedule ? scheduleDefinitions : latencyDefinitions)
             return
         case "dev":
             // The `dev` whose start and memory the web benchmarks measure.
-            await CodeLocation.main(devDefinitions)
+            await CodeLocation.main(devDefinitions, arguments: Array(CommandLine.arguments.dropFirst(2)))
+            return
+        case "dev-10000":
+            // The `dev` of 10,000 assets the head-to-head with Dagster measures.
+            await CodeLocation.main(
+                Definitions(assets: [randomDAG(size: 10_000)]), arguments: Array(CommandLine.arguments.dropFirst(2)))
+            return
+        case "vs-dagster":
+            try await versusDagsterBenchmarks(arguments: Array(CommandLine.arguments.dropFirst(2)))
+            return
+        case "schedule-daemon":
+            // The daemon whose schedule tick the head-to-head with Dagster times.
+            await CodeLocation.main(scheduleDefinitions, arguments: Array(CommandLine.arguments.dropFirst(2)))
             return
         default: break
         }
@@ -73,31 +87,42 @@ import Foundation
     /// The orchestration cost per asset of materializing a long chain and a wide graph.
     static func executionBenchmarks() async throws {
         let count = 1_000
-        var first = Asset<Int>("chain_0") { _ in 0 }
-        var chain = [first]
-        for index in 1..<count {
-            let previous = first
-            first = Asset("chain_\(index)", from: previous) { _, value in value + 1 }
-            chain.append(first)
-        }
-        let root = Asset<Int>("wide_root") { _ in 1 }
-        let wide =
-            [root] + (1..<count).map { index in Asset("wide_\(index)", from: root) { _, value in value + index } }
-
-        for (name, assets) in [("chain", chain), ("wide graph", wide)] {
-            let perAsset =
-                try await measureAsync(rounds: 3) {
-                    let home = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-\(UUID())")
-                    defer { try? FileManager.default.removeItem(at: home) }
-                    let storage = try SQLiteStorage(path: home.appendingPathComponent("cairn.sqlite").path)
-                    let result = try await Definitions(assets: [assets]).materialize(
-                        "*", storage: storage,
-                        defaultIOManager: JSONFileIOManager(directory: home.appendingPathComponent("storage").path))
-                    precondition(result.succeeded, "benchmark run failed")
-                } / Double(count)
+        for (name, assets) in [("chain", chain(count)), ("wide graph", wideGraph(count))] {
             report(
-                "materialize \(count) trivial assets as a \(name), per asset (SQLite + JSON files)", perAsset,
-                target: 0.001)
+                "materialize \(count) trivial assets as a \(name), per asset (SQLite + JSON files)",
+                try await materializeSeconds(assets) / Double(count), target: 0.001)
+        }
+    }
+
+    /// `chain_0` → `chain_1` → … : `count` assets, each adding 1 to the one before.
+    static func chain(_ count: Int) -> [Asset<Int>] {
+        var last = Asset<Int>("chain_0") { _ in 0 }
+        var chain = [last]
+        for index in 1..<count {
+            let previous = last
+            last = Asset("chain_\(index)", from: previous) { _, value in value + 1 }
+            chain.append(last)
+        }
+        return chain
+    }
+
+    /// `wide_root` and `count - 1` assets that each read it.
+    static func wideGraph(_ count: Int) -> [Asset<Int>] {
+        let root = Asset<Int>("wide_root") { _ in 1 }
+        return [root] + (1..<count).map { index in Asset("wide_\(index)", from: root) { _, value in value + index } }
+    }
+
+    /// The median time of materializing every asset of `assets` in process, each round on a new
+    /// SQLite file with the JSON-files IO manager.
+    static func materializeSeconds(_ assets: [Asset<Int>], rounds: Int = 3) async throws -> Double {
+        try await measureAsync(rounds: rounds) {
+            let home = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: home) }
+            let storage = try SQLiteStorage(path: home.appendingPathComponent("cairn.sqlite").path)
+            let result = try await Definitions(assets: [assets]).materialize(
+                "*", storage: storage,
+                defaultIOManager: JSONFileIOManager(directory: home.appendingPathComponent("storage").path))
+            precondition(result.succeeded, "benchmark run failed")
         }
     }
 

@@ -166,18 +166,32 @@ extension CairnBenchmarks {
         return try PartitionSpace(definition, now: Date()).count
     }
 
-    /// `dev` of the latency benchmark's definitions, run as a child process of this executable:
-    /// the time from its start until its first page answers, and its memory once idle.
+    /// `dev` of a small code location, run as a child process of this executable: the time from
+    /// its start until its first page answers, and its memory once idle.
     private static func devBenchmarks(home: URL) async throws {
+        let (start, kilobytes) = try await devStartAndMemory(subcommand: "dev", home: home)
+        report("dev: from start until the first page answers", start, target: 1.0)
+        print(
+            "\("dev: resident memory once idle (3 s after start)".padding(toLength: 84, withPad: " ", startingAt: 0)) "
+                + String(format: "%9.1f MB", Double(kilobytes) / 1024)
+                + "  (target ≤ 60 MB, \(kilobytes <= 60 * 1024 ? "ok" : "OVER TARGET"))")
+    }
+
+    /// `dev` of this executable's `subcommand` code location, 3 times: the median time from its
+    /// start until its first page answers and its resident memory 3 s later, in kilobytes; `whileUp`
+    /// is called with the UI's address in each round, before the memory is read.
+    static func devStartAndMemory(
+        subcommand: String, home: URL, whileUp: (String) async throws -> Void = { _ in }
+    ) async throws -> (seconds: Double, kilobytes: Int) {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var starts: [Double] = []
         var memory: [Int] = []
         for round in 0..<3 {
-            let devHome = home.appendingPathComponent("dev-\(round)")
+            let devHome = home.appendingPathComponent("\(subcommand)-\(round)")
             let port = 38_000 + round
             let process = Process()
             process.executableURL = executable
-            process.arguments = ["dev", "--home", devHome.path, "--port", String(port)]
+            process.arguments = [subcommand, "dev", "--home", devHome.path, "--port", String(port)]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             let started = DispatchTime.now().uptimeNanoseconds
@@ -187,17 +201,13 @@ extension CairnBenchmarks {
                 try await Task.sleep(for: .milliseconds(5))
             }
             starts.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            try await whileUp("http://127.0.0.1:\(port)")
             try await Task.sleep(for: .seconds(3))
             memory.append(residentKilobytes(of: process.processIdentifier))
             process.terminate()
             process.waitUntilExit()
         }
-        report("dev: from start until the first page answers", median(starts), target: 1.0)
-        let kilobytes = memory.sorted()[memory.count / 2]
-        print(
-            "\("dev: resident memory once idle (3 s after start)".padding(toLength: 84, withPad: " ", startingAt: 0)) "
-                + String(format: "%9.1f MB", Double(kilobytes) / 1024)
-                + "  (target ≤ 60 MB, \(kilobytes <= 60 * 1024 ? "ok" : "OVER TARGET"))")
+        return (median(starts), memory.sorted()[memory.count / 2])
     }
 
     /// VmRSS of a process, in kilobytes, from /proc.
@@ -209,7 +219,7 @@ extension CairnBenchmarks {
     }
 
     /// The body of a GET, or of a POST of JSON `body`; fails on any status but 200.
-    private static func fetch(_ address: String, body: String? = nil) async throws -> Data {
+    static func fetch(_ address: String, body: String? = nil) async throws -> Data {
         var request = URLRequest(url: URL(string: address)!)
         if let body {
             request.httpMethod = "POST"

@@ -16,7 +16,12 @@ import Synchronization
 /// let automation = try AutomationService(definitions: definitions, storage: storage)
 /// try await ServiceGroup(services: [automation], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
-public struct AutomationService: Service {
+public struct AutomationService: Service, CustomStringConvertible {
+    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
+    /// everything the service holds, the definitions and graph included, which takes seconds for
+    /// thousands of assets.
+    public var description: String { "automation" }
+
     /// The evaluator of the code location's conditions.
     public let evaluator: AutomationEvaluator
     /// Where the cursor, evaluations and runs are stored, and what conditions read.

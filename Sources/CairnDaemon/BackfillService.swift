@@ -9,7 +9,12 @@ import Synchronization
 ///
 /// Several daemons may drive the same backfill: each run is claimed atomically, so none is
 /// launched twice, and the runs a dead daemon had started are marked failed.
-public final class BackfillService: Service {
+public final class BackfillService: Service, CustomStringConvertible {
+    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
+    /// everything the service holds, the definitions and graph included, which takes seconds for
+    /// thousands of assets.
+    public var description: String { "backfills" }
+
     /// Drives one backfill to its end.
     public let driver: BackfillDriver
     /// How long to wait between two looks for backfills.

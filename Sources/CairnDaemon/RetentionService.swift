@@ -7,7 +7,12 @@ import ServiceLifecycle
 /// day), in the small batches of `HistoryPruner`, so that runs going on meanwhile never wait long
 /// for the database. Several daemons may prune at once: a run deleted by one is skipped by the
 /// others.
-public actor RetentionService: Service {
+public actor RetentionService: Service, CustomStringConvertible {
+    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
+    /// everything the service holds, the definitions and graph included, which takes seconds for
+    /// thousands of assets.
+    public nonisolated var description: String { "retention" }
+
     /// What is pruned, and how.
     public let pruner: HistoryPruner
     /// How long between two prunes.

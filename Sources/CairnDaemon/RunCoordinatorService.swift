@@ -14,7 +14,12 @@ import ServiceLifecycle
 /// let coordinator = RunCoordinatorService(storage: storage, launcher: launcher, policy: RunQueuePolicy())
 /// try await ServiceGroup(services: [coordinator], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
-public struct RunCoordinatorService: Service {
+public struct RunCoordinatorService: Service, CustomStringConvertible {
+    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
+    /// everything the service holds, the definitions and graph included, which takes seconds for
+    /// thousands of assets.
+    public var description: String { "run_queue" }
+
     /// Where the runs are.
     public let storage: any RunStorage & EventLogStorage
     /// What executes claimed runs.

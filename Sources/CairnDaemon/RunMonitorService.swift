@@ -21,7 +21,12 @@ import ServiceLifecycle
 /// process launched for it or `execute-run` (ENGINE_EVENT), or the process in its tags. Runs are
 /// failed with a transition from STARTING, STARTED or CANCELING, so that an ended run never
 /// changes.
-public actor RunMonitorService: Service {
+public actor RunMonitorService: Service, CustomStringConvertible {
+    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
+    /// everything the service holds, the definitions and graph included, which takes seconds for
+    /// thousands of assets.
+    public nonisolated var description: String { "run_monitoring" }
+
     /// The tag of a run that resumes a dead run: which attempt it is, from 1.
     public static let resumeAttemptTag = "cairn/resume_attempt"
 

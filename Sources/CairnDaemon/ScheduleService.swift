@@ -16,7 +16,12 @@ import ServiceLifecycle
 /// let schedules = ScheduleService(definitions: definitions, storage: storage)
 /// try await ServiceGroup(services: [schedules], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
-public struct ScheduleService: Service {
+public struct ScheduleService: Service, CustomStringConvertible {
+    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
+    /// everything the service holds, the definitions and graph included, which takes seconds for
+    /// thousands of assets.
+    public var description: String { "schedules" }
+
     /// The schedules and the assets and jobs they run.
     public let definitions: Definitions
     /// Where schedule state, ticks and runs are stored.

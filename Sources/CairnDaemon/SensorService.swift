@@ -16,7 +16,12 @@ import ServiceLifecycle
 /// let sensors = SensorService(definitions: definitions, storage: storage)
 /// try await ServiceGroup(services: [sensors], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
-public struct SensorService: Service {
+public struct SensorService: Service, CustomStringConvertible {
+    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
+    /// everything the service holds, the definitions and graph included, which takes seconds for
+    /// thousands of assets.
+    public var description: String { "sensors" }
+
     /// The storage roles the service uses: what sensors read, and sensor states and ticks.
     public typealias Storage = SensorContext.Storage & ScheduleStorage
 

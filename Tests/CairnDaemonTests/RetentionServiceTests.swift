@@ -22,3 +22,16 @@ import Testing
         #expect(try await service.pruneIfDue() == nil, "a second prune within the period")
     }
 }
+
+/// `ServiceGroup` describes every service as it starts: each daemon service gives its name alone.
+@Suite struct DaemonServiceDescriptionTests {
+    @Test func everyServiceDescribesItselfByItsName() throws {
+        let storage = InMemoryStorage()
+        let definitions = Definitions(assets: [Asset<Int>("one") { _ in 1 }])
+        #expect("\(RunMonitorService(storage: storage))" == "run_monitoring")
+        #expect("\(ScheduleService(definitions: definitions, storage: storage))" == "schedules")
+        #expect("\(SensorService(definitions: definitions, storage: storage))" == "sensors")
+        let pruner = HistoryPruner(storage: storage, policy: try RetentionPolicy(maxAgeDays: 1, keepRunsPerJob: nil))
+        #expect("\(RetentionService(pruner: pruner))" == "retention")
+    }
+}

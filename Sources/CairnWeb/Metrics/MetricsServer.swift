@@ -6,7 +6,12 @@ import NIOCore
 import ServiceLifecycle
 
 /// A server of `/metrics` alone, for a process without the web UI: `daemon --metrics-port`.
-public struct MetricsServer: Service {
+public struct MetricsServer: Service, CustomStringConvertible {
+    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
+    /// everything the service holds, the definitions and graph included, which takes seconds for
+    /// thousands of assets.
+    public var description: String { "metrics" }
+
     /// What `/metrics` answers.
     public let exposition: MetricsExposition
     /// The address to listen on.

@@ -15,7 +15,12 @@ import ServiceLifecycle
 ///     onListening: { url in print("Cairn UI: \(url)") })
 /// try await ServiceGroup(services: [server], logger: logger).run()
 /// ```
-public struct WebServer: Service {
+public struct WebServer: Service, CustomStringConvertible {
+    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
+    /// everything the service holds, the definitions and graph included, which takes seconds for
+    /// thousands of assets.
+    public var description: String { "web" }
+
     /// Where and how the server listens.
     public let configuration: WebConfiguration
     private let site: WebSite
