@@ -25,6 +25,26 @@ import Testing
         #expect(result.events.contains { $0.event.type == .stepUpForRetry })
     }
 
+    @Test func anOpPastItsTimeoutFailsJustItsStep() async throws {
+        let attempts = Counter()
+        let quick = Op<Int>("quick") { _ in 1 }
+        let stuck = Op<Int>("stuck", retryPolicy: RetryPolicy(maxRetries: 1), timeout: .milliseconds(200)) { _ in
+            attempts.increment()
+            try await Task.sleep(for: .seconds(30))
+            return 1
+        }
+        let storage = InMemoryStorage()
+        let definitions = Definitions(jobs: [Job("nightly", ops: [quick, stuck])])
+        let result = try await operations(definitions, storage).execute(.job("nightly"))
+        #expect(!result.succeeded)
+        #expect(attempts.value == 2)
+        #expect(result.succeededSteps.map(\.key) == ["quick"])
+        let events = try await storage.events(ofRun: result.runID, after: nil, limit: 100).map(\.event)
+        let failure = try #require(events.first { $0.type == .stepFailure })
+        #expect(failure.stepKey == "stuck")
+        #expect(failure.message.contains("step 'stuck' did not finish within its timeout of 0.2 seconds"))
+    }
+
     @Test func anAttemptWithinItsTimeoutSucceeds() async throws {
         let quick = Asset<Int>("quick", timeout: .seconds(30)) { _ in 7 }
         let result = try await materialize([quick])

@@ -25,6 +25,8 @@ public struct Op<Output: Codable & Sendable>: AssetReference, OpConvertible {
     ///   - io: where the output is stored; the job's IO manager (memory by default) when `nil`.
     ///   - config: the run config it takes, read with `context.config(_:)`.
     ///   - pool: the concurrency pool its step takes a slot of while it runs; `nil` for none.
+    ///   - timeout: how long one attempt may take before it is interrupted and fails (then retried
+    ///     under `retryPolicy`); `nil` for no bound.
     public init<each Upstream: AssetReference>(
         _ name: String,
         description: String? = nil,
@@ -35,6 +37,7 @@ public struct Op<Output: Codable & Sendable>: AssetReference, OpConvertible {
         config: ConfigSchema? = nil,
         retryPolicy: RetryPolicy? = nil,
         pool: String? = nil,
+        timeout: Duration? = nil,
         file: String = #fileID,
         line: Int = #line,
         compute: @escaping @Sendable (AssetContext, repeat (each Upstream).Value) async throws -> Output
@@ -45,7 +48,7 @@ public struct Op<Output: Codable & Sendable>: AssetReference, OpConvertible {
             dependencies: AssetDependency.list(data: repeat each upstream, order: []))
         let references = (repeat each upstream)
         definition = AssetsDefinition(
-            name: name, specs: [spec], ioManager: io, retryPolicy: retryPolicy,
+            name: name, specs: [spec], ioManager: io, retryPolicy: retryPolicy, timeout: timeout,
             resourceKeys: resources.map(\.erased), configSchema: config, producesAssets: false, pool: pool,
             location: SourceLocation(file: file, line: line)
         ) { step in
