@@ -87,8 +87,8 @@ struct DaemonOptions: ParsableArguments {
             return try Run.maxRuntime(parsing: maxRuntime)
         } catch {
             throw ValidationError(
-                "--max-runtime takes a number of seconds above 0, or one with a unit (90s, 30m, 2h, 1d); "
-                    + "got '\(maxRuntime.prefix(40))'")
+                "--max-runtime takes a number of seconds above 0, or one with a unit (90s, 30m, 2h, 1d), at most 366 "
+                    + "days; got '\(maxRuntime.prefix(40))'")
         }
     }
 

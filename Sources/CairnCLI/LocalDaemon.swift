@@ -84,13 +84,13 @@ struct LocalDaemon {
         if let policy = try options.retention.policy() {
             services.append(
                 RetentionService(
-                    pruner: HistoryPruner(storage: storage, policy: policy), interval: interval, now: now,
+                    pruner: HistoryPruner(storage: storage, policy: policy), interval: interval,
                     heartbeats: heartbeats, logger: logger))
         }
         if let metrics {
             services.append(
                 MetricsServer(
-                    exposition: MetricsExposition(storage: storage, now: now), host: metrics.host, port: metrics.port,
+                    exposition: MetricsExposition(storage: storage), host: metrics.host, port: metrics.port,
                     logger: logger, onListening: { print("Cairn metrics: \($0)") }))
         }
         if let web {

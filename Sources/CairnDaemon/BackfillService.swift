@@ -59,6 +59,7 @@ public final class BackfillService: Service, CustomStringConvertible {
                     }
                     await recordHeartbeat(
                         of: "backfills", error: roundError, in: self.heartbeats, logger: self.logger)
+                    metrics.willWait()
                     do { try await self.clock.sleep(for: self.interval) } catch { break }
                 }
             }

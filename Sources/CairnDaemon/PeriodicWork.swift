@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// service. After each round the service's heartbeat is recorded, with the round's error if any;
 /// an error is also logged as `failure: error`, and the next round happens as usual; only the
 /// shutdown ends a wait early, or a ring of `doorbell`. Each round's duration, and how much later
-/// than `interval` after the previous one it began, are recorded as metrics of the service.
+/// than its wait of `interval` asked it began, are recorded as metrics of the service.
 func repeatUntilShutdown(
     service: String, every interval: Duration, clock: any Clock<Duration>, heartbeats: DaemonHeartbeatRecorder?,
     doorbell: RunQueueDoorbell? = nil, logger: Logger, failure: String,
@@ -27,6 +27,7 @@ func repeatUntilShutdown(
                 roundError = error
             }
             await recordHeartbeat(of: service, error: roundError, in: heartbeats, logger: logger)
+            metrics.willWait()
             if let doorbell {
                 await doorbell.wait(atMost: interval, clock: clock)
             } else {
@@ -36,13 +37,13 @@ func repeatUntilShutdown(
     }
 }
 
-/// The metrics of a daemon service's rounds: how long each took, and how much later than its
-/// interval after the previous one it began.
+/// The metrics of a daemon service's rounds: how long each took, and how much later than asked
+/// the latest began (its wait overslept, or the process was too busy to wake it).
 struct RoundMetrics {
     private let duration: Timer
     private let lag: Gauge
     private let interval: Duration
-    private var previousStart: ContinuousClock.Instant?
+    private var intendedStart: ContinuousClock.Instant?
 
     init(service: String, interval: Duration) {
         duration = Timer(label: MetricName.daemonTickDuration, dimensions: [("service", service)])
@@ -53,17 +54,21 @@ struct RoundMetrics {
     /// Records the lag of a round beginning now; returns its start.
     mutating func begin() -> ContinuousClock.Instant {
         let start = ContinuousClock.now
-        if let previousStart {
-            let late = start - previousStart - interval
+        if let intendedStart {
+            let late = start - intendedStart
             lag.record(max(Double(late.components.seconds) + Double(late.components.attoseconds) / 1e18, 0))
         }
-        previousStart = start
         return start
     }
 
     /// Records the duration of a round that began at `start` and succeeded.
     func end(_ start: ContinuousClock.Instant) {
         duration.record(duration: ContinuousClock.now - start)
+    }
+
+    /// Notes that the service now waits `interval` before its next round.
+    mutating func willWait() {
+        intendedStart = ContinuousClock.now + interval
     }
 }
 

@@ -25,8 +25,8 @@ public actor RetentionService: Service, CustomStringConvertible {
     public let heartbeats: DaemonHeartbeatRecorder?
     private let now: @Sendable () -> Date
     private let logger: Logger
-    /// When the last prune started, on `clock`.
-    private var lastPrune: ContinuousClock.Instant?
+    /// When the next prune is due; `nil` until the first.
+    private var nextPrune: ContinuousClock.Instant?
 
     /// Creates the service.
     public init(
@@ -53,18 +53,27 @@ public actor RetentionService: Service, CustomStringConvertible {
         }
     }
 
-    /// Prunes if no prune started in the last `period`.
+    /// Prunes if no prune succeeded in the last `period`; after a failed prune, tries again after
+    /// `retryDelay`.
     ///
     /// - Returns: what went, or `nil` when no prune was due.
     @discardableResult
     public func pruneIfDue() async throws -> HistoryPruner.Report? {
         let started = ContinuousClock.now
-        if let lastPrune, started - lastPrune < period { return nil }
-        lastPrune = started
-        let report = try await pruner.prune(now: now())
-        if report.runs > 0 || report.ticksAndEvaluations > 0 {
-            logger.info("Pruned \(report) in \(ContinuousClock.now - started).")
+        if let nextPrune, started < nextPrune { return nil }
+        do {
+            let report = try await pruner.prune(now: now())
+            nextPrune = started + period
+            if report.runs > 0 || report.ticksAndEvaluations > 0 {
+                logger.info("Pruned \(report) in \(ContinuousClock.now - started).")
+            }
+            return report
+        } catch {
+            nextPrune = ContinuousClock.now + Self.retryDelay
+            throw error
         }
-        return report
     }
+
+    /// How long after a failed prune the next is tried.
+    static let retryDelay = Duration.seconds(300)
 }

@@ -13,7 +13,8 @@ import ServiceLifecycle
 /// the runs that stayed STARTING longer than a timeout, so that no run is left stuck; optionally
 /// queues a re-execution from failure of each run it failed. Terminates, as `terminate` does, the
 /// runs started longer ago than their maximum runtime: their `cairn/max_runtime` tag, else
-/// `maxRuntime`.
+/// `maxRuntime`; and ends the runs still CANCELING `terminationGrace` after they were asked to
+/// stop, whatever asked, killing their process on this host.
 ///
 /// A worker is dead when its heartbeats stopped (`RunHeartbeat`) for longer than
 /// `heartbeatTimeout`, on any host, or at once when its process on this host is gone. A run's
@@ -46,8 +47,8 @@ public actor RunMonitorService: Service, CustomStringConvertible {
     public let maxResumeAttempts: Int
     /// The maximum runtime of runs without a `cairn/max_runtime` tag; `nil`: unbounded.
     public let maxRuntime: Duration?
-    /// How long a run terminated for its runtime has to stop before it is marked CANCELED and its
-    /// process on this host killed.
+    /// How long a run asked to stop (for its runtime, by `terminate`) may stay CANCELING before it
+    /// is marked CANCELED and its process on this host killed.
     public let terminationGrace: Duration
     /// What the service waits on between two checks.
     public let clock: any Clock<Duration>
@@ -57,8 +58,8 @@ public actor RunMonitorService: Service, CustomStringConvertible {
     private let logger: Logger
     /// The id of the last RUN_STARTING or ENGINE_EVENT read.
     private var cursor: Int64?
-    /// The latest worker and claim time recorded for each run in progress.
-    private var records: [RunID: (worker: RunWorker?, startingSince: Date?)] = [:]
+    /// The latest worker, claim time and termination request recorded for each run in progress.
+    private var records: [RunID: (worker: RunWorker?, startingSince: Date?, cancelingSince: Date?)] = [:]
 
     /// Creates the service.
     ///
@@ -123,6 +124,10 @@ public actor RunMonitorService: Service, CustomStringConvertible {
             guard let reason = failureReason(of: run, heartbeat: latestHeartbeats[run.id]) else {
                 if let overstayed = run.overstayedRuntime(now: now(), default: maxRuntime) {
                     await terminate(run, because: overstayed)
+                } else if run.status == .canceling, let since = records[run.id]?.cancelingSince,
+                    now().timeIntervalSince(since) > Self.seconds(terminationGrace)
+                {
+                    await forceCancel(run)
                 }
                 continue
             }
@@ -139,25 +144,29 @@ public actor RunMonitorService: Service, CustomStringConvertible {
         return failed
     }
 
-    /// Terminates a run past its maximum runtime as `terminate` does, and, in a task of its own,
-    /// marks it CANCELED and kills its process on this host if it has not stopped after
-    /// `terminationGrace`. Errors are logged.
+    /// Terminates a run past its maximum runtime as `terminate` does; a later check ends it if it
+    /// is still CANCELING after `terminationGrace`. Errors are logged.
     private func terminate(_ run: Run, because reason: String) async {
-        let terminator = RunTerminator(storage: storage, requester: "run monitoring")
         do {
-            let termination = try await terminator.terminate(run.id, reason: reason)
+            _ = try await RunTerminator(storage: storage, requester: "run monitoring").terminate(run.id, reason: reason)
             logger.warning("Run \(run.id) terminated: \(reason)")
-            let (grace, logger) = (terminationGrace, logger)
-            Task {
-                do {
-                    let (_, killed) = try await terminator.awaitTermination(of: termination, grace: grace)
-                    if let killed { logger.warning("Killed the process of run \(run.id) (\(killed)) after \(grace).") }
-                } catch {
-                    logger.error("Run \(run.id) could not be marked CANCELED after its termination: \(error)")
-                }
-            }
         } catch {
             logger.error("Run \(run.id), past its maximum runtime, could not be terminated: \(error)")
+        }
+    }
+
+    /// Ends a run still CANCELING `terminationGrace` after it was asked to stop (by `terminate`,
+    /// the UI, its maximum runtime), whose steps ignore cancellation: marks it CANCELED and kills
+    /// its own process on this host. Errors are logged.
+    private func forceCancel(_ run: Run) async {
+        do {
+            let (_, killed) = try await RunTerminator(storage: storage, requester: "run monitoring").forceCancel(
+                run.id, after: terminationGrace)
+            let killing = killed.map { "; killed its process (\($0))" } ?? ""
+            logger.warning(
+                "Run \(run.id) CANCELED: it did not stop within \(terminationGrace) of being asked to\(killing)")
+        } catch {
+            logger.error("Run \(run.id), asked to stop, could not be marked CANCELED: \(error)")
         }
     }
 
@@ -236,15 +245,17 @@ public actor RunMonitorService: Service, CustomStringConvertible {
         }
     }
 
-    /// Reads the RUN_STARTING and ENGINE_EVENT events stored since the last check.
+    /// Reads the RUN_STARTING, ENGINE_EVENT and RUN_CANCELING events stored since the last check.
     private func readNewWorkerRecords() async throws {
         while true {
-            let page = try await storage.events(after: cursor, types: [.runStarting, .engineEvent], limit: 1000)
+            let page = try await storage.events(
+                after: cursor, types: [.runStarting, .engineEvent, .runCanceling], limit: 1000)
             for record in page {
                 let event = record.event
-                var entry = records[event.runID] ?? (nil, nil)
+                var entry = records[event.runID] ?? (nil, nil, nil)
                 if let worker = RunWorker(recordedBy: event) { entry.worker = worker }
                 if event.type == .runStarting { entry.startingSince = event.timestamp }
+                if event.type == .runCanceling { entry.cancelingSince = event.timestamp }
                 records[event.runID] = entry
             }
             cursor = page.last?.id ?? cursor

@@ -239,7 +239,8 @@ enum Migrations {
         }
         migrator.registerMigration("v8-retention") { db in
             // Deleting an event makes SQLite look for rows pointing at it in each table that
-            // references it; without these indexes, pruning would scan them once per event.
+            // references it; without these indexes, pruning would scan them once per event. The
+            // newest runs of each job, which a retention policy keeps, are one range per job.
             try db.execute(
                 sql: """
                     CREATE INDEX asset_latest_materialization_event ON asset_latest_materialization (event_id);
@@ -247,7 +248,7 @@ enum Migrations {
                     CREATE INDEX asset_check_latest_event ON asset_check_latest (event_id);
                     CREATE INDEX asset_partition_latest_materialization_event
                         ON asset_partition_latest_materialization (event_id);
-                    CREATE INDEX runs_created ON runs (created_at);
+                    CREATE INDEX runs_job ON runs (job_name, seq);
                     """)
         }
         return migrator

@@ -159,15 +159,37 @@ import Testing
         // The tag bounds its run instead of the default.
         #expect(try await storage.run(tagged.id)?.status == .started)
 
-        let deadline = ContinuousClock.now + .seconds(30)
-        while try await storage.run(bounded)?.status != .canceled, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        // The next check finds it still CANCELING past the grace: its process ignores SIGTERM.
+        #expect(try await monitor.check().isEmpty)
         #expect(try await storage.run(bounded)?.status == .canceled)
         stubborn.waitUntilExit()
         #expect(stubborn.terminationReason == .uncaughtSignal && stubborn.terminationStatus == SIGKILL)
         let canceled = try await storage.events(ofRun: bounded, after: nil, limit: 100).last?.event.message
         #expect(canceled?.hasSuffix("its process was killed.") == true, "\(canceled ?? "")")
+    }
+
+    @Test func aRunStillCancelingAfterTheGraceIsCanceledWhateverAskedIt() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try directory.storage()
+        // A run its own worker was asked to stop, whose step ignores cancellation: it keeps beating.
+        let stuck = try await claimedRun(in: storage, worker: RunWorker.current, started: true)
+        let asked = Date()
+        let canceling = Event(.runCanceling, runID: stuck, timestamp: asked, level: .warning, message: "Stop.")
+        #expect(try await storage.transition(canceling, from: [.started]) != nil)
+        try await storage.recordRunHeartbeat(
+            RunHeartbeat(runID: stuck, worker: RunWorker.current, timestamp: asked + 25))
+
+        let early = RunMonitorService(storage: storage, terminationGrace: .seconds(20), now: { asked + 19 })
+        #expect(try await early.check().isEmpty)
+        #expect(try await storage.run(stuck)?.status == .canceling)
+        let late = RunMonitorService(storage: storage, terminationGrace: .seconds(20), now: { asked + 21 })
+        #expect(try await late.check().isEmpty)
+        #expect(try await storage.run(stuck)?.status == .canceled)
+        let last = try await storage.events(ofRun: stuck, after: nil, limit: 100).last?.event.message
+        #expect(
+            last == "Terminated: the run did not stop within 20.0 seconds of being asked to; its worker, if alive, "
+                + "stops it at its next heartbeat.", "\(last ?? "")")
     }
 
     @Test func deadRunsAreResumedFromFailureAtMostNTimes() async throws {

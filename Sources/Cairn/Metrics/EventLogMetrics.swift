@@ -15,6 +15,8 @@ public actor EventLogMetrics {
     public let maxEventsPerCatchUp: Int
     private var cursor: Int64?
     private var started = false
+    /// The reading in progress, which a call made meanwhile waits for.
+    private var reading: Task<Void, any Error>?
     /// The start of runs seen starting and not yet seen ending.
     private var runStarts: [RunID: Date] = [:]
 
@@ -33,8 +35,18 @@ public actor EventLogMetrics {
         self.maxEventsPerCatchUp = maxEventsPerCatchUp
     }
 
-    /// Records the metrics of the events stored since the last call.
+    /// Records the metrics of the events stored since the last call. Calls at once (two scrapers)
+    /// share one reading, so that no event is counted twice.
     public func catchUp() async throws {
+        if let reading { return try await reading.value }
+        let task = Task { try await self.readNewEvents() }
+        reading = task
+        defer { reading = nil }
+        try await task.value
+    }
+
+    /// Reads and measures the events after the cursor, moving it past each event measured.
+    private func readNewEvents() async throws {
         if !started {
             cursor = try await storage.lastEventID()
             started = true
@@ -47,9 +59,11 @@ public actor EventLogMetrics {
         var read = 0
         while read < maxEventsPerCatchUp {
             let page = try await storage.events(after: cursor, types: Self.types, limit: 1_000)
-            for record in page { try await measure(record.event) }
+            for record in page {
+                try await measure(record.event)
+                cursor = record.id
+            }
             read += page.count
-            cursor = page.last?.id ?? cursor
             guard page.count == 1_000 else { return }
         }
     }

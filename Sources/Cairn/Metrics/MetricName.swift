@@ -19,7 +19,7 @@ public enum MetricName {
     public static let materializations = "cairn_materializations_total"
     /// Seconds a round of a daemon service took, by `service` (histogram, in the daemon).
     public static let daemonTickDuration = "cairn_daemon_tick_duration_seconds"
-    /// Seconds a daemon service's latest round began later than its interval asked, by `service` (gauge).
+    /// Seconds a daemon service's latest round began later than its wait asked, by `service` (gauge).
     public static let daemonTickLag = "cairn_daemon_tick_lag_seconds"
     /// Schedule ticks, by `schedule` and `status` (`SUCCESS`, `SKIPPED`, `FAILURE`) (counter, in the daemon).
     public static let scheduleTicks = "cairn_schedule_ticks_total"
@@ -41,7 +41,7 @@ public enum MetricName {
         (stepRetries, "Step attempts that failed and were retried."),
         (materializations, "Asset materializations recorded."),
         (daemonTickDuration, "Seconds a round of a daemon service took, by service."),
-        (daemonTickLag, "Seconds the latest round of a daemon service began later than its interval asked."),
+        (daemonTickLag, "Seconds the latest round of a daemon service began later than its wait asked."),
         (scheduleTicks, "Schedule ticks, by schedule and status."),
         (sensorTicks, "Sensor ticks, by sensor and status."),
         (eventAppendDuration, "Seconds an append of events to the event log took in this process."),

@@ -61,8 +61,8 @@ public enum OperationError: UserError, Sendable, Equatable {
                     ?? (limited.isEmpty
                         ? "; no pool has one" : "; pools with limits: \(limited.joined(separator: ", "))"))
         case .invalidMaxRuntime(let value):
-            "the tag \(Run.maxRuntimeTag) takes a number of seconds above 0, or one with a unit (90s, 30m, 2h, 1d); "
-                + "got '\(value.prefix(40))'"
+            "the tag \(Run.maxRuntimeTag) takes a number of seconds above 0, or one with a unit (90s, 30m, 2h, 1d), "
+                + "at most 366 days; got '\(value.prefix(40))'"
         case .readOnly: "this Cairn server is read-only (started with --read-only); nothing can be changed through it"
         }
     }

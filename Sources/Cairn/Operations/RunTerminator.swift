@@ -77,17 +77,35 @@ public struct RunTerminator: Sendable {
             if let current = try await storage.run(id), current.status.isTerminal { return (current.status, nil) }
             try await Task.sleep(for: .milliseconds(100))
         }
+        return try await forceCancel(id, after: grace, worker: worker)
+    }
+
+    /// Ends a run that did not stop within `grace` of being asked to: marks it CANCELED, kills
+    /// its own process on this host with SIGKILL (`worker`, else the one recorded as executing it
+    /// alone) and what its steps started. A daemon executing it in-process among others is not
+    /// killed: its worker, if alive, finds the run ended at its next heartbeat.
+    ///
+    /// - Returns: the run's status at the end, and the process killed with SIGKILL, if any.
+    public func forceCancel(_ id: RunID, after grace: Duration, worker: RunWorker? = nil) async throws
+        -> (status: RunStatus, killed: RunWorker?)
+    {
+        var process = worker
+        if process == nil, let run = try await storage.run(id) {
+            process = try await RunWorker.latest(of: run, in: storage, executingOnly: true)
+        }
+        // Never this process: a daemon or `materialize` executing the run in-process among others.
+        let local = process.flatMap { $0.isLocal && $0.pid != getpid() && $0.isAlive ? $0 : nil }
         let canceled = Event(
             .runCanceled, runID: id, level: .warning,
-            message: worker == nil
+            message: local == nil
                 ? "Terminated: the run did not stop within \(grace) of being asked to; its worker, if alive, "
                     + "stops it at its next heartbeat."
                 : "Terminated: the run did not stop within \(grace) of being asked to; its process was killed.")
         let record = try await storage.transition(canceled, from: [.starting, .started, .canceling])
         var killed: RunWorker?
-        if let worker, worker.isAlive {
-            kill(worker.pid, SIGKILL)
-            killed = worker
+        if let local, record != nil {
+            kill(local.pid, SIGKILL)
+            killed = local
             await ExternalProcessGroup.killLeftovers(of: id, in: storage)
         }
         return (record == nil ? try await storage.run(id)?.status ?? .canceled : .canceled, killed)

@@ -81,17 +81,30 @@ public struct HistoryPruner: Sendable {
     public func prune(now: Date = Date(), progress: (@Sendable (Report) -> Void)? = nil) async throws -> Report {
         var report = Report()
         while !Task.isCancelled {
-            let runs = try await storage.prunableRuns(policy, now: now, limit: 100)
-            guard !runs.isEmpty else { break }
-            var remaining = Dictionary(uniqueKeysWithValues: runs.map { ($0.id, $0) })
-            while !remaining.isEmpty, !Task.isCancelled {
-                let deleted = try await storage.deleteRuns(Array(remaining.keys), maxEvents: batchSize)
-                for id in deleted.runs { if let run = remaining.removeValue(forKey: id) { report.add(run) } }
-                progress?(report)
-                // Nothing deleted: another pruner took these runs; list again.
-                if deleted.events == 0 && deleted.runs.isEmpty { break }
-                try await Task.sleep(for: pause)
+            let runs = try await storage.prunableRuns(policy, now: now, limit: 1_000)
+            let before = report.runs
+            var next = 0
+            while next < runs.count, !Task.isCancelled {
+                // The next runs whose events fill a batch, at least one: a delete then looks at
+                // about a batch of events, however many runs were listed.
+                var pending: [RunID: PrunableRun] = [:]
+                var events = 0
+                while next < runs.count, pending.isEmpty || events + runs[next].eventCount <= batchSize {
+                    pending[runs[next].id] = runs[next]
+                    events += runs[next].eventCount
+                    next += 1
+                }
+                while !pending.isEmpty, !Task.isCancelled {
+                    let deleted = try await storage.deleteRuns(Array(pending.keys), maxEvents: batchSize)
+                    for id in deleted.runs { if let run = pending.removeValue(forKey: id) { report.add(run) } }
+                    progress?(report)
+                    // Nothing deleted: another pruner took these runs.
+                    if deleted.events == 0 && deleted.runs.isEmpty { break }
+                    try await Task.sleep(for: pause)
+                }
             }
+            // Done when nothing is left to list, or a whole listing could not be deleted here.
+            guard !runs.isEmpty, report.runs > before else { break }
         }
         if let cutoff = policy.cutoff(now: now) {
             while !Task.isCancelled {
