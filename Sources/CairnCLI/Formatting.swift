@@ -32,8 +32,7 @@ enum Formatting {
 
     /// `850 ms` for a `Duration`.
     static func duration(_ duration: Duration) -> String {
-        let components = duration.components
-        return Self.duration(seconds: Double(components.seconds) + Double(components.attoseconds) / 1e18)
+        Self.duration(seconds: duration.inSeconds)
     }
 
     /// Metadata as indented `label: value` lines; multi-line values (markdown) indented further.

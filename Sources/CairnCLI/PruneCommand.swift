@@ -42,10 +42,7 @@ struct PruneCommand: AsyncParsableCommand {
         }
         let started = ContinuousClock.now
         let report = try await pruner.prune()
-        let seconds =
-            Double(started.duration(to: .now).components.attoseconds) / 1e18
-            + Double(started.duration(to: .now).components.seconds)
-        print("Deleted \(report) in \(String(format: "%.2f", seconds)) s.")
+        print("Deleted \(report) in \(Formatting.duration(ContinuousClock.now - started)).")
         if vacuum {
             try await storage.vacuum()
             print("Rewrote \(options.cairnHome.databasePath) without its free space.")

@@ -56,7 +56,7 @@ struct RoundMetrics {
         let start = ContinuousClock.now
         if let intendedStart {
             let late = start - intendedStart
-            lag.record(max(Double(late.components.seconds) + Double(late.components.attoseconds) / 1e18, 0))
+            lag.record(max(late.inSeconds, 0))
         }
         return start
     }

@@ -125,7 +125,7 @@ public actor RunMonitorService: Service, CustomStringConvertible {
                 if let overstayed = run.overstayedRuntime(now: now(), default: maxRuntime) {
                     await terminate(run, because: overstayed)
                 } else if run.status == .canceling, let since = records[run.id]?.cancelingSince,
-                    now().timeIntervalSince(since) > Self.seconds(terminationGrace)
+                    now().timeIntervalSince(since) > terminationGrace.inSeconds
                 {
                     await forceCancel(run)
                 }
@@ -204,21 +204,21 @@ public actor RunMonitorService: Service, CustomStringConvertible {
         }
         if let heartbeat {
             let age = now().timeIntervalSince(heartbeat.timestamp)
-            guard age > Self.seconds(heartbeatTimeout) else { return nil }
+            guard age > heartbeatTimeout.inSeconds else { return nil }
             return "The process that ran this run (\(heartbeat.worker)) sent no heartbeat for \(Self.format(age)) "
-                + "(timeout \(Self.format(Self.seconds(heartbeatTimeout)))); it is taken for dead; marked failed."
+                + "(timeout \(Self.format(heartbeatTimeout.inSeconds))); it is taken for dead; marked failed."
         }
         if run.status == .starting {
-            guard let since = record?.startingSince, now().timeIntervalSince(since) > Self.seconds(startingTimeout)
+            guard let since = record?.startingSince, now().timeIntervalSince(since) > startingTimeout.inSeconds
             else { return nil }
             return "The run stayed STARTING for more than \(startingTimeout) without starting; marked failed."
         }
         guard let started = run.startedAt else { return nil }
         let age = now().timeIntervalSince(started)
-        guard age > Self.seconds(heartbeatTimeout) else { return nil }
+        guard age > heartbeatTimeout.inSeconds else { return nil }
         let worker = (record?.worker ?? RunWorker(tagsOf: run)).map { " (\($0))" } ?? ""
         return "The process that ran this run\(worker) sent no heartbeat in the \(Self.format(age)) since the run "
-            + "started (timeout \(Self.format(Self.seconds(heartbeatTimeout)))); it is taken for dead; marked failed."
+            + "started (timeout \(Self.format(heartbeatTimeout.inSeconds))); it is taken for dead; marked failed."
     }
 
     /// Queues a re-execution from failure of a run whose worker died (or that was stuck STARTING)
@@ -261,11 +261,6 @@ public actor RunMonitorService: Service, CustomStringConvertible {
             cursor = page.last?.id ?? cursor
             guard page.count == 1000 else { return }
         }
-    }
-
-    /// The duration in seconds.
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// `25 s`, `1.5 s`.

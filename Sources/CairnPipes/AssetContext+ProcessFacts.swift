@@ -4,7 +4,7 @@ extension AssetContext {
     /// Adds the command, exit status and duration of an external process to the materialization
     /// of each asset of the step, under labels the process did not report itself.
     func recordProcessFacts(command: String, exit: ProcessExit) {
-        let seconds = Double(exit.duration.components.seconds) + Double(exit.duration.components.attoseconds) / 1e18
+        let seconds = exit.duration.inSeconds
         let facts: Metadata = [
             "command": .text(command),
             "exit_status": exit.status.map { .int(Int($0)) } ?? .text(exit.description),

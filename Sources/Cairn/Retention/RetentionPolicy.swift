@@ -32,7 +32,7 @@ public struct RetentionPolicy: Hashable, Sendable {
 
     /// The time before which runs, ticks and evaluations are old enough to go; `nil` without `maxAge`.
     public func cutoff(now: Date) -> Date? {
-        maxAge.map { now - (Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) }
+        maxAge.map { now - $0.inSeconds }
     }
 }
 

@@ -36,7 +36,7 @@ extension Run {
         guard status == .started, let started = startedAt, let limit = maxRuntime(default: fallback)
         else { return nil }
         let elapsed = now.timeIntervalSince(started)
-        let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
+        let seconds = limit.inSeconds
         guard elapsed > seconds else { return nil }
         let source = tags[Self.maxRuntimeTag] != nil ? "its tag \(Self.maxRuntimeTag)" : "the daemon's --max-runtime"
         return "The run exceeded its maximum runtime of \(Self.describe(seconds)) (\(source)): it ran for "

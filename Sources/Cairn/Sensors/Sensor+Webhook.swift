@@ -87,8 +87,7 @@ extension Sensor {
         let host = url.host ?? "the webhook"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
-        var request = URLRequest(url: url, timeoutInterval: seconds)
+        var request = URLRequest(url: url, timeoutInterval: timeout.inSeconds)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = try encoder.encode(["text": text])

@@ -16,9 +16,7 @@ public enum SensorEvaluation {
     /// has passed, or it was never evaluated.
     public static func isDue(_ sensor: Sensor, lastEvaluation: Date?, now: Date) -> Bool {
         guard let lastEvaluation else { return true }
-        let interval = sensor.minimumInterval.components
-        let seconds = Double(interval.seconds) + Double(interval.attoseconds) * 1e-18
-        return now.timeIntervalSince(lastEvaluation) >= seconds
+        return now.timeIntervalSince(lastEvaluation) >= sensor.minimumInterval.inSeconds
     }
 
     /// What `sensor` requests in `context`: its `evaluate` function's result, skipped with a reason

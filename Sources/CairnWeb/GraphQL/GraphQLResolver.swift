@@ -248,8 +248,7 @@ struct GraphQLResolver: Sendable {
                 result.append(
                     GraphQLSensor(
                         name: sensor.name, target: sensor.target?.description, description: sensor.description,
-                        minimumIntervalSeconds: Double(sensor.minimumInterval.components.seconds)
-                            + Double(sensor.minimumInterval.components.attoseconds) / 1e18,
+                        minimumIntervalSeconds: sensor.minimumInterval.inSeconds,
                         status: (state?.status ?? sensor.defaultStatus).rawValue, cursor: state?.cursor,
                         recentTicks: try await context.site.storage.scheduleTicks(
                             of: sensor.storageName, before: nil, limit: 10
