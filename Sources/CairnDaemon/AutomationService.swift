@@ -17,9 +17,8 @@ import Synchronization
 /// try await ServiceGroup(services: [automation], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public struct AutomationService: Service, CustomStringConvertible {
-    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
-    /// everything the service holds, the definitions and graph included, which takes seconds for
-    /// thousands of assets.
+    /// The service's name, in its heartbeats, metrics and `ServiceGroup`'s logs (which would
+    /// otherwise print by reflection all the service holds, taking seconds for 10,000 assets).
     public var description: String { "automation" }
 
     /// The evaluator of the code location's conditions.
@@ -63,7 +62,7 @@ public struct AutomationService: Service, CustomStringConvertible {
     /// after each; an error of one tick is logged and the next happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            service: "automation", every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            service: description, every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
             failure: "The automation conditions could not be evaluated"
         ) {
             _ = try await self.evaluateTick()

@@ -10,9 +10,8 @@ import Synchronization
 /// Several daemons may drive the same backfill: each run is claimed atomically, so none is
 /// launched twice, and the runs a dead daemon had started are marked failed.
 public final class BackfillService: Service, CustomStringConvertible {
-    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
-    /// everything the service holds, the definitions and graph included, which takes seconds for
-    /// thousands of assets.
+    /// The service's name, in its heartbeats, metrics and `ServiceGroup`'s logs (which would
+    /// otherwise print by reflection all the service holds, taking seconds for 10,000 assets).
     public var description: String { "backfills" }
 
     /// Drives one backfill to its end.
@@ -43,7 +42,7 @@ public final class BackfillService: Service, CustomStringConvertible {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                var metrics = RoundMetrics(service: "backfills", interval: self.interval)
+                var metrics = RoundMetrics(service: self.description, interval: self.interval)
                 while !Task.isCancelled {
                     var roundError: (any Error)?
                     let start = metrics.begin()
@@ -58,7 +57,7 @@ public final class BackfillService: Service, CustomStringConvertible {
                         roundError = error
                     }
                     await recordHeartbeat(
-                        of: "backfills", error: roundError, in: self.heartbeats, logger: self.logger)
+                        of: self.description, error: roundError, in: self.heartbeats, logger: self.logger)
                     metrics.willWait()
                     do { try await self.clock.sleep(for: self.interval) } catch { break }
                 }

@@ -8,9 +8,8 @@ import ServiceLifecycle
 /// for the database. Several daemons may prune at once: a run deleted by one is skipped by the
 /// others.
 public actor RetentionService: Service, CustomStringConvertible {
-    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
-    /// everything the service holds, the definitions and graph included, which takes seconds for
-    /// thousands of assets.
+    /// The service's name, in its heartbeats, metrics and `ServiceGroup`'s logs (which would
+    /// otherwise print by reflection all the service holds, taking seconds for 10,000 assets).
     public nonisolated var description: String { "retention" }
 
     /// What is pruned, and how.
@@ -46,7 +45,7 @@ public actor RetentionService: Service, CustomStringConvertible {
     /// Prunes when due, every interval, until the service group shuts down.
     public func run() async throws {
         await repeatUntilShutdown(
-            service: "retention", every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            service: description, every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
             failure: "History could not be pruned"
         ) {
             try await self.pruneIfDue()

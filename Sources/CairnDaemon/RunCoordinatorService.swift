@@ -15,9 +15,8 @@ import ServiceLifecycle
 /// try await ServiceGroup(services: [coordinator], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public struct RunCoordinatorService: Service, CustomStringConvertible {
-    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
-    /// everything the service holds, the definitions and graph included, which takes seconds for
-    /// thousands of assets.
+    /// The service's name, in its heartbeats, metrics and `ServiceGroup`'s logs (which would
+    /// otherwise print by reflection all the service holds, taking seconds for 10,000 assets).
     public var description: String { "run_queue" }
 
     /// Where the runs are.
@@ -60,7 +59,7 @@ public struct RunCoordinatorService: Service, CustomStringConvertible {
     /// group shuts down; an error of one look is logged and the next look happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            service: "run_queue", every: interval, clock: clock, heartbeats: heartbeats, doorbell: doorbell,
+            service: description, every: interval, clock: clock, heartbeats: heartbeats, doorbell: doorbell,
             logger: logger,
             failure: "The run queue could not be processed"
         ) {

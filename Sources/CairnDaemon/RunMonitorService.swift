@@ -23,9 +23,8 @@ import ServiceLifecycle
 /// failed with a transition from STARTING, STARTED or CANCELING, so that an ended run never
 /// changes.
 public actor RunMonitorService: Service, CustomStringConvertible {
-    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
-    /// everything the service holds, the definitions and graph included, which takes seconds for
-    /// thousands of assets.
+    /// The service's name, in its heartbeats, metrics and `ServiceGroup`'s logs (which would
+    /// otherwise print by reflection all the service holds, taking seconds for 10,000 assets).
     public nonisolated var description: String { "run_monitoring" }
 
     /// The tag of a run that resumes a dead run: which attempt it is, from 1.
@@ -93,7 +92,7 @@ public actor RunMonitorService: Service, CustomStringConvertible {
     /// logged and the next check happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            service: "run_monitoring", every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            service: description, every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
             failure: "Runs could not be monitored"
         ) {
             try await self.check()

@@ -17,9 +17,8 @@ import ServiceLifecycle
 /// try await ServiceGroup(services: [schedules], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public struct ScheduleService: Service, CustomStringConvertible {
-    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
-    /// everything the service holds, the definitions and graph included, which takes seconds for
-    /// thousands of assets.
+    /// The service's name, in its heartbeats, metrics and `ServiceGroup`'s logs (which would
+    /// otherwise print by reflection all the service holds, taking seconds for 10,000 assets).
     public var description: String { "schedules" }
 
     /// The schedules and the assets and jobs they run.
@@ -59,7 +58,7 @@ public struct ScheduleService: Service, CustomStringConvertible {
     /// evaluation is logged and the next happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            service: "schedules", every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            service: description, every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
             failure: "The schedules could not be evaluated"
         ) {
             _ = try await self.evaluateSchedules()

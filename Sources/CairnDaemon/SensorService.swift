@@ -17,9 +17,8 @@ import ServiceLifecycle
 /// try await ServiceGroup(services: [sensors], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public struct SensorService: Service, CustomStringConvertible {
-    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
-    /// everything the service holds, the definitions and graph included, which takes seconds for
-    /// thousands of assets.
+    /// The service's name, in its heartbeats, metrics and `ServiceGroup`'s logs (which would
+    /// otherwise print by reflection all the service holds, taking seconds for 10,000 assets).
     public var description: String { "sensors" }
 
     /// The storage roles the service uses: what sensors read, and sensor states and ticks.
@@ -62,7 +61,7 @@ public struct SensorService: Service, CustomStringConvertible {
     /// round is logged and the next happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            service: "sensors", every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            service: description, every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
             failure: "The sensors could not be evaluated"
         ) {
             _ = try await self.evaluateSensors()

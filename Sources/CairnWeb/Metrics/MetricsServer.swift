@@ -7,9 +7,8 @@ import ServiceLifecycle
 
 /// A server of `/metrics` alone, for a process without the web UI: `daemon --metrics-port`.
 public struct MetricsServer: Service, CustomStringConvertible {
-    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
-    /// everything the service holds, the definitions and graph included, which takes seconds for
-    /// thousands of assets.
+    /// The service's name, in its heartbeats, metrics and `ServiceGroup`'s logs (which would
+    /// otherwise print by reflection all the service holds, taking seconds for 10,000 assets).
     public var description: String { "metrics" }
 
     /// What `/metrics` answers.

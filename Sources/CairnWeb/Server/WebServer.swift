@@ -16,9 +16,8 @@ import ServiceLifecycle
 /// try await ServiceGroup(services: [server], logger: logger).run()
 /// ```
 public struct WebServer: Service, CustomStringConvertible {
-    /// The service's name, as `ServiceGroup` logs it: a description by reflection would print
-    /// everything the service holds, the definitions and graph included, which takes seconds for
-    /// thousands of assets.
+    /// The service's name, in its heartbeats, metrics and `ServiceGroup`'s logs (which would
+    /// otherwise print by reflection all the service holds, taking seconds for 10,000 assets).
     public var description: String { "web" }
 
     /// Where and how the server listens.
