@@ -17,6 +17,8 @@ public final class SQLiteStorage: InstanceStorage {
     public let path: String
     /// The connections to the file: one writer, several readers.
     let pool: DatabasePool
+    /// How long appends take, made once: an append is on every step's path.
+    private let appendDuration = Timer(label: MetricName.eventAppendDuration)
 
     /// Opens the database at `path`, creating it and its directory if needed, and migrates it.
     ///
@@ -146,7 +148,7 @@ public final class SQLiteStorage: InstanceStorage {
         let bodies = try events.map(body(of:))
         let started = ContinuousClock.now
         let ids = try await pool.write { db in try self.insert(events, bodies: bodies, db) }
-        Timer(label: MetricName.eventAppendDuration).record(duration: ContinuousClock.now - started)
+        appendDuration.record(duration: ContinuousClock.now - started)
         return zip(ids, events).map { EventRecord(id: $0, event: $1) }
     }
 

@@ -17,6 +17,10 @@ public actor EventLogMetrics {
     private var started = false
     /// The reading in progress, which a call made meanwhile waits for.
     private var reading: Task<Void, any Error>?
+    private let stepFailures: Counter
+    private let stepRetries: Counter
+    private let materializations: Counter
+    private let stepDurations: (success: Timer, failure: Timer)
     /// The start of runs seen starting and not yet seen ending.
     private var runStarts: [RunID: Date] = [:]
 
@@ -33,6 +37,13 @@ public actor EventLogMetrics {
         self.storage = storage
         self.factory = factory
         self.maxEventsPerCatchUp = maxEventsPerCatchUp
+        stepFailures = Counter(label: MetricName.stepFailures, factory: factory)
+        stepRetries = Counter(label: MetricName.stepRetries, factory: factory)
+        materializations = Counter(label: MetricName.materializations, factory: factory)
+        stepDurations = (
+            Timer(label: MetricName.stepDuration, dimensions: [("outcome", "success")], factory: factory),
+            Timer(label: MetricName.stepDuration, dimensions: [("outcome", "failure")], factory: factory)
+        )
     }
 
     /// Records the metrics of the events stored since the last call. Calls at once (two scrapers)
@@ -51,9 +62,7 @@ public actor EventLogMetrics {
             cursor = try await storage.lastEventID()
             started = true
             // Counters are shown from the first scrape, at 0 until something happens.
-            for name in [MetricName.stepFailures, MetricName.stepRetries, MetricName.materializations] {
-                Counter(label: name, factory: factory).increment(by: 0)
-            }
+            for counter in [stepFailures, stepRetries, materializations] { counter.increment(by: 0) }
             return
         }
         var read = 0
@@ -82,16 +91,13 @@ public actor EventLogMetrics {
         case .stepSuccess, .stepFailure:
             let failed = event.type == .stepFailure
             if case .float(let milliseconds)? = event.metadata["duration_ms"] {
-                Timer(
-                    label: MetricName.stepDuration, dimensions: [("outcome", failed ? "failure" : "success")],
-                    factory: factory
-                ).recordSeconds(milliseconds / 1000)
+                (failed ? stepDurations.failure : stepDurations.success).recordSeconds(milliseconds / 1000)
             }
-            if failed { Counter(label: MetricName.stepFailures, factory: factory).increment() }
+            if failed { stepFailures.increment() }
         case .stepUpForRetry:
-            Counter(label: MetricName.stepRetries, factory: factory).increment()
+            stepRetries.increment()
         case .assetMaterialization:
-            Counter(label: MetricName.materializations, factory: factory).increment()
+            materializations.increment()
         default:
             break
         }

@@ -41,8 +41,7 @@ public struct MetricsExposition: Sendable {
         try await eventLog.catchUp()
         let counts = try await storage.runCounts()
         var text = ""
-        let help = Dictionary(MetricName.help.map { ($0.name, $0.help) }) { first, _ in first }
-        func header(_ name: String) { text += "# HELP \(name) \(help[name] ?? "")\n# TYPE \(name) gauge\n" }
+        func header(_ name: String) { text += "# HELP \(name) \(Self.help[name] ?? "")\n# TYPE \(name) gauge\n" }
         header(MetricName.runs)
         let jobs = Set(counts.map(\.jobName)).sorted()
         let byKey = Dictionary(counts.map { ("\($0.status.rawValue) \($0.jobName)", $0.count) }) { $0 + $1 }
@@ -61,7 +60,7 @@ public struct MetricsExposition: Sendable {
         // swift-metrics gives no help texts: each family of the registry gets its own here.
         for line in registry.emitToString().split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("# TYPE "), let name = line.dropFirst(7).split(separator: " ").first,
-                let help = help[String(name)]
+                let help = Self.help[String(name)]
             {
                 text += "# HELP \(name) \(help)\n"
             }
@@ -69,6 +68,9 @@ public struct MetricsExposition: Sendable {
         }
         return text
     }
+
+    /// The help text of each metric, by name.
+    private static let help = Dictionary(MetricName.help.map { ($0.name, $0.help) }) { first, _ in first }
 
     /// A label value as the exposition format writes it: backslash, double quote and line feed escaped.
     static func escape(_ value: String) -> String {
