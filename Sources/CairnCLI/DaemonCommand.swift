@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cairn
+import CairnWeb
 import Foundation
 
 /// `daemon`: runs the run queue, run monitoring, backfills and schedules until SIGINT or SIGTERM;
@@ -47,6 +48,12 @@ struct DaemonCommand: AsyncParsableCommand {
     func run() async throws {
         _ = try validatedGraph()
         let metrics = metricsPort.map { MetricsEndpoint(host: metricsHost, port: $0) }
+        if metrics != nil, !WebConfiguration(host: metricsHost).isLoopback {
+            print(
+                "Warning: metrics are served on \(metricsHost) without credentials: whoever reaches it reads the "
+                    + "names of jobs, schedules and sensors and the counts of runs. Keep it behind a firewall, or "
+                    + "serve them from 'webserver' with CAIRN_WEB_TOKEN set instead.")
+        }
         try await LocalDaemon(options: daemon, home: options, metrics: metrics).run { id in
             "Cairn daemon \(id.short) started (pid \(getpid())): runs "
                 + "\(daemon.inProcess ? "in-process" : "as child processes"), at most \(daemon.maxConcurrentRuns) "

@@ -47,7 +47,7 @@ public struct MetricsServer: Service, CustomStringConvertible {
         do {
             try await app.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw WebServerError.addressInUse(host: host, port: port)
+            throw WebServerError.metricsAddressInUse(host: host, port: port)
         }
     }
 
