@@ -90,7 +90,7 @@ import Foundation
         for (name, assets) in [("chain", chain(count)), ("wide graph", wideGraph(count))] {
             report(
                 "materialize \(count) trivial assets as a \(name), per asset (SQLite + JSON files)",
-                try await materializeSeconds(assets) / Double(count), target: 0.001)
+                try await materializeSeconds(Definitions(assets: [assets])) / Double(count), target: 0.001)
         }
     }
 
@@ -112,16 +112,20 @@ import Foundation
         return [root] + (1..<count).map { index in Asset("wide_\(index)", from: root) { _, value in value + index } }
     }
 
-    /// The median time of materializing every asset of `assets` in process, each round on a new
-    /// SQLite file with the JSON-files IO manager.
-    static func materializeSeconds(_ assets: [Asset<Int>], rounds: Int = 3) async throws -> Double {
+    /// The median time of materializing every asset of `definitions` in process, each round on a
+    /// new SQLite file with the JSON-files IO manager, at most `maxConcurrency` steps at once.
+    static func materializeSeconds(
+        _ definitions: Definitions, rounds: Int = 3,
+        maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) async throws -> Double {
         try await measureAsync(rounds: rounds) {
             let home = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-\(UUID())")
             defer { try? FileManager.default.removeItem(at: home) }
             let storage = try SQLiteStorage(path: home.appendingPathComponent("cairn.sqlite").path)
-            let result = try await Definitions(assets: [assets]).materialize(
+            let result = try await definitions.materialize(
                 "*", storage: storage,
-                defaultIOManager: JSONFileIOManager(directory: home.appendingPathComponent("storage").path))
+                defaultIOManager: JSONFileIOManager(directory: home.appendingPathComponent("storage").path),
+                maxConcurrency: maxConcurrency)
             precondition(result.succeeded, "benchmark run failed")
         }
     }

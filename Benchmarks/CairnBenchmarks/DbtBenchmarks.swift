@@ -93,15 +93,7 @@ extension CairnBenchmarks {
                 process.waitUntilExit()
                 precondition(process.terminationStatus == 0, "the bare dbt build failed")
             }
-            let home = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-\(UUID())")
-            defer { try? FileManager.default.removeItem(at: home) }
-            let storage = try SQLiteStorage(path: home.appendingPathComponent("cairn.sqlite").path)
-            let cairn = try await measureAsync(rounds: 1) {
-                let result = try await definitions.materialize(
-                    "*", storage: storage,
-                    defaultIOManager: JSONFileIOManager(directory: home.appendingPathComponent("storage").path))
-                precondition(result.succeeded, "the dbt build through Cairn failed")
-            }
+            let cairn = try await materializeSeconds(definitions, rounds: 1)
             differences.append((cairn - bare) / Double(count))
         }
         report("dbt build of 100 models: Cairn minus the bare dbt build, per model", median(differences), target: 0.002)

@@ -39,16 +39,7 @@ extension CairnBenchmarks {
         var differences: [Double] = []
         for _ in 0..<3 {
             let bareSeconds = try measure(rounds: 1) { for _ in 0..<steps { try bare.run() } }
-            let home = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-\(UUID())")
-            defer { try? FileManager.default.removeItem(at: home) }
-            let storage = try SQLiteStorage(path: home.appendingPathComponent("cairn.sqlite").path)
-            let cairn = try await measureAsync(rounds: 1) {
-                let result = try await definitions.materialize(
-                    "*", storage: storage,
-                    defaultIOManager: JSONFileIOManager(directory: home.appendingPathComponent("storage").path),
-                    maxConcurrency: 1)
-                precondition(result.succeeded, "benchmark run failed")
-            }
+            let cairn = try await materializeSeconds(definitions, rounds: 1, maxConcurrency: 1)
             differences.append((cairn - bareSeconds) / Double(steps))
         }
         return median(differences)

@@ -38,7 +38,7 @@ extension CairnBenchmarks {
         for (shape, assets) in [("chain", chain), ("wide", wideGraph)] {
             for count in [100, 1_000] where wanted("materialize_\(shape)_\(count)") {
                 await attempt(["materialize_\(shape)_\(count)"]) {
-                    let seconds = try await materializeSeconds(assets(count))
+                    let seconds = try await materializeSeconds(Definitions(assets: [assets(count)]))
                     record(
                         "materialize_\(shape)_\(count)", seconds * 1000, "ms",
                         "whole run in process, median of 3, a fresh SQLite file each, JSON-files IO manager, up to "
