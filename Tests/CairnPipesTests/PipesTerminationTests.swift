@@ -10,6 +10,18 @@ import Testing
 
 /// Terminating a run interrupts its external processes' whole group and leaves none behind.
 @Suite struct PipesTerminationTests {
+    /// Whether every process of `pids` is gone within `timeout`, waited for on a thread of its
+    /// own: the test's async work may wait for a busy thread pool, the processes' end may not.
+    private static func allGone(_ pids: [pid_t], within timeout: Duration) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread {
+                let deadline = ContinuousClock.now + timeout
+                while ContinuousClock.now < deadline, !pids.allSatisfy(isGone) { usleep(10_000) }
+                continuation.resume(returning: pids.allSatisfy(isGone))
+            }.start()
+        }
+    }
+
     /// Whether a process is gone: it does not exist, or is a zombie waiting for its parent.
     private static func isGone(_ pid: pid_t) -> Bool {
         guard kill(pid, 0) == 0 else { return true }
@@ -45,15 +57,7 @@ import Testing
         let pids = try await waitForProcessIDs(in: pidFile)
         #expect(pids.count == 2)
         run.cancel()
-        // Timed on a thread of its own: the test's async work may wait for a busy thread pool,
-        // the processes' end may not.
-        let gone = await withCheckedContinuation { continuation in
-            Thread {
-                let deadline = ContinuousClock.now + .seconds(10)
-                while ContinuousClock.now < deadline, !pids.allSatisfy(Self.isGone) { usleep(10_000) }
-                continuation.resume(returning: pids.allSatisfy(Self.isGone))
-            }.start()
-        }
+        let gone = await Self.allGone(pids, within: .seconds(10))
         #expect(gone, "processes \(pids.filter { !Self.isGone($0) }) still run 10 s after the run was terminated")
         let result = try await run.value
         #expect(result.run.status == .canceled)
@@ -91,13 +95,7 @@ import Testing
         // What the run monitor does once the run's own process is found dead.
         let killed = await ExternalProcessGroup.killLeftovers(of: runID, in: storage)
         #expect(killed == groups)
-        let gone = await withCheckedContinuation { continuation in
-            Thread {
-                let deadline = ContinuousClock.now + .seconds(10)
-                while ContinuousClock.now < deadline, !pids.allSatisfy(Self.isGone) { usleep(10_000) }
-                continuation.resume(returning: pids.allSatisfy(Self.isGone))
-            }.start()
-        }
+        let gone = await Self.allGone(pids, within: .seconds(10))
         #expect(gone)
         #expect(try await run.value.run.status == .failure)
     }
