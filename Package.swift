@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Cairn", targets: ["Cairn"]),
         .library(name: "CairnSQLite", targets: ["CairnSQLite"]),
+        .library(name: "CairnPostgres", targets: ["CairnPostgres"]),
         .library(name: "CairnPipes", targets: ["CairnPipes"]),
         .library(name: "CairnDbt", targets: ["CairnDbt"]),
         .library(name: "CairnDaemon", targets: ["CairnDaemon"]),
@@ -34,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -53,6 +55,13 @@ let package = Package(
             dependencies: [
                 "Cairn", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "CairnPostgres",
+            dependencies: [
+                "Cairn", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(
@@ -137,6 +146,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .testTarget(name: "CairnPostgresTests", dependencies: ["Cairn", "CairnPostgres", "CairnTesting"]),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),
         .testTarget(name: "CairnPipesTests", dependencies: ["Cairn", "CairnPipes", "CairnSQLite", "CairnTesting"]),
         .testTarget(name: "CairnDbtTests", dependencies: ["Cairn", "CairnDbt", "CairnPipes", "CairnTesting"]),

@@ -40,7 +40,7 @@ extension SQLiteStorage {
     /// Stores the tick's cursor, evaluations and runs in one write transaction, only if the
     /// stored cursor's evaluation id is still the one the tick started from.
     public func storeAutomationTick(_ tick: AutomationTick) async throws -> Bool {
-        let encoder = Self.makeEncoder()
+        let encoder = StoredJSON.makeEncoder()
         let runs = try tick.runs.map { try EncodedRun($0, encoder: encoder) }
         let states = try tick.changedAssets.sorted { $0.description < $1.description }.compactMap { key in
             try tick.cursor.assets[key].map {

@@ -6,7 +6,7 @@ extension SQLiteStorage {
     /// Stores a new backfill and all its runs with their tags in one transaction, with statements
     /// prepared once; stores nothing when the backfill or one of the runs exists.
     public func addBackfill(_ backfill: Backfill, runs: [Run]) async throws {
-        let encoder = Self.makeEncoder()
+        let encoder = StoredJSON.makeEncoder()
         let row = try EncodedBackfill(backfill, encoder: encoder)
         let runRows = try runs.map { try EncodedRun($0, encoder: encoder) }
         try await pool.write { db in
@@ -54,7 +54,7 @@ extension SQLiteStorage {
     ///
     /// - Throws: `StorageError.unknownBackfill` when no backfill has its id.
     public func updateBackfill(_ backfill: Backfill) async throws {
-        let row = try EncodedBackfill(backfill, encoder: Self.makeEncoder())
+        let row = try EncodedBackfill(backfill, encoder: StoredJSON.makeEncoder())
         try await pool.write { db in
             try db.cachedStatement(
                 sql: """
@@ -76,16 +76,13 @@ extension SQLiteStorage {
         guard let status = BackfillStatus(rawValue: statusName) else {
             throw unreadable("backfill \(id) has status '\(statusName)', unknown to this version of Cairn")
         }
-        let body = try decode(BackfillBody.self, from: row[5], "the body of backfill \(id)")
-        return Backfill(
+        let body = try decode(StoredBackfillBody.self, from: row[5], "the body of backfill \(id)")
+        return body.backfill(
             id: id, status: status, createdAt: Date(timeIntervalSince1970: row[2]),
-            endedAt: (row[3] as Double?).map(Date.init(timeIntervalSince1970:)), selection: body.selection,
-            assetKeys: body.assetKeys, partitionSelection: body.partitionSelection,
-            partitionCount: body.partitionCount, runCount: body.runCount, tags: body.tags,
+            endedAt: (row[3] as Double?).map(Date.init(timeIntervalSince1970:)),
             runConfig: try (row[4] as String?).map {
                 try decode(JSONValue.self, from: $0, "the run config of backfill \(id)")
-            },
-            error: body.error, maxConcurrentRuns: body.maxConcurrentRuns, notes: body.notes ?? [])
+            })
     }
 }
 
@@ -98,7 +95,7 @@ private struct EncodedBackfill: Sendable {
     /// config stays distinct from none.
     init(_ backfill: Backfill, encoder: JSONEncoder) throws {
         let runConfig = try backfill.runConfig.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        let body = String(decoding: try encoder.encode(BackfillBody(backfill)), as: UTF8.self)
+        let body = String(decoding: try encoder.encode(StoredBackfillBody(backfill)), as: UTF8.self)
         values = [
             backfill.id.rawValue.databaseValue, backfill.status.rawValue.databaseValue,
             backfill.createdAt.timeIntervalSince1970.databaseValue,
@@ -109,30 +106,4 @@ private struct EncodedBackfill: Sendable {
 
     /// The values as statement arguments.
     var arguments: StatementArguments { StatementArguments(values) }
-}
-
-/// What a backfill stores besides its columns.
-private struct BackfillBody: Codable {
-    var selection: String
-    var assetKeys: [AssetKey]
-    var partitionSelection: String
-    var partitionCount: Int
-    var runCount: Int
-    var tags: [String: String]
-    var error: String?
-    var maxConcurrentRuns: Int?
-    var notes: [String]?
-
-    /// The parts of `backfill` that have no column of their own.
-    init(_ backfill: Backfill) {
-        selection = backfill.selection
-        assetKeys = backfill.assetKeys
-        partitionSelection = backfill.partitionSelection
-        partitionCount = backfill.partitionCount
-        runCount = backfill.runCount
-        tags = backfill.tags
-        error = backfill.error
-        maxConcurrentRuns = backfill.maxConcurrentRuns
-        notes = backfill.notes.isEmpty ? nil : backfill.notes
-    }
 }

@@ -40,7 +40,7 @@ extension SQLiteStorage {
     /// Stores every tick of `ticks` with the runs whose keys are new, in one write transaction.
     @discardableResult
     public func addRunsOnce(_ ticks: [TickRuns]) async throws -> [[Run]] {
-        let encoder = Self.makeEncoder()
+        let encoder = StoredJSON.makeEncoder()
         let rows = try ticks.map { entry in
             try entry.runs.map { (row: try EncodedRun($0.run, encoder: encoder), runKey: $0.runKey) }
         }

@@ -55,7 +55,7 @@ public final class SQLiteStorage: InstanceStorage {
 
     /// Stores a new run.
     public func addRun(_ run: Run) async throws {
-        let row = try EncodedRun(run, encoder: Self.makeEncoder())
+        let row = try EncodedRun(run, encoder: StoredJSON.makeEncoder())
         try await pool.write { db in try self.insert([row], db) }
     }
 
@@ -335,26 +335,6 @@ public final class SQLiteStorage: InstanceStorage {
 
     // MARK: - Writing
 
-    /// A run's JSON columns, encoded before a write so that the write holds its lock briefly.
-    struct EncodedRun: Sendable {
-        /// The run.
-        let run: Run
-        /// Its tags as JSON.
-        let tags: String
-        /// Its asset keys as JSON.
-        let assetKeys: String
-        /// Its run config as JSON, if any.
-        let runConfig: String?
-
-        /// Encodes the JSON columns of `run`.
-        init(_ run: Run, encoder: JSONEncoder) throws {
-            self.run = run
-            tags = String(decoding: try encoder.encode(run.tags), as: UTF8.self)
-            assetKeys = String(decoding: try encoder.encode(run.assetKeys), as: UTF8.self)
-            runConfig = try run.runConfig.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        }
-    }
-
     /// Inserts runs, in order, and their tags, with statements prepared once per connection.
     ///
     /// The tags go in after every run, sorted by run id and key: in the order of the primary key of
@@ -484,37 +464,14 @@ public final class SQLiteStorage: InstanceStorage {
         """
     }
 
-    /// What an event stores besides its columns; absent parts are left out of its JSON.
-    private struct Body: Codable {
-        var metadata: Metadata?
-        var error: ErrorInfo?
-        var dataVersion: String?
-        var provenance: DataProvenance?
-        var checkEvaluation: CheckEvaluation?
-    }
-
-    /// The JSON body of an event, or `nil` when it has none of the parts of a `Body`.
+    /// The JSON body of an event, or `nil` when it has none of the parts of a `StoredEventBody`.
     func body(of event: Event) throws -> String? {
-        let body = Body(
-            metadata: event.metadata.isEmpty ? nil : event.metadata, error: event.error,
-            dataVersion: event.dataVersion, provenance: event.provenance, checkEvaluation: event.checkEvaluation)
-        guard
-            body.metadata != nil || body.error != nil || body.dataVersion != nil || body.provenance != nil
-                || body.checkEvaluation != nil
-        else { return nil }
-        return try json(body)
+        try StoredEventBody.json(of: event)
     }
 
     /// A value as compact JSON text with sorted keys.
     func json(_ value: some Encodable) throws -> String {
-        String(decoding: try Self.makeEncoder().encode(value), as: UTF8.self)
-    }
-
-    /// An encoder of compact JSON text with sorted keys, to reuse for many values.
-    static func makeEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
+        try StoredJSON.text(value)
     }
 
     // MARK: - Reading
@@ -588,7 +545,7 @@ public final class SQLiteStorage: InstanceStorage {
         guard let level = LogLevel(rawValue: levelName) else {
             throw unreadable("event \(id) has level '\(levelName)', unknown to this version of Cairn; upgrade Cairn")
         }
-        let body = try (row[8] as String?).map { try decode(Body.self, from: $0, "the body of event \(id)") }
+        let body = try (row[8] as String?).map { try decode(StoredEventBody.self, from: $0, "the body of event \(id)") }
         let event = Event(
             type,
             runID: RunID(row[1] as String),
@@ -606,13 +563,10 @@ public final class SQLiteStorage: InstanceStorage {
         return EventRecord(id: id, event: event)
     }
 
-    /// The decoder of stored JSON, made once: thousands of records are decoded per read.
-    private static let jsonDecoder = JSONDecoder()
-
     /// Decodes stored JSON text, naming `what` when it cannot.
     func decode<T: Decodable>(_ type: T.Type, from text: String, _ what: String) throws -> T {
         do {
-            return try Self.jsonDecoder.decode(type, from: Data(text.utf8))
+            return try StoredJSON.decoder.decode(type, from: Data(text.utf8))
         } catch {
             throw unreadable("cannot decode \(what): \(error)")
         }

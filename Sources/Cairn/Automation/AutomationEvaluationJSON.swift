@@ -1,12 +1,11 @@
-import Cairn
 import Foundation
 
 /// Writes automation evaluations as the JSON their `Decodable` conformance reads, directly as
 /// text: a tick that requests a long chain stores hundreds of condition trees, which
-/// `JSONEncoder` encodes about ten times slower.
-enum AutomationEvaluationJSON {
+/// `JSONEncoder` encodes about ten times slower. What every storage stores of an evaluation.
+public enum AutomationEvaluationJSON {
     /// The evaluation as JSON text.
-    static func text(of evaluation: AutomationEvaluation) -> String {
+    public static func text(of evaluation: AutomationEvaluation) -> String {
         var text = "{\"assetKey\":"
         text.reserveCapacity(8_192)
         appendString(evaluation.assetKey.description, to: &text)

@@ -1,0 +1,266 @@
+import Foundation
+import PostgresNIO
+
+/// The versioned schema of a Cairn PostgreSQL database, applied when a storage opens it.
+///
+/// Migrations are append-only, as SQLite's: a released one is never edited. They run in one
+/// transaction holding an advisory lock of the schema, so two processes starting at once migrate
+/// once: the second waits, then finds every migration applied. Applied ones are recorded in
+/// `cairn_migrations`; a database with a migration this Cairn does not know is refused.
+enum PostgresMigrations {
+    /// Every migration, oldest first: its identifier and its statements.
+    static let all: [(id: String, statements: [String])] = [
+        (
+            "v1-instance",
+            [
+                // Runs and their tags, as in SQLite; `seq` orders them, `id` names them.
+                """
+                CREATE TABLE runs (
+                    seq BIGSERIAL PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    job_name TEXT NOT NULL,
+                    selection TEXT,
+                    status TEXT NOT NULL,
+                    tags TEXT NOT NULL,
+                    asset_keys TEXT NOT NULL,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    started_at DOUBLE PRECISION,
+                    ended_at DOUBLE PRECISION,
+                    run_config TEXT,
+                    parent_run_id TEXT,
+                    root_run_id TEXT
+                )
+                """,
+                "CREATE INDEX runs_status ON runs (status, seq)",
+                "CREATE INDEX runs_job ON runs (job_name, seq)",
+                "CREATE INDEX runs_root_run ON runs (root_run_id, seq) WHERE root_run_id IS NOT NULL",
+                """
+                CREATE TABLE run_tags (
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (run_id, key)
+                )
+                """,
+                "CREATE INDEX run_tags_key_value ON run_tags (key, value, run_id)",
+                // Events get their ids in commit order: appends hold an advisory lock from
+                // before their insert until they commit, so a reader that has seen id N has seen
+                // every event below N (`PostgresStorage.append`).
+                """
+                CREATE TABLE event_logs (
+                    id BIGSERIAL PRIMARY KEY,
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                    type TEXT NOT NULL,
+                    timestamp DOUBLE PRECISION NOT NULL,
+                    step_key TEXT,
+                    asset_key TEXT,
+                    level TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    body TEXT,
+                    check_name TEXT,
+                    partition_key TEXT
+                )
+                """,
+                "CREATE INDEX event_logs_run ON event_logs (run_id, id)",
+                "CREATE INDEX event_logs_asset ON event_logs (asset_key, type, id) WHERE asset_key IS NOT NULL",
+                "CREATE INDEX event_logs_type ON event_logs (type, id)",
+                "CREATE INDEX event_logs_check ON event_logs (asset_key, check_name, id) WHERE check_name IS NOT NULL",
+                """
+                CREATE TABLE asset_latest_materialization (
+                    asset_key TEXT PRIMARY KEY,
+                    event_id BIGINT NOT NULL REFERENCES event_logs (id) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL,
+                    timestamp DOUBLE PRECISION NOT NULL
+                )
+                """,
+                "CREATE INDEX asset_latest_materialization_event ON asset_latest_materialization (event_id)",
+                """
+                CREATE TABLE asset_latest_observation (
+                    asset_key TEXT PRIMARY KEY,
+                    event_id BIGINT NOT NULL REFERENCES event_logs (id) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL,
+                    timestamp DOUBLE PRECISION NOT NULL
+                )
+                """,
+                "CREATE INDEX asset_latest_observation_event ON asset_latest_observation (event_id)",
+                """
+                CREATE TABLE asset_check_latest (
+                    asset_key TEXT NOT NULL,
+                    check_name TEXT NOT NULL,
+                    event_id BIGINT NOT NULL REFERENCES event_logs (id) ON DELETE CASCADE,
+                    PRIMARY KEY (asset_key, check_name)
+                )
+                """,
+                "CREATE INDEX asset_check_latest_event ON asset_check_latest (event_id)",
+                """
+                CREATE TABLE asset_partition_latest_materialization (
+                    asset_key TEXT NOT NULL,
+                    partition_key TEXT NOT NULL,
+                    event_id BIGINT NOT NULL REFERENCES event_logs (id) ON DELETE CASCADE,
+                    PRIMARY KEY (asset_key, partition_key)
+                )
+                """,
+                """
+                CREATE INDEX asset_partition_latest_materialization_event
+                    ON asset_partition_latest_materialization (event_id)
+                """,
+                """
+                CREATE TABLE asset_partition_status (
+                    asset_key TEXT PRIMARY KEY,
+                    cursor BIGINT NOT NULL,
+                    data BYTEA NOT NULL
+                )
+                """,
+                // Dynamic partitions are flagged, never deleted, so a key added again keeps its ordinal.
+                """
+                CREATE TABLE dynamic_partitions (
+                    name TEXT NOT NULL,
+                    ordinal INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    deleted BOOLEAN NOT NULL DEFAULT false,
+                    PRIMARY KEY (name, ordinal),
+                    UNIQUE (name, key)
+                )
+                """,
+                """
+                CREATE TABLE backfills (
+                    seq BIGSERIAL PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    ended_at DOUBLE PRECISION,
+                    run_config TEXT,
+                    body TEXT NOT NULL
+                )
+                """,
+                // A tick is kept once per schedule and scheduled time; a run key creates at most
+                // one run per origin, whichever daemon asks first (the primary key decides).
+                """
+                CREATE TABLE schedule_states (
+                    name TEXT COLLATE "C" PRIMARY KEY,
+                    status TEXT NOT NULL,
+                    last_tick DOUBLE PRECISION,
+                    cursor TEXT
+                )
+                """,
+                """
+                CREATE TABLE schedule_ticks (
+                    schedule_name TEXT NOT NULL,
+                    scheduled_time DOUBLE PRECISION NOT NULL,
+                    status TEXT NOT NULL,
+                    run_ids TEXT NOT NULL,
+                    message TEXT,
+                    timestamp DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (schedule_name, scheduled_time)
+                )
+                """,
+                """
+                CREATE TABLE run_keys (
+                    origin TEXT NOT NULL,
+                    run_key TEXT NOT NULL,
+                    run_id TEXT NOT NULL,
+                    PRIMARY KEY (origin, run_key)
+                )
+                """,
+                """
+                CREATE TABLE automation_cursor (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    evaluation_id BIGINT NOT NULL,
+                    last_event_id BIGINT,
+                    evaluated_at DOUBLE PRECISION
+                )
+                """,
+                "CREATE TABLE automation_asset_states (asset_key TEXT PRIMARY KEY, state TEXT NOT NULL)",
+                """
+                CREATE TABLE automation_evaluations (
+                    asset_key TEXT NOT NULL,
+                    evaluation_id BIGINT NOT NULL,
+                    timestamp DOUBLE PRECISION NOT NULL,
+                    evaluation TEXT NOT NULL,
+                    PRIMARY KEY (asset_key, evaluation_id)
+                )
+                """,
+                "CREATE TABLE concurrency_pools (name TEXT PRIMARY KEY, slot_limit INTEGER NOT NULL)",
+                """
+                CREATE TABLE concurrency_default_limit (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    slot_limit INTEGER NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE concurrency_claims (
+                    pool TEXT NOT NULL,
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                    step_key TEXT NOT NULL,
+                    claimed_at DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (pool, run_id, step_key)
+                )
+                """,
+                "CREATE INDEX concurrency_claims_run ON concurrency_claims (run_id)",
+                """
+                CREATE TABLE run_heartbeats (
+                    run_id TEXT PRIMARY KEY,
+                    worker_pid INTEGER NOT NULL,
+                    worker_host TEXT NOT NULL,
+                    timestamp DOUBLE PRECISION NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE daemon_heartbeats (
+                    daemon_id TEXT NOT NULL,
+                    service TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    pid INTEGER NOT NULL,
+                    timestamp DOUBLE PRECISION NOT NULL,
+                    error TEXT,
+                    PRIMARY KEY (daemon_id, service)
+                )
+                """,
+            ]
+        )
+    ]
+
+    /// Creates the schema if the location names one, then applies the migrations the database
+    /// lacks, on `connection`, in one transaction under the schema's advisory lock.
+    ///
+    /// - Throws: `PostgresStorageError.newerDatabase` when a newer Cairn migrated the database.
+    static func apply(on connection: PostgresConnection, location: PostgresLocation, logger: Logger) async throws {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            if let schema = location.schema {
+                // Two processes creating the schema at once: the lock makes the second wait for the first.
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema)))", logger: logger)
+                try await connection.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)", logger: logger)
+            }
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext('cairn-migrations:' || current_schema()))", logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS cairn_migrations (
+                    id TEXT PRIMARY KEY,
+                    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """, logger: logger)
+            var applied: Set<String> = []
+            for try await id in try await connection.query("SELECT id FROM cairn_migrations", logger: logger)
+                .decode(String.self)
+            {
+                applied.insert(id)
+            }
+            if let unknown = applied.subtracting(all.map(\.id)).sorted().first {
+                throw PostgresStorageError.newerDatabase(location.description, migration: unknown)
+            }
+            for migration in all where !applied.contains(migration.id) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO cairn_migrations (id) VALUES (\(migration.id))", logger: logger)
+            }
+            try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+}
