@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "CairnCLI",
             dependencies: [
-                "Cairn", "CairnSQLite", "CairnPipes", "CairnDaemon", "CairnWeb", "CairnYAML",
+                "Cairn", "CairnSQLite", "CairnPostgres", "CairnPipes", "CairnDaemon", "CairnWeb", "CairnYAML",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

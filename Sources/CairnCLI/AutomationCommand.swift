@@ -52,7 +52,7 @@ struct EvaluateAutomationCommand: AsyncParsableCommand {
             print("No asset has an automation condition.")
             return
         }
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let result = try await evaluator.evaluate(
             cursor: try await storage.automationCursor(), storage: storage, now: Date())
         if !dryRun {
@@ -91,7 +91,7 @@ struct ListAutomationCommand: AsyncParsableCommand {
             print("No asset has an automation condition.")
             return
         }
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let latest = try await storage.latestAutomationEvaluations(of: nodes.map(\.key))
         // Evaluations are stored when their outcome changes; the cursor knows when each asset was last evaluated.
         let states = try await storage.automationCursor().assets
@@ -138,7 +138,7 @@ struct ExplainAutomationCommand: AsyncParsableCommand {
 
     func run() async throws {
         let node = try AutomationCommand.conditionedAsset(asset, in: try validatedGraph())
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let evaluations = try await storage.automationEvaluations(of: node.key, before: nil, limit: history)
         guard !evaluations.isEmpty else {
             print(

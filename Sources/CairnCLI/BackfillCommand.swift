@@ -32,7 +32,7 @@ struct BackfillDriveOptions: ParsableArguments {
 
     /// Drives the backfill until its runs end, printing a line per run, and exits non-zero when one failed.
     func drive(_ id: BackfillID, options: HomeOptions) async throws {
-        let operations = try options.operations()
+        let operations = try await options.operations()
         let backfill = try await catchingCairnErrors {
             try await operations.driveBackfill(
                 id, maxConcurrentRuns: maxConcurrentRuns, maxConcurrency: concurrency.maxConcurrency,
@@ -114,7 +114,7 @@ struct LaunchBackfillCommand: AsyncParsableCommand {
         _ = try selectedNodes(select, in: graph)
         let tags = try await catchingCairnErrors { try Run.tags(parsing: tag) }
         let runConfig = try loadRunConfig(config) ?? .empty
-        let operations = try options.operations()
+        let operations = try await options.operations()
         let backfill = try await catchingCairnErrors {
             try await operations.launchBackfill(
                 select, partitions: PartitionSelection(parsing: partitions), tags: tags, runConfig: runConfig,
@@ -140,7 +140,7 @@ struct ListBackfillsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let backfills = try await storage.backfills(limit: limit, after: nil)
         guard !backfills.isEmpty else {
             print("No backfills yet. Start one with 'backfill launch --select <assets> --partitions <partitions>'.")
@@ -176,7 +176,7 @@ struct ShowBackfillCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         guard let backfill = try await storage.backfill(BackfillID(id)) else {
             throw fail(StorageError.unknownBackfill(BackfillID(id)).description)
         }
@@ -222,7 +222,7 @@ struct CancelBackfillCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let operations = try options.operations()
+        let operations = try await options.operations()
         let backfill = try await catchingCairnErrors { try await operations.cancelBackfill(BackfillID(id)) }
         print("Backfill \(backfill.id) \(backfill.status.rawValue).")
     }
@@ -271,7 +271,7 @@ struct RetryBackfillCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let operations = try options.operations()
+        let operations = try await options.operations()
         let backfill = try await catchingCairnErrors { try await operations.retryBackfill(BackfillID(id)) }
         BackfillProgress.queued(backfill)
         guard !noDrive else { return }

@@ -18,8 +18,9 @@ struct BackupCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openSQLiteStorage(
+            for: "backup", instead: "use pg_dump, which takes a consistent copy while Cairn runs")
         try await catchingCairnErrors { try storage.backup(to: path) }
-        print("Backed up \(options.cairnHome.databasePath) to \(path).")
+        print("Backed up \(storage.path) to \(path).")
     }
 }

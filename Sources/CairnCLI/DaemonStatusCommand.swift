@@ -28,7 +28,7 @@ struct DaemonStatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let heartbeats = try await storage.daemonHeartbeats()
         guard !heartbeats.isEmpty else {
             print("No daemon is running: no daemon heartbeat in \(options.cairnHome.path). Start one with 'daemon'.")

@@ -36,14 +36,14 @@ struct DevCommand: AsyncParsableCommand {
     /// What will run by itself, one line per schedule, sensor and automated asset.
     private func overview() async throws -> [String] {
         let definitions = CodeLocation.definitions
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let home = options.cairnHome
         let now = try daemon.clock()()
         let materializable = definitions.assets.filter { !$0.isSource }.flatMap(\.keys).count
         var lines = [
             "\(CairnCommand.configuration.commandName ?? "cairn") — \(materializable) assets, "
                 + "\(definitions.schedules.count) schedule(s), \(definitions.sensors.count) sensor(s)",
-            "  home        \(home.path) (runs and events in \(home.databasePath))",
+            "  home        \(home.path) (runs and events in \(try options.storageChoice()))",
             "  runs        "
                 + (daemon.inProcess ? "in this process" : "as child processes")
                 + ", at most \(daemon.maxConcurrentRuns) at once",

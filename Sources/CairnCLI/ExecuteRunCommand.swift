@@ -32,7 +32,7 @@ struct ExecuteRunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let id = try await resolveRunID(runID, in: storage)
         guard let run = try await storage.run(id) else { throw fail("no run with id '\(runID)'") }
         let worker = RunWorker.current

@@ -9,7 +9,7 @@ func launchRun(
     options: HomeOptions,
     _ launch: (InstanceOperations, @escaping @Sendable (EventRecord) -> Void) async throws -> RunResult
 ) async throws {
-    let storage = try options.openStorage()
+    let storage = try await options.openStorage()
     let progress = ProgressPrinter()
     let interrupts = InterruptHandler(storage: storage)
     defer { interrupts.uninstall() }

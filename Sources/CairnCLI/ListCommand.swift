@@ -15,7 +15,7 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         let graph = try validatedGraph()
         let indices = try selectedNodes(select, in: graph).sorted()
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let keys = indices.map { graph.nodes[$0].key }
         let latest = try await storage.latestMaterializations(of: keys)
         let evaluations = try await storage.latestCheckEvaluations(of: keys)

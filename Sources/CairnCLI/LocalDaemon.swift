@@ -22,7 +22,7 @@ struct LocalDaemon {
     /// - Parameter banner: what to print once the services are about to start, given the daemon's id.
     func run(banner: (DaemonID) -> String) async throws {
         let definitions = CodeLocation.definitions
-        let storage = try home.openStorage()
+        let storage = try await home.openStorage()
         let logger = Logger(label: "cairn.daemon")
         let cairnHome = home.cairnHome
         let interval = Duration.milliseconds(options.intervalMs)

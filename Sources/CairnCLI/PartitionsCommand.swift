@@ -45,7 +45,7 @@ struct PartitionStatusCommand: AsyncParsableCommand {
             print("No partitioned assets match '\(select)'.")
             return
         }
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let width = indices.map { graph.nodes[$0].key.description.count }.max() ?? 0
         for index in indices {
             let key = graph.nodes[index].key
@@ -107,7 +107,7 @@ struct AddPartitionsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let operations = try options.operations()
+        let operations = try await options.operations()
         let added = try await catchingCairnErrors { try await operations.addDynamicPartitions(keys, to: name) }
         let given = Set(keys.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }).count
         print("Added \(added) key\(added == 1 ? "" : "s") to '\(name)' (\(given - added) already there).")
@@ -128,7 +128,7 @@ struct RemovePartitionsCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let operations = try options.operations()
+        let operations = try await options.operations()
         let removed = try await catchingCairnErrors { try await operations.deleteDynamicPartitions(keys, from: name) }
         print("Removed \(removed) key\(removed == 1 ? "" : "s") from '\(name)'.")
     }
@@ -145,7 +145,7 @@ struct ListPartitionsCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let keys = try await storage.dynamicPartitions(name).keys
         if keys.isEmpty { print("'\(name)' holds no keys. Add some with 'partitions add \(name) <keys>'.") }
         for key in keys { print(key.rawValue) }

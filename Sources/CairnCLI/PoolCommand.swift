@@ -59,7 +59,7 @@ struct SetPoolCommand: AsyncParsableCommand {
 
     func run() async throws {
         let limit = try PoolCommand.limit(limit[0], of: "pool '\(name)'")
-        let operations = try options.operations()
+        let operations = try await options.operations()
         try await catchingCairnErrors { try await operations.setPoolLimit(limit, for: name) }
         print("Set the limit of pool '\(name)' to \(limit).")
         let used = PoolCommand.poolsInUse
@@ -79,7 +79,7 @@ struct ListPoolsCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let defaultLimit = try await storage.defaultPoolLimit()
         var pools = Dictionary(uniqueKeysWithValues: try await storage.concurrencyPools().map { ($0.name, $0) })
         for name in PoolCommand.poolsInUse where pools[name] == nil {
@@ -110,7 +110,7 @@ struct DeletePoolCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let operations = options.operations(on: storage)
         try await catchingCairnErrors { try await operations.deletePoolLimit(name) }
         let fallback = try await storage.defaultPoolLimit().map { "the default limit \($0)" } ?? "no limit"
@@ -138,7 +138,7 @@ struct DefaultPoolLimitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let operations = options.operations(on: storage)
         if unset {
             try await operations.setDefaultPoolLimit(nil)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cairn
+import CairnSQLite
 import Foundation
 
 /// `prune`: applies a retention policy to the home's history now.
@@ -34,7 +35,7 @@ struct PruneCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let policy = try retention.policy() else { return }
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let pruner = HistoryPruner(storage: storage, policy: policy)
         if dryRun {
             print("Would delete \(try await pruner.plan()).")
@@ -43,10 +44,15 @@ struct PruneCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let report = try await pruner.prune()
         print("Deleted \(report) in \(Formatting.duration(ContinuousClock.now - started)).")
+        guard let sqlite = storage as? SQLiteStorage else {
+            // PostgreSQL's autovacuum makes the space reusable; VACUUM FULL gives it back.
+            if vacuum { print("--vacuum is for SQLite; on PostgreSQL, run VACUUM FULL in a quiet hour.") }
+            return
+        }
         if vacuum {
-            try await storage.vacuum()
-            print("Rewrote \(options.cairnHome.databasePath) without its free space.")
-        } else if try await !storage.reclaimsSpaceIncrementally() {
+            try await sqlite.vacuum()
+            print("Rewrote \(sqlite.path) without its free space.")
+        } else if try await !sqlite.reclaimsSpaceIncrementally() {
             print("This home's file keeps the freed space for new data; 'prune --vacuum' gives it back once.")
         }
     }

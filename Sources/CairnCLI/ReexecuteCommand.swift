@@ -32,7 +32,7 @@ struct ReexecuteCommand: AsyncParsableCommand {
     func run() async throws {
         let graph = try validatedGraph()
         if let select { _ = try selectedNodes(select, in: graph) }
-        let parent = try await resolveRunID(id, in: try options.openStorage())
+        let parent = try await resolveRunID(id, in: try await options.openStorage())
         let runConfig = try loadRunConfig(config)
         try await launchRun(options: options) { operations, observer in
             try await operations.reexecute(

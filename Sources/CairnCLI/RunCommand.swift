@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let runID = try await resolveRunID(id, in: storage)
         guard let run = try await storage.run(runID) else { throw fail("run \(runID) disappeared") }
         print("Run \(run.id)  \(run.status.rawValue)")

@@ -33,7 +33,7 @@ struct RunsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         var cursor: RunID?
         if let after { cursor = try await resolveRunID(after, in: storage) }
         let filter = RunFilter(statuses: status.map { [$0] } ?? [])

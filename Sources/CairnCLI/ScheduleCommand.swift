@@ -29,7 +29,7 @@ struct ListSchedulesCommand: AsyncParsableCommand {
             print("The code location defines no schedules.")
             return
         }
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let now = Date()
         var table = TextTable(header: ["SCHEDULE", "CRON", "TIME ZONE", "STATUS", "NEXT TICK", "LAST TICK"])
         for schedule in schedules {
@@ -50,7 +50,7 @@ struct ListSchedulesCommand: AsyncParsableCommand {
 extension ScheduleCommand {
     /// Starts or stops a schedule; a started schedule's next tick is the first after now.
     static func set(_ name: String, running: Bool, options: HomeOptions) async throws {
-        let operations = try options.operations()
+        let operations = try await options.operations()
         let changed = try await catchingCairnErrors { try await operations.setSchedule(name, running: running) }
         SchedulesAndSensors.report(changed: changed, running: running, noun: "schedule", name: name)
     }

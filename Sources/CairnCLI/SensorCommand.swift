@@ -19,7 +19,7 @@ struct SensorCommand: AsyncParsableCommand {
 
     /// Starts or stops a sensor, keeping its cursor.
     static func set(_ name: String, running: Bool, options: HomeOptions) async throws {
-        let operations = try options.operations()
+        let operations = try await options.operations()
         let changed = try await catchingCairnErrors { try await operations.setSensor(name, running: running) }
         SchedulesAndSensors.report(changed: changed, running: running, noun: "sensor", name: name)
     }
@@ -37,7 +37,7 @@ struct ListSensorsCommand: AsyncParsableCommand {
             print("The code location defines no sensors.")
             return
         }
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         var table = TextTable(header: ["SENSOR", "TARGET", "INTERVAL", "STATUS", "CURSOR", "LAST TICK"])
         for sensor in sensors {
             let state = try await storage.scheduleState(sensor.storageName)
@@ -125,7 +125,7 @@ struct PreviewSensorCommand: AsyncParsableCommand {
     func run() async throws {
         let sensor = try await catchingCairnErrors { try CodeLocation.definitions.sensor(named: name) }
         let graph = try validatedGraph()
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let cursor = try await storage.scheduleState(sensor.storageName)?.cursor
         let context = SensorContext(
             sensorName: sensor.name, cursor: cursor, evaluationTime: Date(), storage: storage, isPreview: true)

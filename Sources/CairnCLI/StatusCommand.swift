@@ -21,7 +21,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let graph = try validatedGraph()
         let indices = try selectedNodes(select, in: graph).sorted()
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let needed = graph.upstream(of: indices).map { graph.nodes[$0].key }
         async let latestMaterializations = storage.latestMaterializations(of: needed)
         async let latestObservations = storage.latestObservations(of: needed)

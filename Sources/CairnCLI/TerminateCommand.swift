@@ -29,7 +29,7 @@ struct TerminateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let operations = options.operations(on: storage)
         let id = try await resolveRunID(runID, in: storage)
         let termination = try await catchingCairnErrors { try await operations.terminate(id) }

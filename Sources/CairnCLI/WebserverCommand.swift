@@ -23,7 +23,7 @@ struct WebserverCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = try validatedGraph()
-        let storage = try options.openStorage()
+        let storage = try await options.openStorage()
         let logger = WebServer.quietLogger
         let server = try WebServer(
             definitions: CodeLocation.definitions, storage: storage, configuration: try web.configuration(),

@@ -217,7 +217,21 @@ enum PostgresMigrations {
                 )
                 """,
             ]
-        )
+        ),
+        (
+            "v2-leases",
+            [
+                // One row per lease ever taken: who holds it, until when, and its fencing token.
+                """
+                CREATE TABLE leases (
+                    name TEXT COLLATE "C" PRIMARY KEY,
+                    holder TEXT NOT NULL,
+                    token BIGINT NOT NULL,
+                    expires_at DOUBLE PRECISION NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 
     /// Creates the schema if the location names one, then applies the migrations the database

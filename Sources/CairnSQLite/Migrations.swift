@@ -251,6 +251,18 @@ enum Migrations {
                     CREATE INDEX runs_job ON runs (job_name, seq);
                     """)
         }
+        migrator.registerMigration("v9-leases") { db in
+            // One row per lease ever taken: who holds it, until when, and its fencing token.
+            try db.execute(
+                sql: """
+                    CREATE TABLE leases (
+                        name TEXT PRIMARY KEY,
+                        holder TEXT NOT NULL,
+                        token INTEGER NOT NULL,
+                        expires_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 

@@ -153,6 +153,10 @@ public enum StorageConformance {
         Check("deleting runs takes their events in batches, and keeps ids and latest records") {
             try await deletedRunsTakeTheirEvents($0)
         },
+        Check("a lease is held by one holder until it expires or is released; its token grows per holder") {
+            try await leases($0)
+        },
+        Check("of 20 holders asking for one lease at once, exactly one gets it") { try await concurrentLeases($0) },
         Check("old schedule and sensor ticks go in batches, each one's latest stays") {
             try await oldTicksGoButTheLatest($0)
         },

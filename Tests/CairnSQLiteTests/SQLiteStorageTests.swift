@@ -82,7 +82,7 @@ import Testing
             #expect(
                 applied == [
                     "v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills", "v4-schedules",
-                    "v5-automation", "v6-concurrency-pools", "v7-heartbeats", "v8-retention",
+                    "v5-automation", "v6-concurrency-pools", "v7-heartbeats", "v8-retention", "v9-leases",
                 ])
         }
     }
@@ -130,7 +130,7 @@ import Testing
             #expect(
                 applied == [
                     "v1-runs-events", "v2-checks-observations-lineage", "v3-partitions-backfills", "v4-schedules",
-                    "v5-automation", "v6-concurrency-pools", "v7-heartbeats", "v8-retention",
+                    "v5-automation", "v6-concurrency-pools", "v7-heartbeats", "v8-retention", "v9-leases",
                 ])
 
             let run = try #require(try await storage.run("run-old"))

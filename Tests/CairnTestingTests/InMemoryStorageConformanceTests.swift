@@ -200,4 +200,14 @@ private final class OldestFirstStorage: InstanceStorage {
     }
 
     func reclaimFreeSpace(maxPages: Int) async throws -> Int { try await storage.reclaimFreeSpace(maxPages: maxPages) }
+
+    func acquireLease(_ name: String, holder: String, now: Date, duration: Duration) async throws -> Lease? {
+        try await storage.acquireLease(name, holder: holder, now: now, duration: duration)
+    }
+
+    func releaseLease(_ name: String, holder: String) async throws {
+        try await storage.releaseLease(name, holder: holder)
+    }
+
+    func leases() async throws -> [Lease] { try await storage.leases() }
 }

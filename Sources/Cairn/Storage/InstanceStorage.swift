@@ -4,4 +4,4 @@
 /// its own `Storage` typealias (`Executor.Storage`, `RunExecution.Storage`, `SensorContext.Storage`).
 public typealias InstanceStorage = RunStorage & EventLogStorage & PartitionStatusStorage & DynamicPartitionsStorage
     & BackfillStorage & ScheduleStorage & HeartbeatStorage & AutomationStorage
-    & ConcurrencyPoolStorage & RetentionStorage
+    & ConcurrencyPoolStorage & RetentionStorage & LeaseStorage

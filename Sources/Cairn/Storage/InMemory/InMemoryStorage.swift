@@ -36,6 +36,8 @@ public final class InMemoryStorage: InstanceStorage {
         var automationEvaluations: [AssetKey: [AutomationEvaluation]] = [:]
         /// Concurrency pools' limits and claims.
         var pools = PoolState()
+        /// Every lease ever taken, by name.
+        var leases: [String: Lease] = [:]
 
         /// Stores a new run.
         mutating func add(_ run: Run) throws {
