@@ -51,6 +51,18 @@ struct DaemonOptions: ParsableArguments {
             valueName: "time"))
     var clockStart: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only these services, comma-separated: \(Self.serviceNames.joined(separator: ", ")) (default: all). "
+                + "Several daemons on several hosts may each run any of them.", valueName: "names"))
+    var services: String?
+
+    @Option(
+        name: .long,
+        help: "Seconds a service's lease lasts unless renewed: how soon another daemon takes over a dead one's work.")
+    var leaseSeconds = 15
+
     @OptionGroup var concurrency: ConcurrencyOptions
 
     @OptionGroup(title: "Retention (daily, from start)") var retention: RetentionOptions
@@ -76,6 +88,12 @@ struct DaemonOptions: ParsableArguments {
             throw ValidationError("--resume-dead-runs must not be negative, got \(resumeDeadRuns)")
         }
         _ = try tagLimits()
+        _ = try chosenServices()
+        guard leaseSeconds >= 1, leaseSeconds * 1000 > intervalMs else {
+            throw ValidationError(
+                "--lease-seconds (\(leaseSeconds)) must be at least 1 and longer than --interval-ms (\(intervalMs) ms), "
+                    + "or a daemon would lose its leases between two rounds")
+        }
         _ = try clock()
         _ = try defaultMaxRuntime()
     }
@@ -90,6 +108,24 @@ struct DaemonOptions: ParsableArguments {
                 "--max-runtime takes a number of seconds above 0, or one with a unit (90s, 30m, 2h, 1d), at most 366 "
                     + "days; got '\(maxRuntime.prefix(40))'")
         }
+    }
+
+    /// The services a daemon can run, by the names of `--services`.
+    static let serviceNames = [
+        "run_queue", "run_monitoring", "backfills", "schedules", "sensors", "automation", "retention",
+    ]
+
+    /// The services `--services` names, all when it is not given.
+    func chosenServices() throws -> Set<String> {
+        guard let services else { return Set(Self.serviceNames) }
+        let names = services.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if let unknown = names.first(where: { !Self.serviceNames.contains($0) }) {
+            throw ValidationError(
+                "--services names '\(unknown.prefix(40))', which is not a service; the services are "
+                    + Self.serviceNames.joined(separator: ", "))
+        }
+        guard !names.isEmpty else { throw ValidationError("--services names no service") }
+        return Set(names)
     }
 
     /// The `--tag-limit` options, parsed.

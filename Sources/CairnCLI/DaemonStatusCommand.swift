@@ -13,7 +13,11 @@ struct DaemonStatusCommand: AsyncParsableCommand {
             sensors) records a heartbeat after each round. A service is healthy when its latest \
             heartbeat is younger than --unhealthy-after seconds; a daemon is healthy when all its \
             services are. A daemon that stopped cleanly removed its heartbeats; one that was killed \
-            shows as unhealthy: at once when it ran on this host, whose processes are checked.
+            shows as unhealthy: at once when it ran on this host, whose processes are checked. \
+            KIND is worker for a process that only launches queued runs ('worker'). ROLE tells which \
+            daemon runs each service now, the one holding its lease (active); the others stand by, \
+            ready to take over. Every daemon and worker shares the run queue; backfills are shared \
+            out one per daemon.
             """)
 
     @Option(name: .long, help: "Seconds without a heartbeat after which a service is unhealthy.")
@@ -43,11 +47,21 @@ struct DaemonStatusCommand: AsyncParsableCommand {
             (byDaemon[$0]?.map(\.timestamp).max() ?? .distantPast)
                 > (byDaemon[$1]?.map(\.timestamp).max() ?? .distantPast)
         }
-        var table = TextTable(header: ["DAEMON", "SERVICE", "PROCESS", "LAST HEARTBEAT", "HEALTH", "LAST ERROR"])
+        let leases = Dictionary(
+            try await storage.leases().filter { $0.expiresAt > now }.map { ($0.name, $0.holder) }
+        ) { first, _ in first }
+        var table = TextTable(header: [
+            "DAEMON", "KIND", "SERVICE", "ROLE", "PROCESS", "LAST HEARTBEAT", "HEALTH", "LAST ERROR",
+        ])
         for daemon in daemons {
-            for heartbeat in (byDaemon[daemon] ?? []).sorted(by: { $0.service < $1.service }) {
+            let services = (byDaemon[daemon] ?? []).sorted(by: { $0.service < $1.service })
+            let kind = services.map(\.service) == ["run_queue"] ? "worker" : "daemon"
+            for heartbeat in services {
+                let role =
+                    ["run_queue", "backfills"].contains(heartbeat.service)
+                    ? "shared" : leases["daemon:" + heartbeat.service] == daemon.rawValue ? "active" : "standby"
                 table.add([
-                    daemon.short, heartbeat.service, "pid \(heartbeat.pid) on \(heartbeat.host)",
+                    daemon.short, kind, heartbeat.service, role, "pid \(heartbeat.pid) on \(heartbeat.host)",
                     "\(Int(max(0, now.timeIntervalSince(heartbeat.timestamp)).rounded())) s ago",
                     isHealthy(heartbeat)
                         ? "healthy" : heartbeat.isProcessGone ? "unhealthy (process gone)" : "unhealthy",

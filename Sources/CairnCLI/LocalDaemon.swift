@@ -1,12 +1,15 @@
 import Cairn
 import CairnDaemon
+import CairnPostgres
 import CairnWeb
 import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Every daemon service over one Cairn home, run in this process until SIGINT or SIGTERM: what
-/// `daemon` and `dev` run.
+/// The daemon services over one Cairn home (all, or those of `--services`), run in this process
+/// until SIGINT or SIGTERM: what `daemon`, `dev` and `worker` run. Each service takes its lease
+/// before each round, so that several daemons sharing a storage, on one host or several, run each
+/// service in one of them at a time (`ServiceLeases`).
 struct LocalDaemon {
     /// How the services run.
     let options: DaemonOptions
@@ -16,6 +19,9 @@ struct LocalDaemon {
     var web: WebConfiguration?
     /// Where to serve `/metrics` alone, if anywhere (the web UI serves it too).
     var metrics: MetricsEndpoint?
+    /// How many runs this process launches at most at once, when it is a worker; `nil`: only the
+    /// queue's limits apply.
+    var capacity: Int?
 
     /// Runs the services until SIGINT or SIGTERM, then waits for the runs executed in-process.
     ///
@@ -29,12 +35,15 @@ struct LocalDaemon {
         let now = try options.clock()
         let concurrency = options.concurrency.maxConcurrency
         let heartbeats = DaemonHeartbeatRecorder(storage: storage)
+        let leases = ServiceLeases(
+            storage: storage, holder: heartbeats.daemonID, duration: .seconds(options.leaseSeconds))
+        let chosen = try options.chosenServices()
         let doorbell = RunQueueDoorbell()
         let monitor = RunMonitorService(
             storage: storage, interval: interval, startingTimeout: .seconds(options.startingTimeout),
             heartbeatTimeout: .seconds(options.heartbeatTimeout), definitions: definitions,
             maxResumeAttempts: options.resumeDeadRuns, maxRuntime: try options.defaultMaxRuntime(),
-            heartbeats: heartbeats, logger: logger)
+            heartbeats: heartbeats, leases: leases, logger: logger)
         let inProcessLauncher =
             options.inProcess
             ? InProcessRunLauncher(
@@ -56,36 +65,54 @@ struct LocalDaemon {
                 ], onWorkerDeath: { await monitor.resumeDeadRun($0) }, logger: logger)
         let policy = RunQueuePolicy(
             maxConcurrentRuns: options.maxConcurrentRuns, tagConcurrencyLimits: try options.tagLimits())
-        var services: [any Service] = [
-            RunCoordinatorService(
-                storage: storage, launcher: launcher, policy: policy, interval: interval, heartbeats: heartbeats,
-                doorbell: doorbell, logger: logger),
-            monitor,
-            BackfillService(
-                driver: BackfillDriver(
-                    definitions: definitions, storage: storage,
-                    defaultIOManager: JSONFileIOManager(directory: cairnHome.storageDirectory),
-                    maxConcurrentRuns: options.maxConcurrentRuns, maxConcurrency: concurrency,
-                    failsRunsOfDeadWorkers: false),
-                interval: interval, heartbeats: heartbeats, logger: logger),
-            ScheduleService(
-                definitions: definitions, storage: storage, interval: interval, now: now, heartbeats: heartbeats,
-                doorbell: doorbell, logger: logger),
-            SensorService(
-                definitions: definitions, storage: storage, interval: interval, now: now, heartbeats: heartbeats,
-                doorbell: doorbell, logger: logger),
-        ]
-        if definitions.assets.contains(where: { $0.specs.contains { $0.automationCondition != nil } }) {
+        var services: [any Service] = []
+        if chosen.contains("run_queue") {
+            services.append(
+                RunCoordinatorService(
+                    storage: storage, launcher: launcher, policy: policy, interval: interval, heartbeats: heartbeats,
+                    doorbell: doorbell, leases: leases, capacity: capacity, logger: logger))
+            if let postgres = storage as? PostgresStorage {
+                services.append(RunQueueListener(storage: postgres, doorbell: doorbell, logger: logger))
+            }
+        }
+        if chosen.contains("run_monitoring") { services.append(monitor) }
+        if chosen.contains("backfills") {
+            // Backfills queue their ready runs for the run queue of any daemon or worker.
+            services.append(
+                BackfillService(
+                    driver: BackfillDriver(
+                        definitions: definitions, storage: storage,
+                        defaultIOManager: JSONFileIOManager(directory: cairnHome.storageDirectory),
+                        maxConcurrentRuns: options.maxConcurrentRuns, maxConcurrency: concurrency,
+                        failsRunsOfDeadWorkers: false, releasesToRunQueue: true, pollInterval: interval,
+                        observer: { if $0.event.type == .runEnqueued { doorbell.ring() } }),
+                    interval: interval, heartbeats: heartbeats, leases: leases, logger: logger))
+        }
+        if chosen.contains("schedules") {
+            services.append(
+                ScheduleService(
+                    definitions: definitions, storage: storage, interval: interval, now: now, heartbeats: heartbeats,
+                    leases: leases, doorbell: doorbell, logger: logger))
+        }
+        if chosen.contains("sensors") {
+            services.append(
+                SensorService(
+                    definitions: definitions, storage: storage, interval: interval, now: now, heartbeats: heartbeats,
+                    leases: leases, doorbell: doorbell, logger: logger))
+        }
+        if chosen.contains("automation"),
+            definitions.assets.contains(where: { $0.specs.contains { $0.automationCondition != nil } })
+        {
             services.append(
                 try AutomationService(
                     definitions: definitions, storage: storage, interval: interval, now: now, heartbeats: heartbeats,
-                    doorbell: doorbell, logger: logger))
+                    leases: leases, doorbell: doorbell, logger: logger))
         }
-        if let policy = try options.retention.policy() {
+        if chosen.contains("retention"), let policy = try options.retention.policy() {
             services.append(
                 RetentionService(
                     pruner: HistoryPruner(storage: storage, policy: policy), interval: interval,
-                    heartbeats: heartbeats, logger: logger))
+                    heartbeats: heartbeats, leases: leases, logger: logger))
         }
         if let metrics {
             services.append(

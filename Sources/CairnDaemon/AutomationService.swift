@@ -33,6 +33,8 @@ public struct AutomationService: Service, CustomStringConvertible {
     public let now: @Sendable () -> Date
     /// Where the service records its heartbeat after each tick; `nil` records none.
     public let heartbeats: DaemonHeartbeatRecorder?
+    /// The leases that keep the service's rounds to one daemon at a time, when several share the storage.
+    public let leases: ServiceLeases?
     /// What the service rings when it has queued runs, to wake the run queue at once; `nil` rings nothing.
     public let doorbell: RunQueueDoorbell?
     /// The cursor of the last tick this service stored, so the next one need not read it.
@@ -45,7 +47,7 @@ public struct AutomationService: Service, CustomStringConvertible {
     public init(
         definitions: Definitions, storage: any AutomationEvaluator.Storage, interval: Duration = .seconds(1),
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
-        heartbeats: DaemonHeartbeatRecorder? = nil, doorbell: RunQueueDoorbell? = nil,
+        heartbeats: DaemonHeartbeatRecorder? = nil, leases: ServiceLeases? = nil, doorbell: RunQueueDoorbell? = nil,
         logger: Logger = Logger(label: "cairn.daemon.automation")
     ) throws(DefinitionsError) {
         evaluator = try AutomationEvaluator(definitions: definitions)
@@ -54,6 +56,7 @@ public struct AutomationService: Service, CustomStringConvertible {
         self.clock = clock
         self.now = now
         self.heartbeats = heartbeats
+        self.leases = leases
         self.doorbell = doorbell
         self.logger = logger
     }
@@ -62,7 +65,7 @@ public struct AutomationService: Service, CustomStringConvertible {
     /// after each; an error of one tick is logged and the next happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            service: description, every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            service: description, every: interval, clock: clock, heartbeats: heartbeats, leases: leases, logger: logger,
             failure: "The automation conditions could not be evaluated"
         ) {
             _ = try await self.evaluateTick()

@@ -8,18 +8,30 @@ import ServiceLifecycle
 /// an error is also logged as `failure: error`, and the next round happens as usual; only the
 /// shutdown ends a wait early, or a ring of `doorbell`. Each round's duration, and how much later
 /// than its wait of `interval` asked it began, are recorded as metrics of the service.
+///
+/// With `leases`, a round happens only in the daemon holding the service's lease, taken or
+/// renewed before it; the others stand by, and the lease is released at shutdown so that another
+/// daemon takes over at once.
 func repeatUntilShutdown(
     service: String, every interval: Duration, clock: any Clock<Duration>, heartbeats: DaemonHeartbeatRecorder?,
-    doorbell: RunQueueDoorbell? = nil, logger: Logger, failure: String,
+    doorbell: RunQueueDoorbell? = nil, leases: ServiceLeases? = nil, logger: Logger, failure: String,
     _ work: @escaping @Sendable () async throws -> Void
 ) async {
+    let leaseName = ServiceLeases.name(of: service)
     await cancelWhenGracefulShutdown {
         var metrics = RoundMetrics(service: service, interval: interval)
+        var held = false
         while !Task.isCancelled {
             var roundError: (any Error)?
             let start = metrics.begin()
             do {
-                try await work()
+                if let leases {
+                    let lease = try await leases.acquire(leaseName)
+                    if let lease, !held { logger.info("This daemon now runs \(service) (lease token \(lease.token)).") }
+                    if lease == nil, held { logger.warning("Another daemon took over \(service).") }
+                    held = lease != nil
+                }
+                if leases == nil || held { try await work() }
                 metrics.end(start)
             } catch {
                 if Task.isCancelled { return }
@@ -31,9 +43,11 @@ func repeatUntilShutdown(
             if let doorbell {
                 await doorbell.wait(atMost: interval, clock: clock)
             } else {
-                do { try await clock.sleep(for: interval) } catch { return }
+                do { try await clock.sleep(for: interval) } catch { break }
             }
         }
+        // Released in a task of its own: this one is cancelled by the shutdown.
+        if held, let leases { await Task.detached { await leases.release(leaseName, logger: logger) }.value }
     }
 }
 

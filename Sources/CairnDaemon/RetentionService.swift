@@ -22,6 +22,8 @@ public actor RetentionService: Service, CustomStringConvertible {
     public let clock: any Clock<Duration>
     /// Where the service records its heartbeat after each look, if anywhere.
     public let heartbeats: DaemonHeartbeatRecorder?
+    /// The leases that keep the service's rounds to one daemon at a time, when several share the storage.
+    public let leases: ServiceLeases?
     private let now: @Sendable () -> Date
     private let logger: Logger
     /// When the next prune is due; `nil` until the first.
@@ -31,7 +33,8 @@ public actor RetentionService: Service, CustomStringConvertible {
     public init(
         pruner: HistoryPruner, period: Duration = .seconds(86_400), interval: Duration = .seconds(1),
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
-        heartbeats: DaemonHeartbeatRecorder? = nil, logger: Logger = Logger(label: "cairn.daemon")
+        heartbeats: DaemonHeartbeatRecorder? = nil, leases: ServiceLeases? = nil,
+        logger: Logger = Logger(label: "cairn.daemon")
     ) {
         self.pruner = pruner
         self.period = period
@@ -39,13 +42,14 @@ public actor RetentionService: Service, CustomStringConvertible {
         self.clock = clock
         self.now = now
         self.heartbeats = heartbeats
+        self.leases = leases
         self.logger = logger
     }
 
     /// Prunes when due, every interval, until the service group shuts down.
     public func run() async throws {
         await repeatUntilShutdown(
-            service: description, every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            service: description, every: interval, clock: clock, heartbeats: heartbeats, leases: leases, logger: logger,
             failure: "History could not be pruned"
         ) {
             try await self.pruneIfDue()

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// The run queue: every interval, launches the queued runs that the policy lets start (except
-/// backfill runs, which `BackfillService` launches in the order of their partitions).
+/// The run queue: every interval, launches the queued runs that the policy lets start, those a
+/// backfill released (queued once the partitions they depend on were done) among them.
 ///
 /// Each run is claimed with an atomic QUEUED → STARTING transition before it is launched, so that
 /// several coordinators on one storage never launch a run twice. A run whose launch fails is
@@ -31,8 +31,14 @@ public struct RunCoordinatorService: Service, CustomStringConvertible {
     public let clock: any Clock<Duration>
     /// Where the service records its heartbeat after each round, if anywhere.
     public let heartbeats: DaemonHeartbeatRecorder?
-    /// What wakes the queue before its interval has passed: the services of this daemon that queue runs ring it.
+    /// What wakes the queue before its interval has passed: the services of this daemon that queue
+    /// runs ring it, and so do runs queued on other hosts where the storage tells (PostgreSQL).
     public let doorbell: RunQueueDoorbell?
+    /// The lease that lets one daemon or worker at a time claim runs, when several share the storage.
+    public let leases: ServiceLeases?
+    /// How many runs this process's launcher may have in flight at once (a worker's capacity);
+    /// `nil`: only the policy's limits apply.
+    public let capacity: Int?
     private let logger: Logger
 
     /// The statuses of runs in progress, which count against the limits.
@@ -42,9 +48,11 @@ public struct RunCoordinatorService: Service, CustomStringConvertible {
     public init(
         storage: any RunStorage & EventLogStorage, launcher: any RunLauncher, policy: RunQueuePolicy = RunQueuePolicy(),
         interval: Duration = .seconds(1), clock: any Clock<Duration> = ContinuousClock(),
-        heartbeats: DaemonHeartbeatRecorder? = nil, doorbell: RunQueueDoorbell? = nil,
-        logger: Logger = Logger(label: "cairn.daemon")
+        heartbeats: DaemonHeartbeatRecorder? = nil, doorbell: RunQueueDoorbell? = nil, leases: ServiceLeases? = nil,
+        capacity: Int? = nil, logger: Logger = Logger(label: "cairn.daemon")
     ) {
+        self.leases = leases
+        self.capacity = capacity
         self.heartbeats = heartbeats
         self.doorbell = doorbell
         self.storage = storage
@@ -67,28 +75,31 @@ public struct RunCoordinatorService: Service, CustomStringConvertible {
         }
     }
 
-    /// Launches the queued runs that the policy lets start now.
+    /// Launches the queued runs that the policy lets start now, within this process's capacity.
+    ///
+    /// With leases, the runs are claimed holding the run queue's lease, so that of several daemons
+    /// and workers, one at a time counts the runs in progress against the limits and claims; each
+    /// then launches what it claimed. A process that waited half a second for the lease leaves the
+    /// round to the others.
     ///
     /// - Returns: the runs this call claimed and launched.
     @discardableResult
     public func launchQueuedRuns() async throws -> [Run] {
-        // A backfill's runs wait for the runs of their upstream partitions: its driver launches them.
-        let queued = try await allRuns(with: [.queued]).filter { $0.tags[Backfill.tag] == nil }
-        guard !queued.isEmpty else { return [] }
-        let inProgress = try await allRuns(with: Self.inProgressStatuses)
+        let claimed: [Run]
+        if let leases {
+            claimed =
+                try await leases.exclusively(
+                    ServiceLeases.name(of: description), patience: .milliseconds(500), logger: logger
+                ) { try await claimQueuedRuns() } ?? []
+        } else {
+            claimed = try await claimQueuedRuns()
+        }
         var launched = [Run]()
-        for run in policy.runsToLaunch(queued: queued, inProgress: inProgress) {
-            let worker = RunWorker.current
-            let claim = Event(
-                .runStarting, runID: run.id, message: "Launched by the run queue (\(worker)).",
-                metadata: worker.metadata)
-            guard try await storage.transition(claim, from: [.queued]) != nil else { continue }
-            var claimed = run
-            claimed.status = .starting
+        for run in claimed {
             do {
-                try await launcher.launch(claimed)
+                try await launcher.launch(run)
                 logger.info("Launched run \(run.id)")
-                launched.append(claimed)
+                launched.append(run)
             } catch {
                 let failure = Event(
                     .runFailure, runID: run.id, level: .error, message: "The run could not be launched: \(error)",
@@ -98,6 +109,29 @@ public struct RunCoordinatorService: Service, CustomStringConvertible {
             }
         }
         return launched
+    }
+
+    /// Claims the queued runs that the policy lets start now, up to this process's free capacity:
+    /// QUEUED → STARTING, each atomically.
+    private func claimQueuedRuns() async throws -> [Run] {
+        let free = capacity.map { $0 - launcher.runsInFlight.count } ?? Int.max
+        guard free > 0 else { return [] }
+        let queued = try await allRuns(with: [.queued])
+        guard !queued.isEmpty else { return [] }
+        let inProgress = try await allRuns(with: Self.inProgressStatuses)
+        var claimed = [Run]()
+        for run in policy.runsToLaunch(queued: queued, inProgress: inProgress) {
+            guard claimed.count < free else { break }
+            let worker = RunWorker.current
+            let claim = Event(
+                .runStarting, runID: run.id, message: "Launched by the run queue (\(worker)).",
+                metadata: worker.metadata)
+            guard try await storage.transition(claim, from: [.queued]) != nil else { continue }
+            var started = run
+            started.status = .starting
+            claimed.append(started)
+        }
+        return claimed
     }
 
     /// Every run with one of the statuses, page by page.

@@ -53,6 +53,8 @@ public actor RunMonitorService: Service, CustomStringConvertible {
     public let clock: any Clock<Duration>
     /// Where the service records its heartbeat after each check, if anywhere.
     public let heartbeats: DaemonHeartbeatRecorder?
+    /// The leases that keep the service's rounds to one daemon at a time, when several share the storage.
+    public let leases: ServiceLeases?
     private let now: @Sendable () -> Date
     private let logger: Logger
     /// The id of the last RUN_STARTING or ENGINE_EVENT read.
@@ -72,6 +74,7 @@ public actor RunMonitorService: Service, CustomStringConvertible {
         definitions: Definitions? = nil, maxResumeAttempts: Int = 0, maxRuntime: Duration? = nil,
         terminationGrace: Duration = .seconds(20), clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = Date.init, heartbeats: DaemonHeartbeatRecorder? = nil,
+        leases: ServiceLeases? = nil,
         logger: Logger = Logger(label: "cairn.daemon")
     ) {
         self.storage = storage
@@ -85,6 +88,7 @@ public actor RunMonitorService: Service, CustomStringConvertible {
         self.clock = clock
         self.now = now
         self.heartbeats = heartbeats
+        self.leases = leases
         self.logger = logger
     }
 
@@ -92,7 +96,7 @@ public actor RunMonitorService: Service, CustomStringConvertible {
     /// logged and the next check happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            service: description, every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            service: description, every: interval, clock: clock, heartbeats: heartbeats, leases: leases, logger: logger,
             failure: "Runs could not be monitored"
         ) {
             try await self.check()

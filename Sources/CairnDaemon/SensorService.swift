@@ -34,6 +34,8 @@ public struct SensorService: Service, CustomStringConvertible {
     public let clock: any Clock<Duration>
     /// Where the service records its heartbeat after each round, if anywhere.
     public let heartbeats: DaemonHeartbeatRecorder?
+    /// The leases that keep the service's rounds to one daemon at a time, when several share the storage.
+    public let leases: ServiceLeases?
     /// What the service rings when it has queued runs, to wake the run queue at once; `nil` rings nothing.
     public let doorbell: RunQueueDoorbell?
     /// The current time, which minimum intervals are measured with.
@@ -44,10 +46,11 @@ public struct SensorService: Service, CustomStringConvertible {
     public init(
         definitions: Definitions, storage: any SensorService.Storage, interval: Duration = .seconds(1),
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
-        heartbeats: DaemonHeartbeatRecorder? = nil, doorbell: RunQueueDoorbell? = nil,
+        heartbeats: DaemonHeartbeatRecorder? = nil, leases: ServiceLeases? = nil, doorbell: RunQueueDoorbell? = nil,
         logger: Logger = Logger(label: "cairn.daemon.sensors")
     ) {
         self.heartbeats = heartbeats
+        self.leases = leases
         self.doorbell = doorbell
         self.definitions = definitions
         self.storage = storage
@@ -61,7 +64,7 @@ public struct SensorService: Service, CustomStringConvertible {
     /// round is logged and the next happens as usual.
     public func run() async throws {
         await repeatUntilShutdown(
-            service: description, every: interval, clock: clock, heartbeats: heartbeats, logger: logger,
+            service: description, every: interval, clock: clock, heartbeats: heartbeats, leases: leases, logger: logger,
             failure: "The sensors could not be evaluated"
         ) {
             _ = try await self.evaluateSensors()

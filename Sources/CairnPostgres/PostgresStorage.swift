@@ -378,6 +378,7 @@ public final class PostgresStorage: InstanceStorage {
             }
             throw StorageError.duplicateRun(duplicate?.run.id ?? rows[0].run.id)
         }
+        if rows.contains(where: { $0.run.status == .queued }) { try await notifyRunsQueued(on: connection) }
         let tags = rows.flatMap { row in
             row.run.tags.map { [row.run.id.rawValue, $0.key, $0.value] }
         }
@@ -471,6 +472,7 @@ public final class PostgresStorage: InstanceStorage {
         ).collect().map { try $0.decode(Int64.self) }
         ids.sort()
         try await index(events, ids: ids, on: connection)
+        if events.contains(where: { $0.type == .runEnqueued }) { try await notifyRunsQueued(on: connection) }
         for id in changedRuns.sorted(by: { $0.rawValue < $1.rawValue }) {
             guard let run = runs[id] else { continue }
             try await connection.query(

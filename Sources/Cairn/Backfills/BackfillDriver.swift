@@ -1,13 +1,16 @@
 import Foundation
 
-/// Carries out a stored backfill: launches its queued runs in this process, each once a run
-/// producing the upstream partitions it maps to has succeeded, up to a number at a time, until
-/// every run has ended; handles cancellation.
+/// Carries out a stored backfill: launches its runs, each once a run producing the upstream
+/// partitions it maps to has succeeded, up to a number at a time, until every run has ended;
+/// handles cancellation. A driver either executes the runs in this process, or, with
+/// `releasesToRunQueue`, queues each ready run (NOT_STARTED → QUEUED) for the run queue of any
+/// daemon or worker on any host to launch, within the queue's limits, as Dagster's backfill daemon does.
 ///
 /// Driving is safe to repeat and to run in several processes: a run is claimed with an atomic
-/// QUEUED → STARTING transition before it is launched, so no run is ever launched twice. After a
-/// driver was killed, `drive` again resumes: runs that the dead driver had started are marked
-/// failed (their process is gone), and the queued ones are launched.
+/// NOT_STARTED → STARTING transition before it is launched (released with an atomic NOT_STARTED →
+/// QUEUED one), so no run is ever launched twice. After a driver was killed, `drive` again
+/// resumes: runs that the dead driver had started are marked failed (their process is gone), and
+/// the waiting ones are launched.
 public struct BackfillDriver: Sendable {
     /// The code location's definitions.
     public let definitions: Definitions
@@ -31,14 +34,22 @@ public struct BackfillDriver: Sendable {
     /// `backfill resume` does; in a daemon, run monitoring does, and resumes them with
     /// `--resume-dead-runs`, so that one owner decides for each run.
     public let failsRunsOfDeadWorkers: Bool
+    /// Whether ready runs are queued for the run queue instead of executed in this process, the
+    /// driver then watching them every `pollInterval` until they end.
+    public let releasesToRunQueue: Bool
+    /// How often a driver that releases runs to the run queue looks at them.
+    public let pollInterval: Duration
 
     /// Creates a driver.
     public init(
         definitions: Definitions, storage: any Storage, defaultIOManager: any IOManager,
         maxConcurrentRuns: Int = 1, maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        failsRunsOfDeadWorkers: Bool = true, observer: (@Sendable (EventRecord) -> Void)? = nil
+        failsRunsOfDeadWorkers: Bool = true, releasesToRunQueue: Bool = false,
+        pollInterval: Duration = .seconds(1), observer: (@Sendable (EventRecord) -> Void)? = nil
     ) {
+        self.releasesToRunQueue = releasesToRunQueue
+        self.pollInterval = pollInterval
         self.definitions = definitions
         self.storage = storage
         self.defaultIOManager = defaultIOManager
@@ -57,8 +68,34 @@ public struct BackfillDriver: Sendable {
     public func drive(_ id: BackfillID) async throws -> Backfill {
         guard var backfill = try await storage.backfill(id) else { throw StorageError.unknownBackfill(id) }
         guard !backfill.status.isTerminal else { return backfill }
-        var state = try await BackfillState.load(backfill, definitions: definitions, storage: storage)
+        var state = try await BackfillState.load(
+            backfill, definitions: definitions, storage: storage, waiting: waitingStatuses)
         if failsRunsOfDeadWorkers { try await failRunsOfDeadDrivers(&state) }
+        if releasesToRunQueue {
+            try await release(&backfill, &state)
+        } else {
+            try await execute(&backfill, &state)
+        }
+        let runs = try await BackfillState.runs(of: id, storage: storage)
+        guard runs.allSatisfy(\.status.isTerminal) else {
+            // Runs claimed by another live driver, or whose worker died and that run monitoring
+            // has yet to fail, are still going; a later drive finishes the backfill.
+            return backfill
+        }
+        backfill.status =
+            backfill.status == .canceling
+            ? .canceled : BackfillState.succeeded(runs) ? .completedSuccess : .completedFailed
+        backfill.endedAt = Date()
+        try await storage.updateBackfill(backfill)
+        return backfill
+    }
+
+    /// The statuses of a run waiting for this driver.
+    private var waitingStatuses: Set<RunStatus> { releasesToRunQueue ? [.notStarted] : [.notStarted, .queued] }
+
+    /// Executes the backfill's ready runs in this process, a number at a time, until none is left to launch.
+    private func execute(_ backfill: inout Backfill, _ state: inout BackfillState) async throws {
+        let id = backfill.id
         try await withThrowingTaskGroup(of: (Int, RunStatus).self) { group in
             var running = 0
             while true {
@@ -88,18 +125,42 @@ public struct BackfillDriver: Sendable {
                 state.finish(index, with: status)
             }
         }
-        let runs = try await BackfillState.runs(of: id, storage: storage)
-        guard runs.allSatisfy(\.status.isTerminal) else {
-            // Runs claimed by another live driver, or whose worker died and that run monitoring
-            // has yet to fail, are still going; a later drive finishes the backfill.
-            return backfill
+    }
+
+    /// Queues the backfill's ready runs for the run queue, a number at a time, and watches them
+    /// every `pollInterval`, until none is left to release and every released run has ended.
+    private func release(_ backfill: inout Backfill, _ state: inout BackfillState) async throws {
+        // Runs released earlier (by this driver before it was restarted, or another) count as in flight.
+        var inFlight = Set(state.runs.indices.filter { !state.status[$0].isTerminal && !state.queued.contains($0) })
+        while true {
+            backfill = try await storage.backfill(backfill.id) ?? backfill
+            if backfill.status == .canceling {
+                for index in state.queued { try await cancel(&state, index, reason: "the backfill was canceled") }
+            } else {
+                while inFlight.count < backfill.maxConcurrentRuns ?? maxConcurrentRuns,
+                    let index = try await nextReadyRun(&state)
+                {
+                    let event = Event(
+                        .runEnqueued, runID: state.runs[index].id,
+                        message: "Queued by backfill \(backfill.id): the partitions it depends on are done.")
+                    if let record = try await storage.transition(event, from: [.notStarted]) {
+                        observer?(record)
+                        state.finish(index, with: .queued)
+                    } else {
+                        let current = try await storage.run(state.runs[index].id)?.status ?? .queued
+                        state.finish(index, with: current == .notStarted ? .queued : current)
+                    }
+                    inFlight.insert(index)
+                }
+            }
+            guard !inFlight.isEmpty else { return }
+            try await Task.sleep(for: pollInterval)
+            for index in inFlight.sorted() {
+                guard let run = try await storage.run(state.runs[index].id), run.status.isTerminal else { continue }
+                state.finish(index, with: run.status)
+                inFlight.remove(index)
+            }
         }
-        backfill.status =
-            backfill.status == .canceling
-            ? .canceled : BackfillState.succeeded(runs) ? .completedSuccess : .completedFailed
-        backfill.endedAt = Date()
-        try await storage.updateBackfill(backfill)
-        return backfill
     }
 
     /// Asks a backfill to stop: queued runs are canceled at once when no driver runs it; a
@@ -109,7 +170,8 @@ public struct BackfillDriver: Sendable {
         guard !backfill.status.isTerminal else { return backfill }
         backfill.status = .canceling
         try await storage.updateBackfill(backfill)
-        var state = try await BackfillState.load(backfill, definitions: definitions, storage: storage)
+        var state = try await BackfillState.load(
+            backfill, definitions: definitions, storage: storage, waiting: waitingStatuses)
         for index in state.queued { try await cancel(&state, index, reason: "the backfill was canceled") }
         try await failRunsOfDeadDrivers(&state)
         if try await BackfillState.runs(of: id, storage: storage).allSatisfy(\.status.isTerminal) {
@@ -133,12 +195,12 @@ public struct BackfillDriver: Sendable {
         return nil
     }
 
-    /// Claims a queued run for this process: QUEUED → STARTING, atomically.
+    /// Claims a waiting run for this process: NOT_STARTED (or QUEUED) → STARTING, atomically.
     private func claim(_ run: Run) async throws -> Bool {
         let event = Event(
             .runStarting, runID: run.id, message: "Launched by backfill \(run.tags[Backfill.tag] ?? "")",
             metadata: RunWorker.current.metadata)
-        guard let record = try await storage.transition(event, from: [.queued]) else { return false }
+        guard let record = try await storage.transition(event, from: waitingStatuses) else { return false }
         observer?(record)
         return true
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Plans backfills: which runs materialize which partitions of which assets. It stores nothing;
-/// `InstanceOperations.launchBackfill` stores the backfill with all its runs queued, in one
+/// `InstanceOperations.launchBackfill` stores the backfill with all its runs not started, in one
 /// transaction, and `BackfillDriver` or the daemon's backfill service launches them.
 ///
 /// ```swift
@@ -18,7 +18,7 @@ public struct BackfillPlanner: Sendable {
     }
 
     /// Plans a backfill of the selected partitioned assets over `partitions`: the backfill and
-    /// its runs, queued.
+    /// its runs, not started: its driver launches each, or releases it to the run queue, when it is ready.
     ///
     /// Assets with the same partitions share runs: one run per partition, or per range of
     /// partitions when every asset of the run has a backfill policy that allows it. Runs of
@@ -99,7 +99,7 @@ public struct BackfillPlanner: Sendable {
                         tags: tags.merging(Run.partitionTags(range)) { _, new in new }.merging([
                             Backfill.tag: backfillID.rawValue
                         ]) { _, new in new },
-                        status: .queued, createdAt: now, runConfig: runConfig.json))
+                        status: .notStarted, createdAt: now, runConfig: runConfig.json))
             }
         }
         guard !runs.isEmpty else {

@@ -18,8 +18,12 @@ struct BackfillState {
     let runs: [Run]
     /// The status of each run as this driver knows it.
     var status: [RunStatus]
-    /// The indices of the queued runs, in order.
+    /// The indices of the runs waiting to be launched (or released to the run queue), in order.
     private(set) var queued: [Int]
+    /// The statuses of a run waiting to be launched: not started (as the backfill created it), and
+    /// queued too for a driver that launches runs itself (a run queued before runs were created
+    /// not started); for a driver that releases runs to the run queue, a queued run is released.
+    let waiting: Set<RunStatus>
     /// For each run, its assets' node indices.
     private let nodesOfRun: [[Int]]
     /// For each run, its partitions.
@@ -33,7 +37,8 @@ struct BackfillState {
 
     /// Reads the backfill's runs and resolves their partitions.
     static func load(
-        _ backfill: Backfill, definitions: Definitions, storage: any RunStorage & DynamicPartitionsStorage
+        _ backfill: Backfill, definitions: Definitions, storage: any RunStorage & DynamicPartitionsStorage,
+        waiting: Set<RunStatus>
     ) async throws -> BackfillState {
         let graph = try definitions.assetGraph
         let runs = try await runs(of: backfill.id, storage: storage)
@@ -63,8 +68,8 @@ struct BackfillState {
         }
         var state = BackfillState(
             graph: graph, runs: runs, status: runs.map(\.status),
-            queued: runs.indices.filter { runs[$0].status == .queued }, nodesOfRun: nodesOfRun,
-            subsetOfRun: subsetOfRun, spaces: spaces)
+            queued: runs.indices.filter { waiting.contains(runs[$0].status) }, waiting: waiting,
+            nodesOfRun: nodesOfRun, subsetOfRun: subsetOfRun, spaces: spaces)
         // A run that run monitoring resumed (a run of the backfill names it as its parent) failed for
         // its partitions no more: its resumption is still to materialize them.
         let resumed = Set(runs.compactMap(\.parentRunID))
@@ -80,13 +85,15 @@ struct BackfillState {
     }
 
     private init(
-        graph: AssetGraph, runs: [Run], status: [RunStatus], queued: [Int], nodesOfRun: [[Int]],
+        graph: AssetGraph, runs: [Run], status: [RunStatus], queued: [Int], waiting: Set<RunStatus>,
+        nodesOfRun: [[Int]],
         subsetOfRun: [PartitionSubset], spaces: [Int: PartitionSpace]
     ) {
         self.graph = graph
         self.runs = runs
         self.status = status
         self.queued = queued
+        self.waiting = waiting
         self.nodesOfRun = nodesOfRun
         self.subsetOfRun = subsetOfRun
         self.spaces = spaces
@@ -119,7 +126,7 @@ struct BackfillState {
     /// Records that the run at `index` left the queue or ended with `newStatus`.
     mutating func finish(_ index: Int, with newStatus: RunStatus) {
         status[index] = newStatus
-        if let position = queued.firstIndex(of: index), newStatus != .queued { queued.remove(at: position) }
+        if let position = queued.firstIndex(of: index), !waiting.contains(newStatus) { queued.remove(at: position) }
         switch newStatus {
         case .success:
             for node in nodesOfRun[index] { unfinished[node] = unfinished[node]?.subtracting(subsetOfRun[index]) }

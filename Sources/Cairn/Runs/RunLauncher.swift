@@ -7,4 +7,8 @@ public protocol RunLauncher: Sendable {
     ///
     /// - Throws: when the run cannot be started; the caller then marks it failed.
     func launch(_ run: Run) async throws
+
+    /// The runs this launcher started that have not finished executing here: what counts against
+    /// a worker's own capacity.
+    var runsInFlight: Set<RunID> { get }
 }
