@@ -146,7 +146,12 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .testTarget(name: "CairnPostgresTests", dependencies: ["Cairn", "CairnPostgres", "CairnTesting"]),
+        .testTarget(
+            name: "CairnPostgresTests",
+            dependencies: [
+                "Cairn", "CairnPostgres", "CairnTesting", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(name: "CairnTestingTests", dependencies: ["Cairn", "CairnTesting"]),
         .testTarget(name: "CairnPipesTests", dependencies: ["Cairn", "CairnPipes", "CairnSQLite", "CairnTesting"]),
         .testTarget(name: "CairnDbtTests", dependencies: ["Cairn", "CairnDbt", "CairnPipes", "CairnTesting"]),

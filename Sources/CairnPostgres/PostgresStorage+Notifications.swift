@@ -25,10 +25,17 @@ extension PostgresStorage {
                 do {
                     let connection = try await PostgresConnection.connect(
                         configuration: try location.connectionConfiguration(), id: 1, logger: Self.logger)
-                    defer { Task { try? await connection.close() } }
-                    // Runs queued while no one listened are found by the queue's next look.
-                    continuation.yield()
-                    for try await _ in try await connection.listen(channel) { continuation.yield() }
+                    do {
+                        try await connection.listen(on: channel) { notifications in
+                            // Runs queued while no one listened are found by the queue's next look.
+                            continuation.yield()
+                            for try await _ in notifications { continuation.yield() }
+                        }
+                    } catch {
+                        try? await connection.close()
+                        throw error
+                    }
+                    try? await connection.close()
                 } catch {
                     if Task.isCancelled { break }
                     logger.warning(

@@ -71,7 +71,7 @@ import Testing
         let worker = RunWorker(pid: dead.processIdentifier, host: ProcessInfo.processInfo.hostName)
         #expect(
             try await storage.transition(
-                Event(.runStarting, runID: first.id, metadata: worker.metadata), from: [.queued]) != nil)
+                Event(.runStarting, runID: first.id, metadata: worker.metadata), from: [.notStarted]) != nil)
         try await storage.append([Event(.runStart, runID: first.id)])
 
         // The restarted daemon's driver leaves the dead run to run monitoring.

@@ -56,7 +56,7 @@ import Testing
             .launchBackfill("*", partitions: .range(PartitionKeyRange("2024-01-01", "2024-01-07")))
         #expect(backfill.runCount == 7)
         #expect(backfill.partitionCount == 7)
-        #expect(try await runs(of: backfill).allSatisfy { $0.status == .queued })
+        #expect(try await runs(of: backfill).allSatisfy { $0.status == .notStarted })
 
         let ended = try await driver(definitions, concurrentRuns: 3).drive(backfill.id)
         #expect(ended.status == .completedSuccess)
@@ -95,7 +95,7 @@ import Testing
                 "cairn/worker_pid": .int(Int(dead.processIdentifier)),
                 "cairn/worker_host": .text(ProcessInfo.processInfo.hostName),
             ])
-        #expect(try await storage.transition(claim, from: [.queued]) != nil)
+        #expect(try await storage.transition(claim, from: [.notStarted]) != nil)
         try await storage.append([Event(.runStart, runID: queued[0].id)])
 
         let ended = try await driver(definitions).drive(backfill.id)
