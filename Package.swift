@@ -158,7 +158,9 @@ let package = Package(
         .testTarget(name: "CairnYAMLTests", dependencies: ["Cairn", "CairnYAML"]),
         .testTarget(
             name: "CairnCLITests",
-            dependencies: ["Weather", "Customers", "Pageviews", "Spark", "CairnCLI", "CairnSQLite", "Cairn"]),
+            dependencies: [
+                "Weather", "Customers", "Pageviews", "Spark", "CairnCLI", "CairnSQLite", "CairnPostgres", "Cairn",
+            ]),
         .testTarget(name: "WeatherTests", dependencies: ["Weather", "Cairn", "CairnTesting"]),
         .testTarget(name: "CustomersTests", dependencies: ["Customers", "Cairn", "CairnTesting"]),
     ]

@@ -134,6 +134,18 @@ public actor RunMonitorService: Service, CustomStringConvertible {
                 }
                 continue
             }
+            if run.status == .started, await everyStepSucceeded(run) {
+                // Its process died after its last step, before it could record the run's end.
+                let event = Event(
+                    .runSuccess, runID: run.id,
+                    message: reason.replacingOccurrences(of: "marked failed.", with: "")
+                        + "every step had succeeded, so the run is marked succeeded.")
+                if try await storage.transition(event, from: [.started]) != nil {
+                    logger.warning("Run \(run.id) SUCCESS: its process died after every step succeeded")
+                    await stopDeclaredDeadWorker(of: run)
+                }
+                continue
+            }
             let event = Event(.runFailure, runID: run.id, level: .error, message: reason)
             guard try await storage.transition(event, from: RunCoordinatorService.inProgressStatuses) != nil else {
                 continue
@@ -222,6 +234,17 @@ public actor RunMonitorService: Service, CustomStringConvertible {
         let worker = (record?.worker ?? RunWorker(tagsOf: run)).map { " (\($0))" } ?? ""
         return "The process that ran this run\(worker) sent no heartbeat in the \(Self.format(age)) since the run "
             + "started (timeout \(Self.format(heartbeatTimeout.inSeconds))); it is taken for dead; marked failed."
+    }
+
+    /// Whether every step of a run whose process is dead succeeded, as far as the definitions
+    /// (needed to plan its steps) tell; `false` without them, or when it cannot be told.
+    private func everyStepSucceeded(_ run: Run) async -> Bool {
+        guard let definitions else { return false }
+        do {
+            return try await RunPlanner(definitions: definitions).unfinishedSteps(of: run, storage: storage).isEmpty
+        } catch {
+            return false
+        }
     }
 
     /// Queues a re-execution from failure of a run whose worker died (or that was stuck STARTING)

@@ -130,7 +130,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
                 host: host ?? "localhost", port: port, username: user, password: password, database: database,
                 tls: tls)
         }
-        if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        configuration.options.additionalStartupParameters = startupParameters
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.maximumConnections = 16
         return configuration
@@ -148,9 +148,18 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
                 host: host ?? "localhost", port: port, username: user, password: password, database: database,
                 tls: try connectionTLS())
         }
-        if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        configuration.options.additionalStartupParameters = startupParameters
         configuration.options.connectTimeout = .seconds(10)
         return configuration
+    }
+
+    /// The settings of every connection: the schema, and a bound on a transaction left open by a
+    /// client that stopped answering (a process paused or cut off mid-transaction), which the server
+    /// then ends, releasing its locks, after 10 s.
+    private var startupParameters: [(String, String)] {
+        var parameters = [("idle_in_transaction_session_timeout", "10000")]
+        if let schema { parameters.append(("search_path", schema)) }
+        return parameters
     }
 
     /// TLS as `sslMode` asks, for the pool: `prefer` and `require` do not verify the certificate,

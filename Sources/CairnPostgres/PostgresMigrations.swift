@@ -232,6 +232,107 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        (
+            "v3-append-function",
+            [
+                // An append in one statement, so that no transaction waits on its client between
+                // two statements: a client paused while it holds the event log's lock would stop
+                // every append of every host. It mirrors `SQLiteStorage.insert(_:bodies:_:)`: the
+                // runs' rows are locked in id order; an event of a run that ended before it (before
+                // the batch or earlier in it) refuses the batch (fencing, SQLSTATE CA002), an
+                // unknown run too (CA001); with `p_from`, nothing is appended unless every run is in
+                // one of those statuses (a transition). Event ids follow commit order: the event
+                // log's advisory lock is held from the first insert to the commit.
+                """
+                CREATE FUNCTION cairn_append(
+                    p_events json, p_from text[], p_stages json, p_terminal text[], p_lock integer
+                ) RETURNS SETOF bigint LANGUAGE plpgsql AS $fn$
+                DECLARE
+                    v_run text;
+                    v_status text;
+                    v_statuses jsonb := '{}';
+                    v_event record;
+                    v_id bigint;
+                    v_locked boolean := false;
+                BEGIN
+                    FOR v_run IN SELECT DISTINCT x.r FROM json_to_recordset(p_events) AS x(r text) ORDER BY 1 LOOP
+                        SELECT status INTO v_status FROM runs WHERE id = v_run FOR UPDATE;
+                        IF NOT FOUND THEN
+                            RAISE EXCEPTION 'there is no run with id %', v_run USING ERRCODE = 'CA001', DETAIL = v_run;
+                        END IF;
+                        IF p_from IS NOT NULL AND NOT (v_status = ANY (p_from)) THEN
+                            RETURN;
+                        END IF;
+                        v_statuses := v_statuses || jsonb_build_object(v_run, v_status);
+                    END LOOP;
+                    FOR v_event IN
+                        SELECT * FROM json_to_recordset(p_events) AS e(
+                            n int, r text, t text, ts float8, s text, a text, l text, m text, b text, c text,
+                            p text, ns text)
+                        ORDER BY e.n
+                    LOOP
+                        v_status := v_statuses ->> v_event.r;
+                        IF v_status = ANY (p_terminal) THEN
+                            RAISE EXCEPTION 'run % ended %', v_event.r, v_status
+                                USING ERRCODE = 'CA002', DETAIL = v_event.r, HINT = v_status;
+                        END IF;
+                        IF NOT v_locked THEN
+                            PERFORM pg_advisory_xact_lock(p_lock, hashtext(current_schema()));
+                            v_locked := true;
+                        END IF;
+                        INSERT INTO event_logs (
+                            run_id, type, timestamp, step_key, asset_key, level, message, body, check_name,
+                            partition_key)
+                        VALUES (
+                            v_event.r, v_event.t, v_event.ts, v_event.s, v_event.a, v_event.l, v_event.m, v_event.b,
+                            v_event.c, v_event.p)
+                        RETURNING event_logs.id INTO v_id;
+                        RETURN NEXT v_id;
+                        IF v_event.ns IS NOT NULL
+                            AND (p_stages ->> v_event.ns)::int > (p_stages ->> v_status)::int THEN
+                            UPDATE runs SET
+                                status = v_event.ns,
+                                started_at = CASE
+                                    WHEN v_event.ns = 'STARTED' THEN v_event.ts
+                                    WHEN v_event.ns = ANY (p_terminal) THEN coalesce(started_at, v_event.ts)
+                                    ELSE started_at END,
+                                ended_at = CASE WHEN v_event.ns = ANY (p_terminal) THEN v_event.ts ELSE ended_at END
+                            WHERE id = v_event.r;
+                            v_statuses := v_statuses || jsonb_build_object(v_event.r, v_event.ns);
+                        END IF;
+                        IF v_event.t = 'ASSET_MATERIALIZATION' AND v_event.a IS NOT NULL THEN
+                            INSERT INTO asset_latest_materialization AS l (asset_key, event_id, run_id, timestamp)
+                            VALUES (v_event.a, v_id, v_event.r, v_event.ts)
+                            ON CONFLICT (asset_key) DO UPDATE SET
+                                event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp
+                            WHERE excluded.event_id > l.event_id;
+                            IF v_event.p IS NOT NULL THEN
+                                INSERT INTO asset_partition_latest_materialization AS l (asset_key, partition_key, event_id)
+                                VALUES (v_event.a, v_event.p, v_id)
+                                ON CONFLICT (asset_key, partition_key) DO UPDATE SET event_id = excluded.event_id
+                                WHERE excluded.event_id > l.event_id;
+                            END IF;
+                        ELSIF v_event.t = 'ASSET_OBSERVATION' AND v_event.a IS NOT NULL THEN
+                            INSERT INTO asset_latest_observation AS l (asset_key, event_id, run_id, timestamp)
+                            VALUES (v_event.a, v_id, v_event.r, v_event.ts)
+                            ON CONFLICT (asset_key) DO UPDATE SET
+                                event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp
+                            WHERE excluded.event_id > l.event_id;
+                        ELSIF v_event.t = 'ASSET_CHECK_EVALUATION' AND v_event.a IS NOT NULL
+                            AND v_event.c IS NOT NULL THEN
+                            INSERT INTO asset_check_latest AS l (asset_key, check_name, event_id)
+                            VALUES (v_event.a, v_event.c, v_id)
+                            ON CONFLICT (asset_key, check_name) DO UPDATE SET event_id = excluded.event_id
+                            WHERE excluded.event_id > l.event_id;
+                        ELSIF v_event.t = 'RUN_ENQUEUED' THEN
+                            PERFORM pg_notify('cairn_queue_' || current_schema(), '');
+                        END IF;
+                    END LOOP;
+                END
+                $fn$
+                """
+            ]
+        ),
     ]
 
     /// Creates the schema if the location names one, then applies the migrations the database

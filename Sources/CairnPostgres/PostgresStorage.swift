@@ -146,18 +146,12 @@ public final class PostgresStorage: InstanceStorage {
         try await transaction { connection in try await self.insert([row], on: connection) }
     }
 
-    /// Appends the run-level `event` if its run's status is one of `statuses`: the run's row is
-    /// locked first, so of two processes claiming one queued run, the second sees it claimed.
+    /// Appends the run-level `event` if its run's status is one of `statuses`, in one statement
+    /// (`cairn_append`) that locks the run's row first: of two processes claiming one queued run,
+    /// the second sees it claimed.
     public func transition(_ event: Event, from statuses: Set<RunStatus>) async throws -> EventRecord? {
-        let body = try StoredEventBody.json(of: event)
-        return try await transaction { connection in
-            guard let run = try await self.lockRuns([event.runID], on: connection)[event.runID] else {
-                throw StorageError.unknownRun(event.runID)
-            }
-            guard statuses.contains(run.status) else { return nil }
-            let ids = try await self.insert([event], bodies: [body], runs: [event.runID: run], on: connection)
-            return EventRecord(id: ids[0], event: event)
-        }
+        let ids = try await appendStatement([event], from: statuses)
+        return ids.first.map { EventRecord(id: $0, event: event) }
     }
 
     /// The run with this id, or `nil`.
@@ -209,27 +203,64 @@ public final class PostgresStorage: InstanceStorage {
 
     // MARK: - Events
 
-    /// Appends events in one transaction, updating their runs and the indexes of the latest
-    /// materialization, observation and check evaluation.
+    /// Appends events in one statement (`cairn_append`, a function of the schema), updating their
+    /// runs and the indexes of the latest materialization, observation and check evaluation.
     ///
     /// The runs' rows are locked first (fencing: their statuses cannot change until the commit),
     /// then an advisory lock of the event log is held from the insert to the commit. Events thus
     /// get their ids in commit order, with no gaps a reader could pass: a reader following the log
     /// by id (the metrics, automation, a run's log in the UI) never skips an event committed late.
+    /// Being one statement, the append never leaves a transaction open while its client waits: a
+    /// client paused mid-append (SIGSTOP, a frozen VM) holds no lock the others wait for.
     ///
-    /// - Throws: `StorageError.unknownRun`, appending nothing, when an event's run does not exist.
+    /// - Throws: `StorageError.unknownRun` or `StorageError.runEnded`, appending nothing.
     @discardableResult
     public func append(_ events: [Event]) async throws -> [EventRecord] {
         guard !events.isEmpty else { return [] }
-        let bodies = try events.map(StoredEventBody.json(of:))
         let started = ContinuousClock.now
-        let ids = try await transaction { connection in
-            let runs = try await self.lockRuns(Array(Set(events.map(\.runID))), on: connection)
-            return try await self.insert(events, bodies: bodies, runs: runs, on: connection)
-        }
+        let ids = try await appendStatement(events, from: nil)
         appendDuration.record(duration: ContinuousClock.now - started)
         return zip(ids, events).map { EventRecord(id: $0, event: $1) }
     }
+
+    /// Calls `cairn_append` with `events`; with `statuses`, only if every run is in one of them.
+    ///
+    /// - Returns: the events' ids, in order; none when a run was in another status.
+    private func appendStatement(_ events: [Event], from statuses: Set<RunStatus>?) async throws -> [Int64] {
+        let table = try StoredJSON.text(
+            try events.enumerated().map { try EventRow(index: $0.offset, event: $0.element) })
+        let from = statuses.map { $0.map(\.rawValue).sorted() }
+        do {
+            return try await client.query(
+                """
+                SELECT * FROM cairn_append(\(table)::json, \(from)::text[], \(Self.stages)::json,
+                    \(Self.terminalStatuses)::text[], \(Self.eventLogLock))
+                """, logger: Self.logger
+            ).collect().map { try $0.decode(Int64.self) }
+        } catch let error as PSQLError {
+            let detail = error.serverInfo?[.detail] ?? ""
+            switch error.serverInfo?[.sqlState] {
+            case "CA001": throw StorageError.unknownRun(RunID(detail))
+            case "CA002":
+                throw StorageError.runEnded(
+                    RunID(detail), RunStatus(rawValue: error.serverInfo?[.hint] ?? "") ?? .failure)
+            default: throw failure(error)
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// The stage of each run status, by name (`RunStatus.stage`): a run only moves to a later one.
+    private static let stages =
+        (try? StoredJSON.text(Dictionary(uniqueKeysWithValues: RunStatus.allCases.map { ($0.rawValue, $0.stage) })))
+        ?? "{}"
+
+    /// The first key of the advisory lock appends hold (the second is the schema's).
+    private static let eventLogLock: Int32 = 0x4341_4952  // "CAIR"
+
+    /// The statuses of ended runs.
+    private static let terminalStatuses = RunStatus.allCases.filter(\.isTerminal).map(\.rawValue)
 
     /// The events of one run in order, after the event id `cursor`, at most `limit`.
     public func events(ofRun runID: RunID, after cursor: Int64?, limit: Int) async throws -> [EventRecord] {
@@ -419,134 +450,14 @@ public final class PostgresStorage: InstanceStorage {
         init(_ row: EncodedRun) { self.init(0, row) }
     }
 
-    /// The runs with these ids, their rows locked until the transaction ends, in the order of
-    /// their ids, so that two transactions locking the same runs cannot deadlock.
-    func lockRuns(_ ids: [RunID], on connection: PostgresConnection) async throws -> [RunID: Run] {
-        let rows = try await connection.query(
-            """
-            SELECT \(unescaped: Self.runColumns) FROM runs WHERE id = ANY(\(ids.map(\.rawValue))::text[])
-            ORDER BY id FOR UPDATE
-            """, logger: Self.logger
-        ).collect()
-        var runs: [RunID: Run] = [:]
-        for row in rows {
-            let run = try decodeRun(row)
-            runs[run.id] = run
-        }
-        return runs
-    }
-
-    /// Inserts events and applies them to runs and the indexes of latest events, returning their
-    /// ids, in the open transaction of `connection`, whose `runs` (every run of the events) are locked.
-    func insert(
-        _ events: [Event], bodies: [String?], runs: [RunID: Run], on connection: PostgresConnection
-    ) async throws -> [Int64] {
-        var runs = runs
-        // Fencing: an event of a run that ended before the batch, or earlier in it, refuses the batch.
-        var ended: [RunID: RunStatus] = [:]
-        for run in runs.values where run.status.isTerminal { ended[run.id] = run.status }
-        var changedRuns: Set<RunID> = []
-        for event in events {
-            guard let run = runs[event.runID] else { throw StorageError.unknownRun(event.runID) }
-            if let status = ended[event.runID] { throw StorageError.runEnded(event.runID, status) }
-            if let status = event.type.runStatus {
-                runs[event.runID] = run.applying(event)
-                changedRuns.insert(event.runID)
-                if status.isTerminal { ended[event.runID] = status }
-            }
-        }
-        let table = try StoredJSON.text(
-            zip(events, bodies).enumerated().map { EventRow(index: $0.offset, event: $0.element.0, body: $0.element.1) }
-        )
-        try await connection.query(
-            "SELECT pg_advisory_xact_lock(\(Self.eventLogLock), hashtext(current_schema()))", logger: Self.logger)
-        var ids = try await connection.query(
-            """
-            INSERT INTO event_logs
-                (run_id, type, timestamp, step_key, asset_key, level, message, body, check_name, partition_key)
-            SELECT e.r, e.t, e.ts, e.s, e.a, e.l, e.m, e.b, e.c, e.p
-            FROM json_to_recordset(\(table)::json) AS e(
-                n int, r text, t text, ts float8, s text, a text, l text, m text, b text, c text, p text)
-            ORDER BY e.n RETURNING id
-            """, logger: Self.logger
-        ).collect().map { try $0.decode(Int64.self) }
-        ids.sort()
-        try await index(events, ids: ids, on: connection)
-        if events.contains(where: { $0.type == .runEnqueued }) { try await notifyRunsQueued(on: connection) }
-        for id in changedRuns.sorted(by: { $0.rawValue < $1.rawValue }) {
-            guard let run = runs[id] else { continue }
-            try await connection.query(
-                """
-                UPDATE runs SET status = \(run.status.rawValue), started_at = \(run.startedAt?.timeIntervalSince1970),
-                    ended_at = \(run.endedAt?.timeIntervalSince1970)
-                WHERE id = \(id.rawValue)
-                """, logger: Self.logger)
-        }
-        return ids
-    }
-
-    /// The first key of the advisory lock appends hold (the second is the schema's).
-    private static let eventLogLock: Int32 = 0x4341_4952  // "CAIR"
-
-    /// Points the indexes of the latest materialization, partition materialization, observation
-    /// and check evaluation at the newest of `events`, never at an older one: one statement per index.
-    private func index(_ events: [Event], ids: [Int64], on connection: PostgresConnection) async throws {
-        var materializations: [String: (Int64, String, Double)] = [:]
-        var partitions: [[String]: Int64] = [:]
-        var observations: [String: (Int64, String, Double)] = [:]
-        var checks: [[String]: Int64] = [:]
-        for (event, id) in zip(events, ids) {
-            guard let key = event.assetKey?.description else { continue }
-            let latest = (id, event.runID.rawValue, event.timestamp.timeIntervalSince1970)
-            switch event.type {
-            case .assetMaterialization:
-                materializations[key] = latest
-                if let partition = event.partition?.rawValue { partitions[[key, partition]] = id }
-            case .assetObservation:
-                observations[key] = latest
-            case .assetCheckEvaluation:
-                if let name = event.checkEvaluation?.checkName { checks[[key, name]] = id }
-            default:
-                break
-            }
-        }
-        for (table, latest) in [
-            ("asset_latest_materialization", materializations), ("asset_latest_observation", observations),
-        ]
-        where !latest.isEmpty {
-            try await connection.query(
-                """
-                INSERT INTO \(unescaped: table) (asset_key, event_id, run_id, timestamp)
-                SELECT * FROM unnest(\(Array(latest.keys))::text[], \(latest.values.map(\.0))::int8[],
-                    \(latest.values.map(\.1))::text[], \(latest.values.map(\.2))::float8[])
-                ON CONFLICT (asset_key) DO UPDATE SET
-                    event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp
-                WHERE excluded.event_id > \(unescaped: table).event_id
-                """, logger: Self.logger)
-        }
-        for (table, column, latest) in [
-            ("asset_partition_latest_materialization", "partition_key", partitions),
-            ("asset_check_latest", "check_name", checks),
-        ] where !latest.isEmpty {
-            try await connection.query(
-                """
-                INSERT INTO \(unescaped: table) (asset_key, \(unescaped: column), event_id)
-                SELECT * FROM unnest(\(latest.keys.map { $0[0] })::text[], \(latest.keys.map { $0[1] })::text[],
-                    \(Array(latest.values))::int8[])
-                ON CONFLICT (asset_key, \(unescaped: column)) DO UPDATE SET event_id = excluded.event_id
-                WHERE excluded.event_id > \(unescaped: table).event_id
-                """, logger: Self.logger)
-        }
-    }
-
-    /// An event as a row of the JSON table `insert` reads.
+    /// An event as a row of the JSON table `cairn_append` reads; `ns`, the run status it moves its run to.
     private struct EventRow: Encodable {
         var n: Int
         var r, t, l, m: String
         var ts: Double
-        var s, a, b, c, p: String?
+        var s, a, b, c, p, ns: String?
 
-        init(index: Int, event: Event, body: String?) {
+        init(index: Int, event: Event) throws {
             n = index
             r = event.runID.rawValue
             t = event.type.rawValue
@@ -555,9 +466,10 @@ public final class PostgresStorage: InstanceStorage {
             a = event.assetKey?.description
             l = event.level.rawValue
             m = event.message
-            b = body
+            b = try StoredEventBody.json(of: event)
             c = event.type == .assetCheckEvaluation ? event.checkEvaluation?.checkName : nil
             p = event.partition?.rawValue
+            ns = event.type.runStatus?.rawValue
         }
     }
 

@@ -130,7 +130,8 @@ public struct BackfillDriver: Sendable {
     /// Queues the backfill's ready runs for the run queue, a number at a time, and watches them
     /// every `pollInterval`, until none is left to release and every released run has ended.
     private func release(_ backfill: inout Backfill, _ state: inout BackfillState) async throws {
-        // Runs released earlier (by this driver before it was restarted, or another) count as in flight.
+        // Runs released earlier (by this driver before it was restarted, or another), and the
+        // resumptions of dead runs, count as in flight.
         var inFlight = Set(state.runs.indices.filter { !state.status[$0].isTerminal && !state.queued.contains($0) })
         while true {
             backfill = try await storage.backfill(backfill.id) ?? backfill
@@ -155,10 +156,24 @@ public struct BackfillDriver: Sendable {
             }
             guard !inFlight.isEmpty else { return }
             try await Task.sleep(for: pollInterval)
+            var failed = false
             for index in inFlight.sorted() {
                 guard let run = try await storage.run(state.runs[index].id), run.status.isTerminal else { continue }
+                guard run.status == .success else {
+                    failed = true
+                    continue
+                }
                 state.finish(index, with: run.status)
                 inFlight.remove(index)
+            }
+            if failed {
+                // A run that failed may be resumed by run monitoring (its worker died), in the same
+                // round that failed it: the state is read again a poll later, with the resumptions,
+                // so that the partitions downstream of a resumed run wait for it instead of being canceled.
+                try await Task.sleep(for: pollInterval)
+                state = try await BackfillState.load(
+                    backfill, definitions: definitions, storage: storage, waiting: waitingStatuses)
+                inFlight = Set(state.runs.indices.filter { !state.status[$0].isTerminal && !state.queued.contains($0) })
             }
         }
     }

@@ -81,6 +81,12 @@ struct BackfillState {
                 }
             }
         }
+        // A partition a resumption materialized is done, though the run it resumed failed.
+        for index in runs.indices where state.status[index] == .success {
+            for node in nodesOfRun[index] {
+                state.unfinished[node] = state.unfinished[node]?.subtracting(subsetOfRun[index])
+            }
+        }
         return state
     }
 

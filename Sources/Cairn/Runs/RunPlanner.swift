@@ -61,6 +61,24 @@ public struct RunPlanner: Sendable {
         }
     }
 
+    /// The steps of `run` that have not succeeded (failed, skipped, never ran, or still running):
+    /// none when its process died after its last step succeeded.
+    ///
+    /// - Throws: when its assets or job are no longer defined, or storage cannot be read.
+    public func unfinishedSteps(
+        of run: Run, storage: any RunStorage & EventLogStorage & DynamicPartitionsStorage
+    ) async throws -> Set<String> {
+        let (graph, selected, _) = try executedGraph(of: run)
+        return try await unfinishedSteps(of: run, graph: graph, selected: selected, storage: storage)
+    }
+
+    private func unfinishedSteps(
+        of run: Run, graph: AssetGraph, selected: Set<Int>, storage: any EventLogStorage
+    ) async throws -> Set<String> {
+        let planned = try ExecutionPlan(graph: graph, selected: selected).steps.map(\.key)
+        return Set(planned).subtracting(try await succeededSteps(of: run.id, in: storage))
+    }
+
     /// Plans a re-execution of an ended run as a new run that records it as its parent: all of its
     /// steps, or only those that did not succeed, whose values the others load through their IO
     /// managers.
@@ -90,8 +108,7 @@ public struct RunPlanner: Sendable {
             guard parent.status == .failure || parent.status == .canceled else {
                 throw ReexecutionError.notFailed(parentID, parent.status)
             }
-            let planned = try ExecutionPlan(graph: graph, selected: selected).steps.map(\.key)
-            let remaining = Set(planned).subtracting(try await succeededSteps(of: parentID, in: storage))
+            let remaining = try await unfinishedSteps(of: parent, graph: graph, selected: selected, storage: storage)
             guard !remaining.isEmpty else { throw ReexecutionError.nothingFailed(parentID) }
             stepKeys = remaining
         }

@@ -18,7 +18,7 @@ public enum RunStatus: String, Hashable, Sendable, Codable, CaseIterable {
     case canceled = "CANCELED"
 
     /// How far along its life a run with this status is: a run only moves to a later stage.
-    var stage: Int {
+    public var stage: Int {
         switch self {
         case .notStarted: 0
         case .queued: 1
