@@ -120,7 +120,8 @@ let package = Package(
         .executableTarget(
             name: "CairnBenchmarks",
             dependencies: [
-                "Cairn", "CairnSQLite", "CairnDaemon", "CairnTesting", "CairnCLI", "CairnWeb", "CairnPipes", "CairnDbt",
+                "Cairn", "CairnSQLite", "CairnPostgres", "CairnDaemon", "CairnTesting", "CairnCLI", "CairnWeb",
+                "CairnPipes", "CairnDbt",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -7,7 +7,8 @@ import Foundation
 ///
 /// Run with `swift run -c release cairn-benchmarks`; each figure is the median of several rounds.
 /// Arguments name the groups to run (`definitions`, `execution`, `partitions`, `automation`, `daemon`, `web`,
-/// `pipes`, `dbt`, `retention`; `vs-dagster --out DIR` runs the head-to-head's workloads for
+/// `pipes`, `dbt`, `retention`, `postgres` (with `CAIRN_BENCH_POSTGRES_URL`, as `scripts/bench-postgres`
+/// runs it); `vs-dagster --out DIR` runs the head-to-head's workloads for
 /// `scripts/bench-vs-dagster`);
 /// none runs them all.
 @main enum CairnBenchmarks {
@@ -49,6 +50,7 @@ import Foundation
         if groups.isEmpty || groups.contains("pipes") { try await pipesBenchmarks() }
         if groups.isEmpty || groups.contains("dbt") { try await dbtBenchmarks() }
         if groups.isEmpty || groups.contains("retention") { try await retentionBenchmarks() }
+        if groups.contains("postgres") { try await postgresBenchmarks() }
     }
 
     /// 10,000 assets in a random DAG with about two dependencies each.
@@ -113,15 +115,19 @@ import Foundation
     }
 
     /// The median time of materializing every asset of `definitions` in process, each round on a
-    /// new SQLite file with the JSON-files IO manager, at most `maxConcurrency` steps at once.
+    /// new storage (by default an SQLite file) with the JSON-files IO manager, at most
+    /// `maxConcurrency` steps at once.
     static func materializeSeconds(
         _ definitions: Definitions, rounds: Int = 3,
-        maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+        maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+        storage makeStorage: (URL) async throws -> any InstanceStorage = {
+            try SQLiteStorage(path: $0.appendingPathComponent("cairn.sqlite").path)
+        }
     ) async throws -> Double {
         try await measureAsync(rounds: rounds) {
             let home = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-\(UUID())")
             defer { try? FileManager.default.removeItem(at: home) }
-            let storage = try SQLiteStorage(path: home.appendingPathComponent("cairn.sqlite").path)
+            let storage = try await makeStorage(home)
             let result = try await definitions.materialize(
                 "*", storage: storage,
                 defaultIOManager: JSONFileIOManager(directory: home.appendingPathComponent("storage").path),

@@ -24,7 +24,18 @@ import Testing
         run.status = .starting
         let launcher = ChildProcessRunLauncher(
             storage: storage, executable: try script(body, in: directory), home: directory.url.path)
-        try await launcher.launch(run)
+        // Another test's process, forked while the script was being written, may still hold it open
+        // for a moment ("Text file busy"): try again.
+        for attempt in 1...20 {
+            do {
+                try await launcher.launch(run)
+                break
+            } catch let error as NSError
+                where (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) && attempt < 20
+            {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
         await launcher.waitForRuns()
         #expect(launcher.runsInFlight.isEmpty)
         return (
