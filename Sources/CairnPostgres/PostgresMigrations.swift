@@ -340,6 +340,13 @@ enum PostgresMigrations {
     ///
     /// - Throws: `PostgresStorageError.newerDatabase` when a newer Cairn migrated the database.
     static func apply(on connection: PostgresConnection, location: PostgresLocation, logger: Logger) async throws {
+        // Every process opens the storage (each run's worker too): when every migration is
+        // applied, one query says so, without the lock.
+        if let applied = try? await appliedMigrations(on: connection, logger: logger),
+            applied == Set(all.map(\.id))
+        {
+            return
+        }
         try await connection.query("BEGIN", logger: logger)
         do {
             if let schema = location.schema {
@@ -356,12 +363,7 @@ enum PostgresMigrations {
                     applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
                 )
                 """, logger: logger)
-            var applied: Set<String> = []
-            for try await id in try await connection.query("SELECT id FROM cairn_migrations", logger: logger)
-                .decode(String.self)
-            {
-                applied.insert(id)
-            }
+            let applied = try await appliedMigrations(on: connection, logger: logger)
             if let unknown = applied.subtracting(all.map(\.id)).sorted().first {
                 throw PostgresStorageError.newerDatabase(location.description, migration: unknown)
             }
@@ -377,5 +379,18 @@ enum PostgresMigrations {
             _ = try? await connection.query("ROLLBACK", logger: logger)
             throw error
         }
+    }
+
+    /// The identifiers of the migrations applied to the database.
+    private static func appliedMigrations(on connection: PostgresConnection, logger: Logger) async throws
+        -> Set<String>
+    {
+        var applied: Set<String> = []
+        for try await id in try await connection.query("SELECT id FROM cairn_migrations", logger: logger)
+            .decode(String.self)
+        {
+            applied.insert(id)
+        }
+        return applied
     }
 }
