@@ -37,6 +37,10 @@ extension CairnBenchmarks {
                     + String(format: "%.1f runs/s (target ≥ 50), %.2f s", Double(count) / seconds, seconds))
         }
 
+        report(
+            "a run queued by one process, claimed by a worker of another (LISTEN/NOTIFY; its interval 10 s)",
+            try await wakeUpSeconds(server, rounds: 30), target: 0.100)
+
         let (rate, latency) = try await concurrentAppends(server, writers: 3, batches: 2_000)
         print(
             String(
@@ -45,6 +49,13 @@ extension CairnBenchmarks {
 
         try await contention(server, clients: 50, seconds: 5)
     }
+
+    /// A logger of critical errors only, for the services a benchmark runs.
+    private static let quietLogger: Logger = {
+        var logger = Logger(label: "cairn.benchmarks")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     /// A storage in a new schema of the server.
     private static func freshStorage(_ server: PostgresLocation) async throws -> PostgresStorage {
@@ -107,6 +118,51 @@ extension CairnBenchmarks {
         for storage in storages.dropFirst() { await storage.close() }
         try await drop(first)
         return seconds
+    }
+
+    /// The median time from a run queued through one connection pool (a process on one host) to
+    /// its claim by a run queue with a pool of its own (a worker on another), whose interval of
+    /// 10 s leaves the wake-up to LISTEN/NOTIFY.
+    private static func wakeUpSeconds(_ server: PostgresLocation, rounds: Int) async throws -> Double {
+        let queuer = try await freshStorage(server)
+        let worker = try await PostgresStorage.open(queuer.location)
+        let logger = quietLogger
+        let doorbell = RunQueueDoorbell()
+        let coordinator = RunCoordinatorService(
+            storage: worker,
+            launcher: InProcessRunLauncher(
+                definitions: latencyDefinitions, storage: worker, defaultIOManager: MemoryIOManager()),
+            interval: .seconds(10), doorbell: doorbell, leases: ServiceLeases(storage: worker, holder: .random()),
+            logger: logger)
+        let group = ServiceGroup(services: [coordinator], logger: logger)
+        var latencies: [Double] = []
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let (listening, listened) = AsyncStream<Void>.makeStream()
+            tasks.addTask {
+                var first = true
+                for await _ in worker.queuedRunNotifications(logger: logger) {
+                    if first { listened.yield() }
+                    first = false
+                    doorbell.ring()
+                }
+            }
+            for await _ in listening { break }
+            try await Task.sleep(for: .milliseconds(200))
+            for _ in 0..<rounds {
+                let run = Run(selection: "*", assetKeys: ["latency_asset"], status: .queued)
+                let start = DispatchTime.now().uptimeNanoseconds
+                try await queuer.addRun(run)
+                while try await queuer.run(run.id)?.status == .queued { try await Task.sleep(for: .milliseconds(1)) }
+                latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            await group.triggerGracefulShutdown()
+            tasks.cancelAll()
+        }
+        await worker.close()
+        try await drop(queuer)
+        return median(latencies)
     }
 
     /// Events per second and the median append time of `writers` processes (a connection pool

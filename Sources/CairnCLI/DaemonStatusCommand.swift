@@ -35,7 +35,8 @@ struct DaemonStatusCommand: AsyncParsableCommand {
         let storage = try await options.openStorage()
         let heartbeats = try await storage.daemonHeartbeats()
         guard !heartbeats.isEmpty else {
-            print("No daemon is running: no daemon heartbeat in \(options.cairnHome.path). Start one with 'daemon'.")
+            print(
+                "No daemon is running: no daemon heartbeat in \(try options.storageChoice()). Start one with 'daemon'.")
             throw ExitCode.failure
         }
         let now = Date()

@@ -31,10 +31,16 @@ func repeatUntilShutdown(
                     if lease == nil, held { logger.warning("Another daemon took over \(service).") }
                     held = lease != nil
                 }
-                if leases == nil || held { try await work() }
+                if let leases, held {
+                    // A round longer than a third of the lease renews it meanwhile, so another
+                    // daemon does not take the service over while this one is still at work.
+                    try await leases.renewing(leaseName, logger: logger) { try await work() }
+                } else if leases == nil {
+                    try await work()
+                }
                 metrics.end(start)
             } catch {
-                if Task.isCancelled { return }
+                if Task.isCancelled { break }
                 logger.error("\(failure): \(error)")
                 roundError = error
             }
@@ -46,8 +52,7 @@ func repeatUntilShutdown(
                 do { try await clock.sleep(for: interval) } catch { break }
             }
         }
-        // Released in a task of its own: this one is cancelled by the shutdown.
-        if held, let leases { await Task.detached { await leases.release(leaseName, logger: logger) }.value }
+        if held, let leases { await leases.release(leaseName, logger: logger) }
     }
 }
 

@@ -101,10 +101,12 @@ public struct RunCoordinatorService: Service, CustomStringConvertible {
                 logger.info("Launched run \(run.id)")
                 launched.append(run)
             } catch {
+                // Each claimed run is handled, even when recording one failure fails: run
+                // monitoring ends a run left STARTING.
                 let failure = Event(
                     .runFailure, runID: run.id, level: .error, message: "The run could not be launched: \(error)",
                     error: ErrorInfo(error))
-                _ = try await storage.transition(failure, from: [.starting])
+                _ = try? await storage.transition(failure, from: [.starting])
                 logger.error("Run \(run.id) FAILED: it could not be launched: \(error)")
             }
         }

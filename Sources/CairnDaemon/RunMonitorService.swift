@@ -143,6 +143,7 @@ public actor RunMonitorService: Service, CustomStringConvertible {
                 if try await storage.transition(event, from: [.started]) != nil {
                     logger.warning("Run \(run.id) SUCCESS: its process died after every step succeeded")
                     await stopDeclaredDeadWorker(of: run)
+                    await stopLeftoverProcessGroups(of: run)
                 }
                 continue
             }

@@ -44,12 +44,41 @@ public struct ServiceLeases: Sendable {
         try await storage.acquireLease(name, holder: holder, now: now(), duration: duration)
     }
 
-    /// Gives up the lease named `name` if this daemon holds it; a failure is logged.
+    /// Gives up the lease named `name` if this daemon holds it; a failure is logged. It runs in a
+    /// task of its own, so that a cancelled caller (a daemon shutting down) still releases.
     public func release(_ name: String, logger: Logger) async {
-        do {
-            try await storage.releaseLease(name, holder: holder)
-        } catch {
-            logger.warning("The lease \(name) could not be released; it expires by itself: \(error)")
+        let storage = storage
+        let holder = holder
+        await Task.detached {
+            do {
+                try await storage.releaseLease(name, holder: holder)
+            } catch {
+                logger.warning("The lease \(name) could not be released; it expires by itself: \(error)")
+            }
+        }.value
+    }
+
+    /// Runs `body`, renewing the lease named `name` every third of its duration meanwhile.
+    func renewing<T: Sendable>(
+        _ name: String, logger: Logger, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: duration / 3)
+                    if try await acquire(name) == nil {
+                        logger.warning("This daemon lost the lease \(name) during a round.")
+                    }
+                }
+            }
+            group.addTask { try await body() }
+            while let result = try await group.next() {
+                if let result {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            throw CancellationError()
         }
     }
 

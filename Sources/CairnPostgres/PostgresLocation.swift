@@ -66,17 +66,20 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         guard (1...65535).contains(port) else {
             throw PostgresStorageError.invalidLocation(redacted, reason: "its port \(port) is not between 1 and 65535")
         }
-        user =
-            components.user.flatMap { $0.removingPercentEncoding }.flatMap { $0.isEmpty ? nil : $0 }
+        user// URLComponents decodes the user, password and path already: decoding again would turn
+        // a password such as 50%off into nothing.
+        =
+            components.user.flatMap { $0.isEmpty ? nil : $0 }
             ?? query["user"] ?? environment["PGUSER"] ?? environment["USER"] ?? "postgres"
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        database = path.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 } ?? user
+        database = path.isEmpty ? user : path
         schema = query["schema"]
-        if let schema, !Self.isPlainIdentifier(schema) {
+        if let schema, !Self.isPlainIdentifier(schema) || schema.utf8.count > 51 || schema == "public" {
             throw PostgresStorageError.invalidLocation(
                 redacted,
-                reason: "its schema '\(schema)' is not a plain name: lower-case letters, digits and "
-                    + "underscores, starting with a letter or underscore, at most 63")
+                reason: "its schema '\(schema)' is not a plain name of Cairn's own: lower-case letters, digits and "
+                    + "underscores, starting with a letter or underscore, at most 51, not public (leave schema out "
+                    + "to use the default)")
         }
         sslMode = query["sslmode"] ?? "prefer"
         guard ["disable", "prefer", "require", "verify-full"].contains(sslMode) else {
@@ -84,7 +87,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
                 redacted, reason: "its sslmode '\(sslMode)' is not one of disable, prefer, require, verify-full")
         }
         password =
-            components.password.flatMap { $0.removingPercentEncoding } ?? query["password"]
+            components.password ?? query["password"]
             ?? environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
             ?? Self.passwordFromFile(
                 environment: environment, host: host ?? "localhost", port: port, database: database, user: user)
@@ -158,7 +161,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     /// then ends, releasing its locks, after 10 s.
     private var startupParameters: [(String, String)] {
         var parameters = [("idle_in_transaction_session_timeout", "10000")]
-        if let schema { parameters.append(("search_path", schema)) }
+        if let schema { parameters.append(("search_path", "\"\(schema)\"")) }
         return parameters
     }
 
@@ -189,17 +192,18 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         return configuration
     }
 
-    /// `url` with any password replaced by `***`.
+    /// `url` with any password replaced by `***`: the credentials' part after the last `@` before
+    /// the path, and every `password=` parameter.
     static func redacting(_ url: String) -> String {
-        guard let at = url.range(of: "@"), let schemeEnd = url.range(of: "://"), schemeEnd.upperBound < at.lowerBound
-        else {
-            return url.replacingOccurrences(of: #"password=[^&]*"#, with: "password=***", options: .regularExpression)
+        var text = url.replacingOccurrences(of: #"password=[^&]*"#, with: "password=***", options: .regularExpression)
+        guard let schemeEnd = text.range(of: "://") else { return text }
+        let rest = text[schemeEnd.upperBound...]
+        let authority = rest[..<(rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex)]
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
+            return text
         }
-        let credentials = url[schemeEnd.upperBound..<at.lowerBound]
-        guard let colon = credentials.firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + ":***"
-            + String(url[at.lowerBound...])
-            .replacingOccurrences(of: #"password=[^&]*"#, with: "password=***", options: .regularExpression)
+        text.replaceSubrange(colon..<at, with: ":***")
+        return text
     }
 
     /// The password of the first matching line of the password file, as libpq reads it:

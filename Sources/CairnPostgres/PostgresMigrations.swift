@@ -352,7 +352,7 @@ enum PostgresMigrations {
             if let schema = location.schema {
                 // Two processes creating the schema at once: the lock makes the second wait for the first.
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema)))", logger: logger)
-                try await connection.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)", logger: logger)
+                try await connection.query("CREATE SCHEMA IF NOT EXISTS \"\(unescaped: schema)\"", logger: logger)
             }
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(hashtext('cairn-migrations:' || current_schema()))", logger: logger)

@@ -6,7 +6,7 @@ import PostgresNIO
 extension PostgresStorage {
     /// The channel on which queued runs are announced: one per schema, so that instances sharing
     /// a database in several schemas do not wake each other.
-    var queueChannel: String { "cairn_queue_" + (location.schema ?? "public") }
+    var queueChannel: String { "cairn_queue_" + schema }
 
     /// Announces, when the transaction of `connection` commits, that runs were queued.
     func notifyRunsQueued(on connection: PostgresConnection) async throws {

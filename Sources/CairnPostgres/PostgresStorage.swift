@@ -19,6 +19,8 @@ import PostgresNIO
 public final class PostgresStorage: InstanceStorage {
     /// Where the database is; its description never shows the password.
     public let location: PostgresLocation
+    /// The schema Cairn's tables are in, as the server resolved it (`current_schema()`).
+    let schema: String
     /// The connection pool.
     let client: PostgresClient
     /// The task that runs the pool until `close()`.
@@ -37,11 +39,15 @@ public final class PostgresStorage: InstanceStorage {
     /// - Throws: `PostgresStorageError` when the server cannot be reached, refuses the user, or a
     ///   newer Cairn migrated the database.
     public static func open(_ location: PostgresLocation) async throws -> PostgresStorage {
+        let schema: String
         do {
             let connection = try await PostgresConnection.connect(
                 configuration: try location.connectionConfiguration(), id: 0, logger: logger)
             do {
                 try await PostgresMigrations.apply(on: connection, location: location, logger: logger)
+                schema =
+                    try await connection.query("SELECT current_schema()", logger: logger).collect().first?
+                    .decode(String.self) ?? "public"
             } catch {
                 try? await connection.close()
                 throw error
@@ -49,16 +55,24 @@ public final class PostgresStorage: InstanceStorage {
             try? await connection.close()
         } catch let error as PostgresStorageError {
             throw error
-        } catch let error as PSQLError where error.serverInfo != nil {
+        } catch let error as PSQLError where error.serverInfo != nil && !isConnectionRefusal(error) {
             throw PostgresStorageError.query(location.description, reason: PostgresStorageError.reason(error))
         } catch {
             throw PostgresStorageError.cannotConnect(location.description, reason: PostgresStorageError.reason(error))
         }
-        return PostgresStorage(location)
+        return PostgresStorage(location, schema: schema)
     }
 
-    private init(_ location: PostgresLocation) {
+    /// Whether the server refused the connection itself: a wrong password or user (SQLSTATE class
+    /// 28), a database that does not exist, a server starting or shutting down.
+    private static func isConnectionRefusal(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("28") || ["3D000", "57P03", "53300"].contains(state)
+    }
+
+    private init(_ location: PostgresLocation, schema: String) {
         self.location = location
+        self.schema = schema
         let client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: Self.logger)
         self.client = client
         poolTask = Task { await client.run() }
@@ -234,7 +248,7 @@ public final class PostgresStorage: InstanceStorage {
             return try await client.query(
                 """
                 SELECT * FROM cairn_append(\(table)::json, \(from)::text[], \(Self.stages)::json,
-                    \(Self.terminalStatuses)::text[], \(Self.eventLogLock))
+                    \(Self.endedStatuses)::text[], \(Self.eventLogLock))
                 """, logger: Self.logger
             ).collect().map { try $0.decode(Int64.self) }
         } catch let error as PSQLError {
@@ -258,9 +272,6 @@ public final class PostgresStorage: InstanceStorage {
 
     /// The first key of the advisory lock appends hold (the second is the schema's).
     private static let eventLogLock: Int32 = 0x4341_4952  // "CAIR"
-
-    /// The statuses of ended runs.
-    private static let terminalStatuses = RunStatus.allCases.filter(\.isTerminal).map(\.rawValue)
 
     /// The events of one run in order, after the event id `cursor`, at most `limit`.
     public func events(ofRun runID: RunID, after cursor: Int64?, limit: Int) async throws -> [EventRecord] {
@@ -388,7 +399,7 @@ public final class PostgresStorage: InstanceStorage {
     func insert(_ rows: [EncodedRun], on connection: PostgresConnection) async throws {
         guard !rows.isEmpty else { return }
         let encoder = StoredJSON.makeEncoder()
-        let table = try StoredJSON.text(rows.map(RunRow.init), encoder: encoder)
+        let table = try StoredJSON.text(rows.enumerated().map { RunRow($0.offset, $0.element) }, encoder: encoder)
         let inserted = try await connection.query(
             """
             INSERT INTO runs (\(unescaped: Self.runColumns))
@@ -446,8 +457,6 @@ public final class PostgresStorage: InstanceStorage {
             parent = run.parentRunID?.rawValue
             root = run.rootRunID?.rawValue
         }
-
-        init(_ row: EncodedRun) { self.init(0, row) }
     }
 
     /// An event as a row of the JSON table `cairn_append` reads; `ns`, the run status it moves its run to.
@@ -465,11 +474,17 @@ public final class PostgresStorage: InstanceStorage {
             s = event.stepKey
             a = event.assetKey?.description
             l = event.level.rawValue
-            m = event.message
-            b = try StoredEventBody.json(of: event)
+            m = Self.storable(event.message)
+            b = try StoredEventBody.json(of: event).map(Self.storable)
             c = event.type == .assetCheckEvaluation ? event.checkEvaluation?.checkName : nil
             p = event.partition?.rawValue
             ns = event.type.runStatus?.rawValue
+        }
+
+        /// `text` without NUL characters, which PostgreSQL's text cannot hold (SQLite's can): each
+        /// becomes U+FFFD, rather than the whole batch being refused.
+        static func storable(_ text: String) -> String {
+            text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
         }
     }
 
@@ -544,6 +559,6 @@ extension PostgresStorage {
             throw PostgresStorageError.invalidLocation(
                 location.description, reason: "it names no schema of its own to drop")
         }
-        _ = try await rows("DROP SCHEMA IF EXISTS \(unescaped: schema) CASCADE")
+        _ = try await rows("DROP SCHEMA IF EXISTS \"\(unescaped: schema)\" CASCADE")
     }
 }

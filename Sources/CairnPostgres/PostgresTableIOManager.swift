@@ -44,6 +44,12 @@ public struct PostgresTableIOManager: IOManager {
     public func handleOutput<Value: Codable & Sendable>(_ value: Value, context: OutputContext) async throws -> Metadata
     {
         let table = Self.tableName(for: context.assetKey)
+        guard table.utf8.count <= 63 else {
+            throw PostgresStorageError.query(
+                location.description,
+                reason: "the table of \(context.assetKey), '\(table)', is longer than PostgreSQL's 63 bytes; "
+                    + "shorten the asset's key")
+        }
         let (records, count) = try Self.records(of: value, key: context.assetKey)
         let partition = context.partitionKey?.rawValue ?? ""
         let client = try await connection.client()

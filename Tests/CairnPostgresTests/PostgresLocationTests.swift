@@ -57,9 +57,23 @@ import Testing
         #expect(none.description == "postgresql://cairn@db:5432/cairn")
     }
 
+    @Test func passwordsAreDecodedOnceAndRedactedWhereverTheyAre() throws {
+        let location = try PostgresLocation("postgresql://cairn:50%25off@db/cairn", environment: [:])
+        #expect(location.password == "50%off")
+        #expect(
+            PostgresLocation.redacting("postgresql://alice@db/cairn?password=s3cret&pool=3")
+                == "postgresql://alice@db/cairn?password=***&pool=3")
+        #expect(PostgresLocation.redacting("postgresql://u:p@ss@h:5432/d") == "postgresql://u:***@h:5432/d")
+        #expect(
+            !"\((try? PostgresLocation("postgresql://alice@db/cairn?password=s3cret&pool=3")) as Any)".contains(
+                "s3cret"))
+    }
+
     @Test(arguments: [
         ("postgresql://u:pw@h:99999/d", "port 99999 is not between 1 and 65535"),
         ("postgresql://u:pw@h/d?schema=Bad-Name", "schema 'Bad-Name' is not a plain name"),
+        ("postgresql://u:pw@h/d?schema=public", "not public"),
+        ("postgresql://u@h/d?password=pw&pool=3", "parameter 'pool', which Cairn does not know"),
         ("postgresql://u:pw@h/d?sslmode=sometimes", "sslmode 'sometimes' is not one of"),
         ("postgresql://u:pw@h/d?pool=3", "parameter 'pool', which Cairn does not know"),
         ("mysql://u:pw@h/d", "not a URL of the form postgresql://"),
