@@ -66,9 +66,9 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         guard (1...65535).contains(port) else {
             throw PostgresStorageError.invalidLocation(redacted, reason: "its port \(port) is not between 1 and 65535")
         }
-        user// URLComponents decodes the user, password and path already: decoding again would turn
-        // a password such as 50%off into nothing.
-        =
+        // URLComponents decodes the user, password and path already: decoding again would turn a
+        // password such as 50%off into nothing.
+        user =
             components.user.flatMap { $0.isEmpty ? nil : $0 }
             ?? query["user"] ?? environment["PGUSER"] ?? environment["USER"] ?? "postgres"
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
