@@ -30,12 +30,18 @@ extension PostgresStorage {
             .first.map(decodeBackfill)
     }
 
-    /// Backfills, newest first, at most `limit`, after the backfill `cursor` in that order.
+    /// Backfills, newest first, at most `limit`, after the backfill `cursor` in that order; none
+    /// after a cursor that names no backfill, as in SQLite.
     public func backfills(limit: Int, after cursor: BackfillID?) async throws -> [Backfill] {
-        try await rows(
+        guard let cursor else {
+            return try await rows(
+                "SELECT \(unescaped: Self.backfillColumns) FROM backfills ORDER BY seq DESC LIMIT \(max(limit, 0))"
+            ).map(decodeBackfill)
+        }
+        return try await rows(
             """
             SELECT \(unescaped: Self.backfillColumns) FROM backfills
-            WHERE seq < coalesce((SELECT seq FROM backfills WHERE id = \(cursor?.rawValue)), \(Int64.max))
+            WHERE seq < (SELECT seq FROM backfills WHERE id = \(cursor.rawValue))
             ORDER BY seq DESC LIMIT \(max(limit, 0))
             """
         ).map(decodeBackfill)
