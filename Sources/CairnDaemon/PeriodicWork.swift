@@ -27,7 +27,10 @@ func repeatUntilShutdown(
             do {
                 if let leases {
                     let lease = try await leases.acquire(leaseName)
-                    if let lease, !held { logger.info("This daemon now runs \(service) (lease token \(lease.token)).") }
+                    // `daemon status` shows which daemon runs each service; losing one is worth a warning.
+                    if let lease, !held {
+                        logger.debug("This daemon now runs \(service) (lease token \(lease.token)).")
+                    }
                     if lease == nil, held { logger.warning("Another daemon took over \(service).") }
                     held = lease != nil
                 }
