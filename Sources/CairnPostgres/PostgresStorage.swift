@@ -267,8 +267,7 @@ public final class PostgresStorage: InstanceStorage {
 
     /// The stage of each run status, by name (`RunStatus.stage`): a run only moves to a later one.
     private static let stages =
-        (try? StoredJSON.text(Dictionary(uniqueKeysWithValues: RunStatus.allCases.map { ($0.rawValue, $0.stage) })))
-        ?? "{}"
+        "{" + RunStatus.allCases.map { "\"\($0.rawValue)\":\($0.stage)" }.joined(separator: ",") + "}"
 
     /// The first key of the advisory lock appends hold (the second is the schema's).
     private static let eventLogLock: Int32 = 0x4341_4952  // "CAIR"
