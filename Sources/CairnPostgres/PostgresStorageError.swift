@@ -1,3 +1,4 @@
+import Cairn
 import PostgresNIO
 
 /// What can go wrong with a PostgreSQL storage, in words that say what to do. No message ever
@@ -13,6 +14,8 @@ public enum PostgresStorageError: Error, Sendable, CustomStringConvertible {
     case query(String, reason: String)
     /// A stored value cannot be read by this version of Cairn.
     case unreadable(String, detail: String)
+    /// An asset's value cannot be stored as a table, whatever the server.
+    case unstorable(AssetKey, reason: String)
 
     /// What went wrong.
     public var description: String {
@@ -29,6 +32,8 @@ public enum PostgresStorageError: Error, Sendable, CustomStringConvertible {
             "PostgreSQL at \(location) refused a statement: \(reason)"
         case .unreadable(let location, let detail):
             "cannot read \(location): \(detail)"
+        case .unstorable(let key, let reason):
+            "cannot store \(key) as a PostgreSQL table: \(reason)"
         }
     }
 

@@ -45,10 +45,9 @@ public struct PostgresTableIOManager: IOManager {
     {
         let table = Self.tableName(for: context.assetKey)
         guard table.utf8.count <= 63 else {
-            throw PostgresStorageError.query(
-                location.description,
-                reason: "the table of \(context.assetKey), '\(table)', is longer than PostgreSQL's 63 bytes; "
-                    + "shorten the asset's key")
+            throw PostgresStorageError.unstorable(
+                context.assetKey,
+                reason: "its table name '\(table)' is longer than PostgreSQL's 63 bytes; shorten the asset's key")
         }
         let (records, count) = try Self.records(of: value, key: context.assetKey)
         let partition = context.partitionKey?.rawValue ?? ""
@@ -154,10 +153,10 @@ public struct PostgresTableIOManager: IOManager {
         guard case .array(let elements) = try StoredJSON.decoder.decode(JSONValue.self, from: data),
             elements.allSatisfy({ if case .object = $0 { true } else { false } })
         else {
-            throw PostgresStorageError.query(
-                "table \(tableName(for: key))",
-                reason: "\(key)'s value, \(Value.self), is not an array of records; the PostgreSQL table IO manager "
-                    + "stores arrays of structs")
+            throw PostgresStorageError.unstorable(
+                key,
+                reason: "its value, \(Value.self), is not an array of records; the PostgreSQL table IO manager "
+                    + "stores arrays of structs (use .json or .memory for other values)")
         }
         return (String(decoding: data, as: UTF8.self), elements.count)
     }
