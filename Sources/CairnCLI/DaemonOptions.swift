@@ -89,10 +89,10 @@ struct DaemonOptions: ParsableArguments {
         }
         _ = try tagLimits()
         _ = try chosenServices()
-        guard leaseSeconds >= 1, leaseSeconds * 1000 > intervalMs else {
+        guard (1...3_600).contains(leaseSeconds), leaseSeconds * 1000 > intervalMs else {
             throw ValidationError(
-                "--lease-seconds (\(leaseSeconds)) must be at least 1 and longer than --interval-ms (\(intervalMs) ms), "
-                    + "or a daemon would lose its leases between two rounds")
+                "--lease-seconds (\(leaseSeconds)) must be between 1 and 3600 and longer than --interval-ms "
+                    + "(\(intervalMs) ms), or a daemon would lose its leases between two rounds")
         }
         _ = try clock()
         _ = try defaultMaxRuntime()

@@ -29,7 +29,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var options: HomeOptions
 
     func validate() throws {
-        guard maxRuns >= 1 else { throw ValidationError("--max-runs must be at least 1, got \(maxRuns)") }
+        guard (1...1_000).contains(maxRuns) else {
+            throw ValidationError("--max-runs must be between 1 and 1000 runs at once, got \(maxRuns)")
+        }
         guard daemon.services == nil else {
             throw ValidationError("a worker runs the run queue only; for other services, run 'daemon --services'")
         }
