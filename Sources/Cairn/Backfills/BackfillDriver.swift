@@ -130,9 +130,7 @@ public struct BackfillDriver: Sendable {
     /// Queues the backfill's ready runs for the run queue, a number at a time, and watches them
     /// every `pollInterval`, until none is left to release and every released run has ended.
     private func release(_ backfill: inout Backfill, _ state: inout BackfillState) async throws {
-        // Runs released earlier (by this driver before it was restarted, or another), and the
-        // resumptions of dead runs, count as in flight.
-        var inFlight = Set(state.runs.indices.filter { !state.status[$0].isTerminal && !state.queued.contains($0) })
+        var inFlight = state.released
         while true {
             backfill = try await storage.backfill(backfill.id) ?? backfill
             if backfill.status == .canceling {
@@ -173,7 +171,7 @@ public struct BackfillDriver: Sendable {
                 try await Task.sleep(for: pollInterval)
                 state = try await BackfillState.load(
                     backfill, definitions: definitions, storage: storage, waiting: waitingStatuses)
-                inFlight = Set(state.runs.indices.filter { !state.status[$0].isTerminal && !state.queued.contains($0) })
+                inFlight = state.released
             }
         }
     }

@@ -105,6 +105,12 @@ struct BackfillState {
         self.spaces = spaces
     }
 
+    /// The runs neither waiting nor ended: for a driver that releases runs to the run queue, those
+    /// released earlier (by it before a restart, or by another driver) and the resumptions of dead runs.
+    var released: Set<Int> {
+        Set(runs.indices.filter { !status[$0].isTerminal && !queued.contains($0) })
+    }
+
     /// Whether the queued run at `index` may be launched now.
     func readiness(of index: Int) -> Readiness {
         let own = Set(nodesOfRun[index])
