@@ -62,7 +62,7 @@ public final class SQLiteStorage: InstanceStorage {
     /// Appends the run-level `event` if its run's status is one of `statuses`, in one write
     /// transaction, which no other connection or process can interleave with.
     public func transition(_ event: Event, from statuses: Set<RunStatus>) async throws -> EventRecord? {
-        let eventBody = try body(of: event)
+        let eventBody = try StoredEventBody.json(of: event)
         return try await pool.write { db in
             guard let run = try self.fetchRun(event.runID, db) else { throw StorageError.unknownRun(event.runID) }
             guard statuses.contains(run.status) else { return nil }
@@ -145,7 +145,7 @@ public final class SQLiteStorage: InstanceStorage {
     @discardableResult
     public func append(_ events: [Event]) async throws -> [EventRecord] {
         guard !events.isEmpty else { return [] }
-        let bodies = try events.map(body(of:))
+        let bodies = try events.map(StoredEventBody.json(of:))
         let started = ContinuousClock.now
         let ids = try await pool.write { db in try self.insert(events, bodies: bodies, db) }
         appendDuration.record(duration: ContinuousClock.now - started)
@@ -462,11 +462,6 @@ public final class SQLiteStorage: InstanceStorage {
             event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp
         WHERE excluded.event_id > \(table).event_id
         """
-    }
-
-    /// The JSON body of an event, or `nil` when it has none of the parts of a `StoredEventBody`.
-    func body(of event: Event) throws -> String? {
-        try StoredEventBody.json(of: event)
     }
 
     /// A value as compact JSON text with sorted keys.
