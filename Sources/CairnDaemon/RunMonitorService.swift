@@ -138,8 +138,7 @@ public actor RunMonitorService: Service, CustomStringConvertible {
                 // Its process died after its last step, before it could record the run's end.
                 let event = Event(
                     .runSuccess, runID: run.id,
-                    message: reason.replacingOccurrences(of: "marked failed.", with: "")
-                        + "every step had succeeded, so the run is marked succeeded.")
+                    message: reason + " every step had succeeded, so the run is marked succeeded.")
                 if try await storage.transition(event, from: [.started]) != nil {
                     logger.warning("Run \(run.id) SUCCESS: its process died after every step succeeded")
                     await stopDeclaredDeadWorker(of: run)
@@ -147,7 +146,7 @@ public actor RunMonitorService: Service, CustomStringConvertible {
                 }
                 continue
             }
-            let event = Event(.runFailure, runID: run.id, level: .error, message: reason)
+            let event = Event(.runFailure, runID: run.id, level: .error, message: reason + " marked failed.")
             guard try await storage.transition(event, from: RunCoordinatorService.inProgressStatuses) != nil else {
                 continue
             }
@@ -212,29 +211,30 @@ public actor RunMonitorService: Service, CustomStringConvertible {
         return String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 
-    /// Why the run is to be failed: its worker died, or it is stuck STARTING; `nil` when it is fine.
+    /// Why the run is to be ended, as the first half of a sentence the verdict completes ("…; marked
+    /// failed."): its worker died, or it is stuck STARTING; `nil` when it is fine.
     private func failureReason(of run: Run, heartbeat: RunHeartbeat?) -> String? {
         let record = records[run.id]
         if let worker = record?.worker ?? RunWorker(tagsOf: run), !worker.isAlive {
-            return "The process that ran this run (\(worker)) is gone; marked failed."
+            return "The process that ran this run (\(worker)) is gone;"
         }
         if let heartbeat {
             let age = now().timeIntervalSince(heartbeat.timestamp)
             guard age > heartbeatTimeout.inSeconds else { return nil }
             return "The process that ran this run (\(heartbeat.worker)) sent no heartbeat for \(Self.format(age)) "
-                + "(timeout \(Self.format(heartbeatTimeout.inSeconds))); it is taken for dead; marked failed."
+                + "(timeout \(Self.format(heartbeatTimeout.inSeconds))); it is taken for dead;"
         }
         if run.status == .starting {
             guard let since = record?.startingSince, now().timeIntervalSince(since) > startingTimeout.inSeconds
             else { return nil }
-            return "The run stayed STARTING for more than \(startingTimeout) without starting; marked failed."
+            return "The run stayed STARTING for more than \(startingTimeout) without starting;"
         }
         guard let started = run.startedAt else { return nil }
         let age = now().timeIntervalSince(started)
         guard age > heartbeatTimeout.inSeconds else { return nil }
         let worker = (record?.worker ?? RunWorker(tagsOf: run)).map { " (\($0))" } ?? ""
         return "The process that ran this run\(worker) sent no heartbeat in the \(Self.format(age)) since the run "
-            + "started (timeout \(Self.format(heartbeatTimeout.inSeconds))); it is taken for dead; marked failed."
+            + "started (timeout \(Self.format(heartbeatTimeout.inSeconds))); it is taken for dead;"
     }
 
     /// Whether every step of a run whose process is dead succeeded, as far as the definitions
